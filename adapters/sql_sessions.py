@@ -1,0 +1,328 @@
+"""The SQLite system of record: interviews, answers, the indexing outbox, delivery keys.
+
+Every call runs on one dedicated thread with one connection, so calls are serialised and
+the event loop never blocks on disk. WAL mode with ``synchronous=FULL`` keeps a committed
+turn through a crash of the process and of the machine.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TypeVar
+
+from core.errors import StoreUnavailable
+from core.models import AnswerRecord, InterviewState, Status
+
+T = TypeVar("T")
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS interviews (
+    interview_id TEXT PRIMARY KEY,
+    team TEXT NOT NULL,
+    customer TEXT NOT NULL,
+    pseudonym TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    status TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    state TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS interviews_by_customer ON interviews (channel, customer, updated_at);
+CREATE INDEX IF NOT EXISTS interviews_by_team ON interviews (team, updated_at);
+CREATE TABLE IF NOT EXISTS answers (
+    id TEXT PRIMARY KEY,
+    interview_id TEXT NOT NULL,
+    team TEXT NOT NULL,
+    customer TEXT NOT NULL,
+    pseudonym TEXT NOT NULL,
+    turn INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    record TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS answers_by_interview ON answers (interview_id, turn);
+CREATE INDEX IF NOT EXISTS answers_by_team ON answers (team, created_at);
+CREATE INDEX IF NOT EXISTS answers_by_customer ON answers (customer);
+CREATE INDEX IF NOT EXISTS answers_by_pseudonym ON answers (pseudonym);
+CREATE TABLE IF NOT EXISTS outbox (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    answer_id TEXT NOT NULL UNIQUE
+);
+CREATE TABLE IF NOT EXISTS deliveries (
+    key TEXT PRIMARY KEY,
+    seen_at TEXT NOT NULL
+);
+"""
+
+
+class SqliteSessionStore:
+    """:class:`core.ports.SessionStore` on one SQLite file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="earful-sqlite")
+        self._db: sqlite3.Connection | None = None
+
+    @classmethod
+    async def open(cls, path: Path) -> SqliteSessionStore:
+        """Open (creating if needed) the database at ``path`` and apply the schema."""
+        store = cls(path)
+        await store._run(store._connect)
+        return store
+
+    def _connect(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=FULL")
+        db.execute("PRAGMA foreign_keys=ON")
+        db.executescript(SCHEMA)
+        self._db = db
+
+    async def _run(self, fn: Callable[[], T]) -> T:
+        loop = asyncio.get_running_loop()
+        try:
+            return await loop.run_in_executor(self._executor, fn)
+        except sqlite3.OperationalError as error:
+            raise StoreUnavailable(f"the session database is unavailable: {error}") from error
+
+    @property
+    def _conn(self) -> sqlite3.Connection:
+        if self._db is None:
+            raise StoreUnavailable("the session store is closed")
+        return self._db
+
+    async def close(self) -> None:
+        def close() -> None:
+            if self._db is not None:
+                self._db.close()
+                self._db = None
+
+        await self._run(close)
+        self._executor.shutdown(wait=True)
+
+    # --- interviews ----------------------------------------------------------------------
+
+    async def get(self, interview_id: str) -> InterviewState | None:
+        def get() -> InterviewState | None:
+            row = self._conn.execute(
+                "SELECT state FROM interviews WHERE interview_id = ?", (interview_id,)
+            ).fetchone()
+            return InterviewState.model_validate_json(row[0]) if row else None
+
+        return await self._run(get)
+
+    async def latest_for(self, channel: str, customer: str) -> InterviewState | None:
+        def latest() -> InterviewState | None:
+            row = self._conn.execute(
+                "SELECT state FROM interviews WHERE channel = ? AND customer = ?"
+                " ORDER BY updated_at DESC, rowid DESC LIMIT 1",
+                (channel, customer),
+            ).fetchone()
+            return InterviewState.model_validate_json(row[0]) if row else None
+
+        return await self._run(latest)
+
+    async def create(self, state: InterviewState) -> None:
+        await self._run(lambda: self._save_state(state, insert=True))
+
+    def _save_state(self, state: InterviewState, insert: bool = False) -> None:
+        updated = (state.updated_at or datetime.now(UTC)).isoformat()
+        values = (
+            state.team,
+            state.customer,
+            state.pseudonym,
+            state.channel,
+            state.status.value,
+            updated,
+            state.model_dump_json(),
+            state.interview_id,
+        )
+        if insert:
+            self._conn.execute(
+                "INSERT INTO interviews (team, customer, pseudonym, channel, status, updated_at,"
+                " state, interview_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                values,
+            )
+        else:
+            self._conn.execute(
+                "UPDATE interviews SET team = ?, customer = ?, pseudonym = ?, channel = ?,"
+                " status = ?, updated_at = ?, state = ? WHERE interview_id = ?",
+                values,
+            )
+
+    async def commit_turn(
+        self, state: InterviewState, answer: AnswerRecord | None, delivery_key: str | None
+    ) -> bool:
+        def commit() -> bool:
+            db = self._conn
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                if delivery_key is not None:
+                    inserted = db.execute(
+                        "INSERT OR IGNORE INTO deliveries (key, seen_at) VALUES (?, ?)",
+                        (delivery_key, datetime.now(UTC).isoformat()),
+                    ).rowcount
+                    if not inserted:
+                        db.execute("ROLLBACK")
+                        return False
+                self._save_state(state)
+                if answer is not None:
+                    self._insert_answer(answer)
+                db.execute("COMMIT")
+                return True
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+
+        return await self._run(commit)
+
+    def _insert_answer(self, answer: AnswerRecord) -> bool:
+        new = self._conn.execute(
+            "INSERT OR IGNORE INTO answers (id, interview_id, team, customer, pseudonym, turn,"
+            " created_at, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                answer.id,
+                answer.interview_id,
+                answer.team,
+                answer.customer,
+                answer.pseudonym,
+                answer.turn,
+                answer.created_at.isoformat(),
+                answer.model_dump_json(),
+            ),
+        ).rowcount
+        if new:
+            self._conn.execute("INSERT OR IGNORE INTO outbox (answer_id) VALUES (?)", (answer.id,))
+        return bool(new)
+
+    async def add_answers(self, answers: Sequence[AnswerRecord]) -> int:
+        def add() -> int:
+            db = self._conn
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                new = sum(self._insert_answer(answer) for answer in answers)
+                db.execute("COMMIT")
+                return new
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+
+        return await self._run(add)
+
+    async def answers(
+        self,
+        *,
+        team: str | None = None,
+        interview_id: str | None = None,
+        customer: str | None = None,
+    ) -> list[AnswerRecord]:
+        clauses, params = [], []
+        for column, value in (("team", team), ("interview_id", interview_id)):
+            if value is not None:
+                clauses.append(f"{column} = ?")
+                params.append(value)
+        if customer is not None:
+            clauses.append("(customer = ? OR pseudonym = ?)")
+            params.extend([customer, customer])
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+
+        def fetch() -> list[AnswerRecord]:
+            rows = self._conn.execute(
+                f"SELECT record FROM answers {where} ORDER BY created_at, interview_id, turn",
+                params,
+            ).fetchall()
+            return [AnswerRecord.model_validate_json(row[0]) for row in rows]
+
+        return await self._run(fetch)
+
+    async def interviews(
+        self, *, team: str | None = None, status: Status | None = None, limit: int = 100
+    ) -> list[InterviewState]:
+        clauses, params = [], []
+        if team is not None:
+            clauses.append("team = ?")
+            params.append(team)
+        if status is not None:
+            clauses.append("status = ?")
+            params.append(status.value)
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+
+        def fetch() -> list[InterviewState]:
+            rows = self._conn.execute(
+                f"SELECT state FROM interviews {where} ORDER BY updated_at DESC LIMIT ?",
+                [*params, limit],
+            ).fetchall()
+            return [InterviewState.model_validate_json(row[0]) for row in rows]
+
+        return await self._run(fetch)
+
+    # --- the outbox ----------------------------------------------------------------------
+
+    async def pending_index(self, limit: int) -> list[AnswerRecord]:
+        def pending() -> list[AnswerRecord]:
+            rows = self._conn.execute(
+                "SELECT a.record FROM outbox o JOIN answers a ON a.id = o.answer_id ORDER BY o.seq LIMIT ?",
+                (limit,),
+            ).fetchall()
+            return [AnswerRecord.model_validate_json(row[0]) for row in rows]
+
+        return await self._run(pending)
+
+    async def mark_indexed(self, answer_ids: Sequence[str]) -> None:
+        def mark() -> None:
+            self._conn.executemany(
+                "DELETE FROM outbox WHERE answer_id = ?", [(answer_id,) for answer_id in answer_ids]
+            )
+
+        await self._run(mark)
+
+    async def requeue_all(self, team: str | None = None) -> int:
+        def requeue() -> int:
+            where, params = ("WHERE team = ?", (team,)) if team is not None else ("", ())
+            return self._conn.execute(
+                f"INSERT OR IGNORE INTO outbox (answer_id) SELECT id FROM answers {where}"
+                " ORDER BY created_at",
+                params,
+            ).rowcount
+
+        return await self._run(requeue)
+
+    # --- erasure -------------------------------------------------------------------------
+
+    async def erase_customer(self, customer: str, team: str | None = None) -> list[tuple[str, str]]:
+        def erase() -> list[tuple[str, str]]:
+            db = self._conn
+            team_clause, team_params = ("AND team = ?", [team]) if team is not None else ("", [])
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                pairs = db.execute(
+                    "SELECT DISTINCT team, pseudonym FROM interviews WHERE (customer = ? OR"
+                    f" pseudonym = ?) {team_clause} UNION SELECT DISTINCT team, pseudonym FROM"
+                    f" answers WHERE (customer = ? OR pseudonym = ?) {team_clause}",
+                    [customer, customer, *team_params, customer, customer, *team_params],
+                ).fetchall()
+                for pair_team, pair_pseudonym in pairs:
+                    db.execute(
+                        "DELETE FROM outbox WHERE answer_id IN (SELECT id FROM answers"
+                        " WHERE team = ? AND pseudonym = ?)",
+                        (pair_team, pair_pseudonym),
+                    )
+                    for table in ("answers", "interviews"):
+                        db.execute(
+                            f"DELETE FROM {table} WHERE team = ? AND pseudonym = ?",
+                            (pair_team, pair_pseudonym),
+                        )
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            # Deleted rows linger in free pages and the WAL until they are overwritten.
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            db.execute("VACUUM")
+            return [(str(a), str(b)) for a, b in pairs]
+
+        return await self._run(erase)

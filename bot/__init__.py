@@ -1,0 +1,2 @@
+"""Earful's composition root: settings, the ``earful`` command line, and the wiring that
+builds the service from the chosen adapters."""

@@ -1,0 +1,232 @@
+"""The ``earful`` command line."""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import json
+import logging
+import sys
+from collections.abc import Coroutine
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from bot.settings import Settings
+from core.errors import EarfulError, ScriptError
+from core.lint import lint_script
+from core.script import SectionKind
+
+T = TypeVar("T")
+
+app = typer.Typer(
+    name="earful",
+    help="Earful: customer-discovery interviews over chat, and a searchable record of every story.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+eval_app = typer.Typer(help="Measure Earful on labelled data.", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+
+TeamOption = Annotated[
+    str | None, typer.Option("--team", help="Team (Slack team_id); default EARFUL_TEAM or 'local'.")
+]
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+    return typer.Exit(code)
+
+
+def _run(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run a command's coroutine; Earful's own errors become one friendly line."""
+    try:
+        return asyncio.run(coroutine)
+    except EarfulError as error:
+        raise _fail(str(error)) from None
+
+
+def _settings() -> Settings:
+    try:
+        settings = Settings()
+    except Exception as error:  # noqa: BLE001 - pydantic's message names the bad variable
+        raise _fail(f"bad configuration: {error}", 2) from None
+    logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    return settings
+
+
+@app.command()
+def chat(
+    script: Annotated[
+        Path | None, typer.Option("--script", help="An interview script (YAML) instead of the default.")
+    ] = None,
+    team: TeamOption = None,
+    customer: Annotated[
+        str | None, typer.Option("--customer", help="Who is interviewed; the same name resumes.")
+    ] = None,
+) -> None:
+    """Run an interview in the terminal. Ctrl-D or Ctrl-C pauses; run again to resume."""
+    from bot.terminal import run_chat
+
+    settings = _settings()
+    _run(run_chat(settings, script, team or settings.team, customer or getpass.getuser()))
+
+
+@app.command()
+def stories(
+    text: Annotated[str, typer.Argument(help="Describe the story you are looking for.")],
+    k: Annotated[int, typer.Option("--k", min=1, max=100, help="How many stories.")] = 5,
+    section: Annotated[
+        SectionKind | None, typer.Option("--section", help="Only answers from this kind of section.")
+    ] = None,
+    since: Annotated[
+        datetime | None, typer.Option("--since", help="Only stories told on or after this date.")
+    ] = None,
+    team: TeamOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Find the stories most similar to TEXT, one per interview."""
+    from bot.terminal import print_hits, search_stories
+
+    settings = _settings()
+    if since is not None and since.tzinfo is None:
+        since = since.replace(tzinfo=UTC)
+    hits = _run(
+        search_stories(settings, text, k, team or settings.team, section.value if section else None, since)
+    )
+    if as_json:
+        typer.echo(json.dumps([hit.model_dump(mode="json") for hit in hits], ensure_ascii=False, indent=2))
+    else:
+        print_hits(hits, team or settings.team)
+
+
+@app.command("import")
+def import_(
+    file: Annotated[
+        Path, typer.Argument(help="JSON lines with 'text' and optional 'id', 'label', 'customer', 'lang'.")
+    ],
+    team: TeamOption = None,
+) -> None:
+    """Import stories from a JSON-lines file (idempotent by id)."""
+    from bot.terminal import import_file
+
+    settings = _settings()
+    if not file.is_file():
+        raise _fail(f"{file}: no such file")
+    new, known, bad = _run(import_file(settings, file, team or settings.team))
+    typer.echo(f"imported {new} new stories ({known} already known, {bad} bad lines skipped)")
+
+
+@eval_app.command("retrieval")
+def eval_retrieval(
+    file: Annotated[Path, typer.Argument(help="Labelled JSON lines ('text', 'label').")],
+    k: Annotated[int, typer.Option("--k", min=1, max=100)] = 5,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Leave-one-out precision@k of story search on a labelled file (temporary store)."""
+    from bot.evaluation import evaluate_retrieval
+
+    settings = _settings()
+    if not file.is_file():
+        raise _fail(f"{file}: no such file")
+    report = _run(evaluate_retrieval(file, k, settings))
+    if as_json:
+        typer.echo(json.dumps(report.as_dict(), indent=2))
+        return
+    typer.echo(f"file            {report.file}")
+    typer.echo(f"stories         {report.stories}")
+    typer.echo(f"queries         {report.queries}")
+    typer.echo(f"precision@{k:<5d} {report.precision_at_k:.3f}")
+    typer.echo(f"recall@{k:<8d} {report.recall_at_k:.3f}")
+    typer.echo(f"MRR             {report.mrr:.3f}")
+    typer.echo(f"query p50       {report.latency_p50_ms:.1f} ms")
+    typer.echo(f"query p99       {report.latency_p99_ms:.1f} ms")
+    typer.echo(f"import          {report.import_per_second:.0f} stories/s")
+
+
+@app.command()
+def erase(
+    customer: Annotated[str, typer.Option("--customer", help="Customer id or pseudonym.")],
+    team: Annotated[str | None, typer.Option("--team", help="Only in this team.")] = None,
+) -> None:
+    """Erase every answer, story and interview of a customer from every store."""
+    from bot.terminal import erase_customer
+
+    settings = _settings()
+    removed = _run(erase_customer(settings, customer, team))
+    if not removed:
+        raise _fail(f"no customer '{customer}' found")
+    for pair_team, pseudonym in removed:
+        typer.echo(f"erased {pseudonym} from team {pair_team}")
+
+
+@app.command()
+def reindex(team: TeamOption = None) -> None:
+    """Rebuild the story index from the system of record."""
+    from bot.terminal import reindex as rebuild
+
+    settings = _settings()
+    count = _run(rebuild(settings, team))
+    typer.echo(f"indexed {count} stories")
+
+
+@app.command()
+def lint(paths: Annotated[list[Path], typer.Argument(help="Interview script files (YAML).")]) -> None:
+    """Check interview scripts: open questions before the pitch, no pitch before the story."""
+    from prompts import load_script
+
+    failed = False
+    for path in paths:
+        try:
+            script = load_script(path)
+        except ScriptError as error:
+            failed = True
+            for problem in error.problems:
+                typer.secho(f"{path}: {problem}", fg=typer.colors.RED, err=True)
+            continue
+        findings = lint_script(script)
+        for finding in findings:
+            typer.secho(f"{path}: {finding}", fg=typer.colors.RED, err=True)
+        failed = failed or bool(findings)
+        if not findings:
+            typer.echo(f"{path}: ok ({len(script.questions())} questions)")
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def run() -> None:
+    """Start the configured chat channels (the terminal interview when no chat token is set)."""
+    from bot.terminal import run_chat
+
+    settings = _settings()
+    if not settings.has_chat_token:
+        typer.echo(
+            "No chat token set (TELEGRAM_BOT_TOKEN, SLACK_BOT_TOKEN): starting the terminal interview."
+        )
+        _run(run_chat(settings, None, settings.team, getpass.getuser()))
+        return
+    raise _fail("chat channels are not available in this version; unset the tokens to use the terminal")
+
+
+def main() -> None:
+    """Entry point of the ``earful`` console script: no stack trace ever reaches a user."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as error:
+        logging.getLogger("earful").debug("unexpected error", exc_info=True)
+        typer.secho(
+            f"error: unexpected {type(error).__name__}: {error} (EARFUL_LOG_LEVEL=DEBUG shows details)",
+            fg=typer.colors.RED,
+            err=True,
+        )
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,120 @@
+"""What the command-line commands do, on a built application."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import typer
+
+from adapters.console import ConsoleChannel
+from bot.importing import BadLine, read_jsonl
+from bot.settings import Settings
+from bot.wiring import App, build_app
+from core.models import AnswerRecord, Status, StoryHit
+from prompts import default_catalog, load_script
+
+IMPORT_BATCH = 512
+
+
+async def _catch_up(app: App) -> None:
+    """Index whatever an earlier (perhaps killed) process left in the outbox."""
+    await app.indexer.drain()
+
+
+async def run_chat(settings: Settings, script_path: Path | None, team: str, customer: str) -> None:
+    """Interview ``customer`` in the terminal, indexing answers in the background."""
+    extra = [load_script(script_path)] if script_path else []
+    catalog = default_catalog(extra)
+    async with build_app(settings, catalog=catalog) as app:
+        indexing = asyncio.create_task(app.indexer.run())
+        try:
+            channel = ConsoleChannel(
+                app.service,
+                team=team,
+                customer=customer,
+                script_id=extra[0].id if extra else None,
+            )
+            status = await channel.run()
+        finally:
+            indexing.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await indexing
+        await app.indexer.drain()
+        if status is Status.PAUSED:
+            typer.echo(f"Paused. Run `earful chat --customer {customer}` to continue.", err=True)
+        elif status is Status.FINISHED:
+            typer.echo('Saved. Try `earful stories "what was hard"` to search the stories.', err=True)
+
+
+async def search_stories(
+    settings: Settings,
+    text: str,
+    k: int,
+    team: str,
+    section: str | None,
+    since: datetime | None,
+) -> list[StoryHit]:
+    async with build_app(settings) as app:
+        await _catch_up(app)
+        return await app.search.search(team, text, k, section=section, since=since)
+
+
+def print_hits(hits: list[StoryHit], team: str) -> None:
+    if not hits:
+        typer.echo(f"No stories found in team '{team}'. Try broader wording, or another --team.")
+        return
+    for rank, hit in enumerate(hits, start=1):
+        story = hit.story
+        typer.echo(f'{rank}. "{story.text}"')
+        question = f" | asked: {story.question}" if story.question else ""
+        typer.echo(
+            f"   {story.customer}, {story.created_at:%Y-%m-%d}, {story.section}{question}"
+            f" | {hit.match} ({hit.score:.2f}) | interview {story.interview_id}"
+        )
+
+
+async def import_file(settings: Settings, path: Path, team: str) -> tuple[int, int, int]:
+    """Import ``path``; returns (new, already known, bad lines)."""
+    from rich.progress import Progress
+
+    new = known = bad = 0
+    batch: list[AnswerRecord] = []
+    async with build_app(settings) as app:
+
+        async def flush() -> None:
+            nonlocal new, known
+            added = await app.sessions.add_answers(batch)
+            new += added
+            known += len(batch) - added
+            await app.indexer.drain()
+            progress.advance(task, len(batch))
+            batch.clear()
+
+        total = sum(1 for _ in path.open(encoding="utf-8", errors="replace"))
+        with Progress(transient=True, disable=total < 1000 or not sys.stderr.isatty()) as progress:
+            task = progress.add_task(f"importing {path.name}", total=total)
+            for item in read_jsonl(path, team):
+                if isinstance(item, BadLine):
+                    bad += 1
+                    typer.secho(f"{path}:{item.number}: {item.reason}; skipped", err=True, fg="yellow")
+                    continue
+                batch.append(item)
+                if len(batch) >= IMPORT_BATCH:
+                    await flush()
+            if batch:
+                await flush()
+    return new, known, bad
+
+
+async def erase_customer(settings: Settings, customer: str, team: str | None) -> list[tuple[str, str]]:
+    async with build_app(settings) as app:
+        return await app.service.erase_customer(customer, team=team)
+
+
+async def reindex(settings: Settings, team: str | None) -> int:
+    async with build_app(settings) as app:
+        return await app.indexer.reindex(team)

@@ -1,0 +1,40 @@
+"""Typed errors raised by the core; the edges (CLI, chat adapters) turn them into friendly words."""
+
+from __future__ import annotations
+
+
+class EarfulError(Exception):
+    """Base class of every error Earful raises on purpose."""
+
+
+class ScriptError(EarfulError):
+    """An interview script (or message file) is invalid.
+
+    ``problems`` lists every problem found, each naming the file, the field or question id,
+    and the reason, so one run of ``earful lint`` reports them all.
+    """
+
+    def __init__(self, source: str, problems: list[str]) -> None:
+        self.source = source
+        self.problems = problems
+        super().__init__(f"{source}: " + "; ".join(problems))
+
+
+class AccessDenied(EarfulError):
+    """The caller may not do this (e.g. a customer asking for story search)."""
+
+
+class InviteError(EarfulError):
+    """An invite token is unknown, expired or already used."""
+
+
+class NotFound(EarfulError):
+    """A requested interview, customer or story does not exist."""
+
+
+class StoreUnavailable(EarfulError):
+    """A store (database, vector index) cannot be reached right now; try again later."""
+
+
+class InputError(EarfulError):
+    """Input from a user or a file is malformed; the message says what and where."""

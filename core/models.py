@@ -1,0 +1,203 @@
+"""The values that flow through the core: interview state, events, replies, answers, stories."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Status(StrEnum):
+    """Where an interview stands."""
+
+    INVITED = "invited"  # created, not started
+    CONSENT = "consent"  # greeted, waiting for yes/no
+    ACTIVE = "active"
+    PAUSED = "paused"
+    FINISHED = "finished"
+    STOPPED = "stopped"
+    DECLINED = "declined"
+    ERASED = "erased"
+
+
+OPEN_STATUSES = frozenset({Status.INVITED, Status.CONSENT, Status.ACTIVE, Status.PAUSED})
+
+
+class InterviewState(BaseModel):
+    """Everything the engine needs to continue an interview; stored by the SessionStore."""
+
+    model_config = ConfigDict(frozen=True)
+
+    interview_id: str
+    team: str
+    customer: str  # the customer's id on its channel (or the name typed in the terminal)
+    channel: str
+    script_id: str
+    language: str = "en"
+    status: Status = Status.INVITED
+    position: int = 0  # index of the current question in script order
+    probe_kinds: tuple[str, ...] = ()  # kinds of the probes asked for the current question
+    awaiting: Literal["question", "probe"] = "question"
+    pending_probe_text: str | None = None
+    forget_requested: bool = False
+    turn: int = 0  # increases with every stored answer; orders answers within an interview
+    started_at: datetime | None = None
+    updated_at: datetime | None = None
+
+    @property
+    def probes_asked(self) -> int:
+        return len(self.probe_kinds)
+
+    @property
+    def last_probe(self) -> str | None:
+        return self.probe_kinds[-1] if self.probe_kinds else None
+
+    @property
+    def pseudonym(self) -> str:
+        """A stable, non-identifying name for this customer within the team."""
+        return pseudonym(self.team, self.channel, self.customer)
+
+
+def pseudonym(team: str, channel: str, customer: str) -> str:
+    """``Customer-3F9A2C``: the same person in the same team always gets the same name."""
+    digest = hashlib.sha256(f"{team}\x00{channel}\x00{customer}".encode()).hexdigest()
+    return f"Customer-{digest[:6].upper()}"
+
+
+# --- events ---------------------------------------------------------------------------
+
+
+class Start(BaseModel):
+    """The customer opened the interview (invite link, ``earful chat``, a Slack DM)."""
+
+    kind: Literal["start"] = "start"
+
+
+class Consent(BaseModel):
+    """The customer's answer to the consent question."""
+
+    kind: Literal["consent"] = "consent"
+    given: bool
+
+
+class Answer(BaseModel):
+    """Free text from the customer."""
+
+    kind: Literal["answer"] = "answer"
+    text: str
+
+
+class Pause(BaseModel):
+    kind: Literal["pause"] = "pause"
+
+
+class Resume(BaseModel):
+    kind: Literal["resume"] = "resume"
+
+
+class Skip(BaseModel):
+    kind: Literal["skip"] = "skip"
+
+
+class Stop(BaseModel):
+    kind: Literal["stop"] = "stop"
+
+
+class Forget(BaseModel):
+    """Erase everything this customer said; the first request asks to confirm."""
+
+    kind: Literal["forget"] = "forget"
+    confirmed: bool = False
+
+
+Event = Start | Consent | Answer | Pause | Resume | Skip | Stop | Forget
+
+
+# --- replies ---------------------------------------------------------------------------
+
+
+class ReplyKind(StrEnum):
+    GREETING = "greeting"
+    CONSENT = "consent"
+    QUESTION = "question"
+    PROBE = "probe"
+    INFO = "info"
+    CONFIRM_FORGET = "confirm_forget"
+    DONE = "done"
+
+
+class Choice(BaseModel):
+    """A button a channel may render; sending ``event`` has the same effect as typing ``label``."""
+
+    model_config = ConfigDict(frozen=True)
+
+    label: str
+    value: str
+
+
+class Reply(BaseModel):
+    """Something the bot says; channels render ``choices`` as buttons where they can."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: ReplyKind
+    text: str
+    question_id: str | None = None
+    choices: tuple[Choice, ...] = ()
+
+
+# --- what gets stored ---------------------------------------------------------------------
+
+
+class AnswerRecord(BaseModel):
+    """One answer as typed, the system-of-record row behind a story."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    interview_id: str
+    team: str
+    customer: str
+    pseudonym: str
+    channel: str
+    question_id: str
+    question: str
+    section: str
+    text: str
+    probe: str | None = None  # the probe kind this answers, None for the main question
+    language: str = "en"
+    turn: int
+    created_at: datetime
+    label: str | None = None  # only for imported evaluation data
+
+
+class Story(BaseModel):
+    """An answer as indexed for search: redacted text plus the metadata a search filters on."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    team: str
+    interview_id: str
+    customer: str  # pseudonym, never the raw identity
+    question_id: str
+    question: str
+    section: str
+    language: str
+    channel: str
+    created_at: datetime
+    text: str
+    label: str | None = None
+
+
+class StoryHit(BaseModel):
+    """A search result: the story, its cosine similarity and a word a person can read."""
+
+    model_config = ConfigDict(frozen=True)
+
+    story: Story
+    score: float = Field(description="cosine similarity, 1.0 is identical")
+    match: str = Field(description="close / related / loose")

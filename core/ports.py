@@ -1,0 +1,121 @@
+"""The core's ports: small Protocols that adapters implement and tests fake in memory."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Protocol
+
+from core.models import AnswerRecord, InterviewState, Status, Story
+
+
+class SessionStore(Protocol):
+    """The system of record: interview states, every answer, the indexing outbox and the
+    delivery keys already handled. A turn is durable once :meth:`commit_turn` returns."""
+
+    async def get(self, interview_id: str) -> InterviewState | None:
+        """The interview with this id, or ``None``."""
+        ...
+
+    async def latest_for(self, channel: str, customer: str) -> InterviewState | None:
+        """The most recently updated interview of this customer on this channel."""
+        ...
+
+    async def create(self, state: InterviewState) -> None:
+        """Store a new interview (its id must be new)."""
+        ...
+
+    async def commit_turn(
+        self, state: InterviewState, answer: AnswerRecord | None, delivery_key: str | None
+    ) -> bool:
+        """Atomically save ``state``, the answer (and its outbox entry) and the delivery key.
+
+        Returns ``False`` and changes nothing when ``delivery_key`` was already committed.
+        """
+        ...
+
+    async def add_answers(self, answers: Sequence[AnswerRecord]) -> int:
+        """Store answers that did not come through an interview (imports); skip known ids.
+        Returns how many were new."""
+        ...
+
+    async def answers(
+        self,
+        *,
+        team: str | None = None,
+        interview_id: str | None = None,
+        customer: str | None = None,
+    ) -> list[AnswerRecord]:
+        """Stored answers in interview order, filtered by any of the arguments."""
+        ...
+
+    async def interviews(
+        self, *, team: str | None = None, status: Status | None = None, limit: int = 100
+    ) -> list[InterviewState]:
+        """Interviews, most recently updated first."""
+        ...
+
+    async def pending_index(self, limit: int) -> list[AnswerRecord]:
+        """Answers in the outbox, oldest first: stored but not yet indexed."""
+        ...
+
+    async def mark_indexed(self, answer_ids: Sequence[str]) -> None:
+        """Remove these answers from the outbox."""
+        ...
+
+    async def requeue_all(self, team: str | None = None) -> int:
+        """Put every stored answer (of ``team``) back into the outbox; returns how many."""
+        ...
+
+    async def erase_customer(self, customer: str, team: str | None = None) -> list[tuple[str, str]]:
+        """Delete every interview, answer and outbox entry of a customer, given by raw id or
+        pseudonym. Returns the (team, pseudonym) pairs that were erased."""
+        ...
+
+    async def close(self) -> None:
+        """Release connections."""
+        ...
+
+
+class StoryStore(Protocol):
+    """The similar-story index. Vectors are computed by the core's :class:`Embedder`; every
+    call is scoped to one team, and a search never crosses teams."""
+
+    async def add(self, stories: Sequence[Story], vectors: Sequence[Sequence[float]]) -> None:
+        """Insert or replace stories by id."""
+        ...
+
+    async def search(
+        self,
+        team: str,
+        vector: Sequence[float],
+        k: int,
+        *,
+        section: str | None = None,
+        since: datetime | None = None,
+    ) -> list[tuple[Story, float]]:
+        """The ``k`` nearest stories of ``team`` with their cosine similarity, best first."""
+        ...
+
+    async def delete_customer(self, team: str, customer: str) -> int:
+        """Remove every story of this customer pseudonym; returns how many."""
+        ...
+
+    async def reset(self, team: str | None = None) -> None:
+        """Drop the index of ``team`` (or of every team) so it can be rebuilt from the record."""
+        ...
+
+    async def count(self, team: str) -> int:
+        """Stories indexed for ``team``."""
+        ...
+
+
+class Embedder(Protocol):
+    """Turns texts into unit-length vectors, offline."""
+
+    name: str
+    dimension: int
+
+    async def embed(self, texts: Sequence[str]) -> list[list[float]]:
+        """One vector per text, in order."""
+        ...

@@ -1,0 +1,23 @@
+"""Contact details typed into answers are kept in the record but redacted in stories."""
+
+from __future__ import annotations
+
+import re
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+", re.UNICODE)
+# A phone number: an optional +, then 7+ digits that may be split by spaces, dots, dashes or
+# brackets. Dates and short numbers ("3 times", "2024-05-01") stay readable.
+_PHONE = re.compile(r"(?<![\w])(\+?\(?\d[\d\s().-]{6,}\d)(?![\w])")
+
+
+def redact(text: str) -> str:
+    """Replace email addresses and phone numbers with ``[email]`` and ``[phone]``."""
+    text = _EMAIL.sub("[email]", text)
+    return _PHONE.sub(_phone, text)
+
+
+def _phone(match: re.Match[str]) -> str:
+    digits = sum(ch.isdigit() for ch in match.group(0))
+    if digits < 7 or re.fullmatch(r"\d{4}-\d{2}-\d{2}", match.group(0).strip()):
+        return match.group(0)
+    return "[phone]"

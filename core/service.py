@@ -1,0 +1,197 @@
+"""The application: one entry point, :meth:`InterviewService.handle`, for every channel.
+
+An inbound event is applied to the customer's interview in four steps: load the state,
+ask the follow-up policy for a probe candidate, let the pure engine decide, and commit the
+new state and answer to the system of record *before* returning the replies to send.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from core.catalog import Catalog
+from core.engine import AnswerDraft, Transition
+from core.models import (
+    OPEN_STATUSES,
+    AnswerRecord,
+    Event,
+    InterviewState,
+    Reply,
+    ReplyKind,
+    Start,
+    Status,
+)
+from core.ports import SessionStore, StoryStore
+from core.probing import FollowUpPolicy
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """An event from a customer on a channel.
+
+    ``customer`` is the customer's id on that channel; ``delivery_key`` (e.g. a Telegram
+    ``update_id``) makes redelivered events harmless; ``team``/``script_id``/``language``
+    are used when a new interview has to be created.
+    """
+
+    channel: str
+    customer: str
+    event: Event
+    team: str = "local"
+    script_id: str | None = None
+    language: str | None = None
+    delivery_key: str | None = None
+    interview_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What :meth:`InterviewService.handle` returns: the replies to send and what happened."""
+
+    state: InterviewState | None
+    replies: list[Reply] = field(default_factory=list)
+    finished: bool = False
+    duplicate: bool = False
+    erased: bool = False
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class InterviewService:
+    """Runs interviews for every channel; stateless between calls (state is in the store)."""
+
+    def __init__(
+        self,
+        sessions: SessionStore,
+        catalog: Catalog,
+        policy: FollowUpPolicy,
+        *,
+        stories: StoryStore | None = None,
+        on_answer: Callable[[], None] | None = None,
+        clock: Callable[[], datetime] = _now,
+    ) -> None:
+        self._sessions = sessions
+        self._catalog = catalog
+        self._policy = policy
+        self._stories = stories
+        self._on_answer = on_answer
+        self._clock = clock
+        # One conversation at a time per customer within this process; different customers
+        # run concurrently. (Across processes, the session store orders them.)
+        self._locks: weakref.WeakValueDictionary[tuple[str, str], asyncio.Lock] = (
+            weakref.WeakValueDictionary()
+        )
+
+    @property
+    def catalog(self) -> Catalog:
+        return self._catalog
+
+    async def handle(self, inbound: Inbound) -> Outcome:
+        """Apply one inbound event and return the replies, after the turn is durable."""
+        key = (inbound.channel, inbound.customer)
+        lock = self._locks.get(key)
+        if lock is None:
+            lock = self._locks[key] = asyncio.Lock()
+        async with lock:
+            return await self._handle(inbound)
+
+    async def _handle(self, inbound: Inbound) -> Outcome:
+        state = await self._current(inbound)
+        if state is None:
+            messages = self._catalog.messages_for(inbound.language or "en")
+            return Outcome(None, [Reply(kind=ReplyKind.INFO, text=messages.not_started)])
+        engine = self._catalog.engine(state.script_id)
+        probe = None
+        if inbound.event.kind == "answer":
+            context = engine.probe_context(state, inbound.event.text)
+            if context is not None:
+                probe = await self._policy.propose(context)
+        transition = engine.step(state, inbound.event, probe)
+        now = self._clock()
+        new_state = transition.state.model_copy(
+            update={
+                "updated_at": now,
+                "started_at": transition.state.started_at
+                or (now if transition.state.status is Status.ACTIVE else None),
+            }
+        )
+        if transition.erase:
+            await self._erase(state)
+            return Outcome(new_state, transition.replies, erased=True)
+        answer = self._record(new_state, transition.answer, now)
+        committed = await self._sessions.commit_turn(new_state, answer, inbound.delivery_key)
+        if not committed:
+            return Outcome(state, [], duplicate=True)
+        if answer is not None and self._on_answer is not None:
+            self._on_answer()
+        return self._outcome(new_state, transition)
+
+    async def _current(self, inbound: Inbound) -> InterviewState | None:
+        """The interview this event belongs to; a Start without one creates it."""
+        if inbound.interview_id is not None:
+            state = await self._sessions.get(inbound.interview_id)
+        else:
+            state = await self._sessions.latest_for(inbound.channel, inbound.customer)
+        reusable = state is not None and state.status in OPEN_STATUSES
+        if reusable or not isinstance(inbound.event, Start):
+            return state if reusable or state is not None else None
+        script = (
+            self._catalog.script(inbound.script_id)
+            if inbound.script_id
+            else self._catalog.script_for_language(inbound.language)
+        )
+        created = InterviewState(
+            interview_id=inbound.interview_id or uuid.uuid4().hex[:16],
+            team=inbound.team,
+            customer=inbound.customer,
+            channel=inbound.channel,
+            script_id=script.id,
+            language=script.language,
+            updated_at=self._clock(),
+        )
+        await self._sessions.create(created)
+        return created
+
+    def _record(self, state: InterviewState, draft: AnswerDraft | None, now: datetime) -> AnswerRecord | None:
+        if draft is None:
+            return None
+        return AnswerRecord(
+            # Derived from the interview and turn, so a retried commit can never duplicate it.
+            id=f"{state.interview_id}-{draft.turn:04d}",
+            interview_id=state.interview_id,
+            team=state.team,
+            customer=state.customer,
+            pseudonym=state.pseudonym,
+            channel=state.channel,
+            question_id=draft.question_id,
+            question=draft.question,
+            section=draft.section,
+            text=draft.text,
+            probe=draft.probe,
+            language=state.language,
+            turn=draft.turn,
+            created_at=now,
+        )
+
+    async def erase_customer(self, customer: str, team: str | None = None) -> list[tuple[str, str]]:
+        """Erase a customer (raw id or pseudonym) from the record and the story index.
+        Returns the (team, pseudonym) pairs erased."""
+        erased = await self._sessions.erase_customer(customer, team=team)
+        if self._stories is not None:
+            for pair_team, pair_pseudonym in erased:
+                await self._stories.delete_customer(pair_team, pair_pseudonym)
+        return erased
+
+    async def _erase(self, state: InterviewState) -> None:
+        await self.erase_customer(state.customer, team=state.team)
+
+    @staticmethod
+    def _outcome(state: InterviewState, transition: Transition) -> Outcome:
+        return Outcome(state, transition.replies, finished=transition.finished)

@@ -1,0 +1,146 @@
+"""Stories: answers made searchable. Indexing drains the outbox; search finds similar stories
+within one team, one per interview by default."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from datetime import datetime
+
+from core.models import AnswerRecord, Story, StoryHit
+from core.ports import Embedder, SessionStore, StoryStore
+from core.redact import redact
+
+# Cosine similarity of MiniLM sentence vectors, read as words a person understands.
+CLOSE = 0.6
+RELATED = 0.4
+
+log = logging.getLogger(__name__)
+
+
+def match_word(score: float) -> str:
+    """``close`` / ``related`` / ``loose`` for a cosine similarity."""
+    if score >= CLOSE:
+        return "close"
+    if score >= RELATED:
+        return "related"
+    return "loose"
+
+
+def story_from_answer(answer: AnswerRecord) -> Story:
+    """The indexed form of an answer: pseudonymous, with contact details redacted."""
+    return Story(
+        id=answer.id,
+        team=answer.team,
+        interview_id=answer.interview_id,
+        customer=answer.pseudonym,
+        question_id=answer.question_id,
+        question=answer.question,
+        section=answer.section,
+        language=answer.language,
+        channel=answer.channel,
+        created_at=answer.created_at,
+        text=redact(answer.text),
+        label=answer.label,
+    )
+
+
+class StorySearch:
+    """Similar-story search for one team at a time."""
+
+    # How many nearest stories to fetch per result wanted, so that keeping one story per
+    # interview still leaves ``k`` results when one talkative customer dominates.
+    OVERFETCH = 8
+
+    def __init__(self, embedder: Embedder, stories: StoryStore) -> None:
+        self._embedder = embedder
+        self._stories = stories
+
+    async def search(
+        self,
+        team: str,
+        text: str,
+        k: int = 5,
+        *,
+        section: str | None = None,
+        since: datetime | None = None,
+        one_per_interview: bool = True,
+    ) -> list[StoryHit]:
+        """The ``k`` stories of ``team`` most similar to ``text``, best first."""
+        if not text.strip() or k <= 0:
+            return []
+        [vector] = await self._embedder.embed([text])
+        fetch = k * self.OVERFETCH if one_per_interview else k
+        found = await self._stories.search(team, vector, fetch, section=section, since=since)
+        hits: list[StoryHit] = []
+        seen: set[str] = set()
+        for story, score in found:
+            if one_per_interview:
+                if story.interview_id in seen:
+                    continue
+                seen.add(story.interview_id)
+            hits.append(StoryHit(story=story, score=score, match=match_word(score)))
+            if len(hits) == k:
+                break
+        return hits
+
+
+class StoryIndexer:
+    """Moves answers from the session store's outbox into the story index, in batches.
+
+    The outbox makes indexing crash-safe: an answer leaves it only after its story is in the
+    index, so a crash in between replays it on the next :meth:`drain`.
+    """
+
+    def __init__(
+        self, sessions: SessionStore, embedder: Embedder, stories: StoryStore, batch_size: int = 64
+    ) -> None:
+        self._sessions = sessions
+        self._embedder = embedder
+        self._stories = stories
+        self._batch_size = batch_size
+        self._wake = asyncio.Event()
+        self._lock = asyncio.Lock()
+
+    def notify(self) -> None:
+        """Tell a running :meth:`run` loop that new answers are waiting."""
+        self._wake.set()
+
+    async def index(self, answers: Sequence[AnswerRecord]) -> None:
+        """Embed and index these answers now (without touching the outbox)."""
+        stories = [story_from_answer(answer) for answer in answers]
+        vectors = await self._embedder.embed([story.text for story in stories])
+        await self._stories.add(stories, vectors)
+
+    async def drain(self) -> int:
+        """Index everything waiting in the outbox; returns how many answers were indexed."""
+        total = 0
+        async with self._lock:
+            while True:
+                batch = await self._sessions.pending_index(self._batch_size)
+                if not batch:
+                    return total
+                await self.index(batch)
+                await self._sessions.mark_indexed([answer.id for answer in batch])
+                total += len(batch)
+
+    async def run(self, retry_after: float = 5.0) -> None:
+        """Drain now and whenever notified, until cancelled. A failing index (a server
+        down, say) is retried later; the answers wait safely in the outbox meanwhile."""
+        self._wake.set()
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            try:
+                await self.drain()
+            except Exception as error:  # noqa: BLE001 - any index failure is retried, never fatal
+                log.warning("story indexing failed, retrying in %.0f s: %s", retry_after, error)
+                await asyncio.sleep(retry_after)
+                self._wake.set()
+
+    async def reindex(self, team: str | None = None) -> int:
+        """Rebuild the index of ``team`` (or all teams) from the system of record."""
+        await self._stories.reset(team)
+        await self._sessions.requeue_all(team)
+        return await self.drain()

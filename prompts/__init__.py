@@ -1,0 +1,65 @@
+"""Interview scripts and message wording, shipped as package data and validated on load.
+
+``discovery.<lang>.yaml`` are scripts; ``messages.<lang>.yaml`` are message catalogues.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from core.catalog import Catalog
+from core.errors import ScriptError
+from core.messages import Messages, parse_messages
+from core.script import Script, parse_script
+
+
+def _read_yaml(text: str, source: str) -> Any:
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(error, "problem", None) or str(error)
+        raise ScriptError(source, [f"{where}not valid YAML ({problem})"]) from None
+
+
+def load_script(path: str | Path) -> Script:
+    """Read and validate a script file; :class:`ScriptError` names the file and field."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise ScriptError(str(path), [f"cannot read the file ({error.strerror or error})"]) from None
+    except UnicodeDecodeError:
+        raise ScriptError(str(path), ["the file is not UTF-8 text"]) from None
+    return parse_script(_read_yaml(text, str(path)), str(path))
+
+
+def _packaged() -> list[tuple[str, str]]:
+    folder = resources.files(__name__)
+    return [
+        (entry.name, entry.read_text(encoding="utf-8"))
+        for entry in folder.iterdir()
+        if entry.name.endswith(".yaml")
+    ]
+
+
+def default_catalog(extra_scripts: list[Script] | None = None) -> Catalog:
+    """Every script and message catalogue shipped in this package, plus ``extra_scripts``."""
+    scripts: dict[str, Script] = {}
+    messages: dict[str, Messages] = {}
+    for name, text in sorted(_packaged()):
+        source = f"prompts/{name}"
+        if name.startswith("messages."):
+            catalogue = parse_messages(_read_yaml(text, source), source)
+            messages[catalogue.language] = catalogue
+        else:
+            script = parse_script(_read_yaml(text, source), source)
+            scripts[script.id] = script
+    for script in extra_scripts or []:
+        scripts[script.id] = script
+    return Catalog(scripts=scripts, messages=messages)

@@ -1,0 +1,48 @@
+"""Shared fixtures: the shipped catalogue, in-memory stores, and helpers to run a turn."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from fakes import HashingEmbedder, MemorySessionStore, MemoryStoryStore  # noqa: E402
+
+from core.catalog import Catalog  # noqa: E402
+from prompts import default_catalog  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def catalog() -> Catalog:
+    return default_catalog()
+
+
+@pytest.fixture
+def sessions() -> MemorySessionStore:
+    return MemorySessionStore()
+
+
+@pytest.fixture
+def story_store() -> MemoryStoryStore:
+    return MemoryStoryStore()
+
+
+@pytest.fixture
+def embedder() -> HashingEmbedder:
+    return HashingEmbedder()
+
+
+@pytest.fixture
+def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A data dir of its own and no chat tokens from the developer's environment."""
+    for name in list(os.environ):
+        if name.startswith(("EARFUL_", "SLACK_", "TELEGRAM_")):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("EARFUL_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.chdir(tmp_path)
+    return tmp_path

@@ -1,0 +1,195 @@
+"""In-memory implementations of the core's ports, with real behaviour (no mocks)."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections.abc import Sequence
+from datetime import datetime
+
+from core.models import AnswerRecord, InterviewState, Status, Story
+
+
+class MemorySessionStore:
+    """:class:`core.ports.SessionStore` in dictionaries."""
+
+    def __init__(self) -> None:
+        self.states: dict[str, InterviewState] = {}
+        self.records: dict[str, AnswerRecord] = {}
+        self.outbox: list[str] = []
+        self.deliveries: set[str] = set()
+        self.commits = 0
+        self._order: list[str] = []
+
+    async def get(self, interview_id: str) -> InterviewState | None:
+        return self.states.get(interview_id)
+
+    async def latest_for(self, channel: str, customer: str) -> InterviewState | None:
+        for interview_id in reversed(self._order):
+            state = self.states.get(interview_id)
+            if state and state.channel == channel and state.customer == customer:
+                return state
+        return None
+
+    async def create(self, state: InterviewState) -> None:
+        assert state.interview_id not in self.states
+        self.states[state.interview_id] = state
+        self._order.append(state.interview_id)
+
+    async def commit_turn(
+        self, state: InterviewState, answer: AnswerRecord | None, delivery_key: str | None
+    ) -> bool:
+        if delivery_key is not None:
+            if delivery_key in self.deliveries:
+                return False
+            self.deliveries.add(delivery_key)
+        self.states[state.interview_id] = state
+        self._order.remove(state.interview_id)
+        self._order.append(state.interview_id)
+        if answer is not None:
+            self._add(answer)
+        self.commits += 1
+        return True
+
+    def _add(self, answer: AnswerRecord) -> bool:
+        if answer.id in self.records:
+            return False
+        self.records[answer.id] = answer
+        self.outbox.append(answer.id)
+        return True
+
+    async def add_answers(self, answers: Sequence[AnswerRecord]) -> int:
+        return sum(self._add(answer) for answer in answers)
+
+    async def answers(
+        self,
+        *,
+        team: str | None = None,
+        interview_id: str | None = None,
+        customer: str | None = None,
+    ) -> list[AnswerRecord]:
+        found = [
+            record
+            for record in self.records.values()
+            if (team is None or record.team == team)
+            and (interview_id is None or record.interview_id == interview_id)
+            and (customer is None or customer in (record.customer, record.pseudonym))
+        ]
+        return sorted(found, key=lambda r: (r.created_at, r.interview_id, r.turn))
+
+    async def interviews(
+        self, *, team: str | None = None, status: Status | None = None, limit: int = 100
+    ) -> list[InterviewState]:
+        found = [
+            self.states[i]
+            for i in reversed(self._order)
+            if (team is None or self.states[i].team == team)
+            and (status is None or self.states[i].status is status)
+        ]
+        return found[:limit]
+
+    async def pending_index(self, limit: int) -> list[AnswerRecord]:
+        return [self.records[i] for i in self.outbox[:limit]]
+
+    async def mark_indexed(self, answer_ids: Sequence[str]) -> None:
+        done = set(answer_ids)
+        self.outbox = [i for i in self.outbox if i not in done]
+
+    async def requeue_all(self, team: str | None = None) -> int:
+        queued = set(self.outbox)
+        added = [i for i, r in self.records.items() if (team is None or r.team == team) and i not in queued]
+        self.outbox.extend(added)
+        return len(added)
+
+    async def erase_customer(self, customer: str, team: str | None = None) -> list[tuple[str, str]]:
+        pairs = {
+            (s.team, s.pseudonym)
+            for s in self.states.values()
+            if customer in (s.customer, s.pseudonym) and (team is None or s.team == team)
+        } | {
+            (r.team, r.pseudonym)
+            for r in self.records.values()
+            if customer in (r.customer, r.pseudonym) and (team is None or r.team == team)
+        }
+        for pair in pairs:
+            for i in [i for i, r in self.records.items() if (r.team, r.pseudonym) == pair]:
+                del self.records[i]
+                if i in self.outbox:
+                    self.outbox.remove(i)
+            for i in [i for i, s in self.states.items() if (s.team, s.pseudonym) == pair]:
+                del self.states[i]
+                self._order.remove(i)
+        return sorted(pairs)
+
+    async def close(self) -> None:
+        return None
+
+
+def _cosine(a: Sequence[float], b: Sequence[float]) -> float:
+    return sum(x * y for x, y in zip(a, b, strict=True))
+
+
+class MemoryStoryStore:
+    """:class:`core.ports.StoryStore` with exact cosine search over a dict per team."""
+
+    def __init__(self) -> None:
+        self.teams: dict[str, dict[str, tuple[Story, list[float]]]] = {}
+
+    async def add(self, stories: Sequence[Story], vectors: Sequence[Sequence[float]]) -> None:
+        for story, vector in zip(stories, vectors, strict=True):
+            self.teams.setdefault(story.team, {})[story.id] = (story, list(vector))
+
+    async def search(
+        self,
+        team: str,
+        vector: Sequence[float],
+        k: int,
+        *,
+        section: str | None = None,
+        since: datetime | None = None,
+    ) -> list[tuple[Story, float]]:
+        scored = [
+            (story, _cosine(vector, stored))
+            for story, stored in self.teams.get(team, {}).values()
+            if (section is None or story.section == section) and (since is None or story.created_at >= since)
+        ]
+        scored.sort(key=lambda pair: -pair[1])
+        return scored[:k]
+
+    async def delete_customer(self, team: str, customer: str) -> int:
+        stories = self.teams.get(team, {})
+        doomed = [i for i, (story, _) in stories.items() if story.customer == customer]
+        for i in doomed:
+            del stories[i]
+        return len(doomed)
+
+    async def reset(self, team: str | None = None) -> None:
+        if team is None:
+            self.teams.clear()
+        else:
+            self.teams.pop(team, None)
+
+    async def count(self, team: str) -> int:
+        return len(self.teams.get(team, {}))
+
+
+class HashingEmbedder:
+    """A deterministic bag-of-words embedder: shared words make texts similar."""
+
+    name = "hashing"
+    dimension = 64
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    async def embed(self, texts: Sequence[str]) -> list[list[float]]:
+        self.calls += 1
+        vectors = []
+        for text in texts:
+            vector = [0.0] * self.dimension
+            for word in re.findall(r"\w+", text.lower()):
+                vector[int(hashlib.md5(word.encode()).hexdigest(), 16) % self.dimension] += 1.0
+            norm = math.sqrt(sum(v * v for v in vector)) or 1.0
+            vectors.append([v / norm for v in vector])
+        return vectors
