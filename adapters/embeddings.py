@@ -146,7 +146,7 @@ class MiniLMEmbedder:
             if cached.is_file():
                 return cached.read_bytes()
         config = json.loads((model_dir / "config.json").read_text())
-        model = build_bert_embedder(read_safetensors(weights_path), config).SerializeToString()
+        model: bytes = build_bert_embedder(read_safetensors(weights_path), config).SerializeToString()
         if cached is not None:
             # Write-then-rename so a concurrent reader never sees a partial file.
             cached.parent.mkdir(parents=True, exist_ok=True)
@@ -191,4 +191,5 @@ class MiniLMEmbedder:
     async def embed(self, texts: Sequence[str]) -> list[list[float]]:
         """Async wrapper: encode in a worker thread and return plain lists."""
         vectors = await asyncio.to_thread(self.encode, texts)
-        return vectors.tolist()
+        rows: list[list[float]] = vectors.tolist()
+        return rows

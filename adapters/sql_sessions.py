@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from core.errors import StoreUnavailable
+from core.invites import Invite
 from core.models import AnswerRecord, InterviewState, Status
 
 T = TypeVar("T")
@@ -50,6 +51,12 @@ CREATE INDEX IF NOT EXISTS answers_by_pseudonym ON answers (pseudonym);
 CREATE TABLE IF NOT EXISTS outbox (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     answer_id TEXT NOT NULL UNIQUE
+);
+CREATE TABLE IF NOT EXISTS invites (
+    token TEXT PRIMARY KEY,
+    team TEXT NOT NULL,
+    claimed_by TEXT,
+    invite TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS deliveries (
     key TEXT PRIMARY KEY,
@@ -326,3 +333,48 @@ class SqliteSessionStore:
             return [(str(a), str(b)) for a, b in pairs]
 
         return await self._run(erase)
+
+    # --- invites -------------------------------------------------------------------------
+
+    async def add_invite(self, invite: Invite) -> None:
+        def add() -> None:
+            self._conn.execute(
+                "INSERT INTO invites (token, team, claimed_by, invite) VALUES (?, ?, ?, ?)",
+                (invite.token, invite.team, invite.claimed_by, invite.model_dump_json()),
+            )
+
+        await self._run(add)
+
+    async def get_invite(self, token: str) -> Invite | None:
+        def get() -> Invite | None:
+            row = self._conn.execute("SELECT invite FROM invites WHERE token = ?", (token,)).fetchone()
+            return Invite.model_validate_json(row[0]) if row else None
+
+        return await self._run(get)
+
+    async def claim_invite(self, token: str, claimant: str, now: datetime) -> Invite | None:
+        def claim() -> Invite | None:
+            db = self._conn
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                row = db.execute("SELECT invite FROM invites WHERE token = ?", (token,)).fetchone()
+                if row is None:
+                    db.execute("ROLLBACK")
+                    return None
+                invite = Invite.model_validate_json(row[0])
+                if invite.claimed_by not in (None, claimant):
+                    db.execute("ROLLBACK")
+                    return None
+                if invite.claimed_by is None:
+                    invite = invite.model_copy(update={"claimed_by": claimant, "claimed_at": now})
+                    db.execute(
+                        "UPDATE invites SET claimed_by = ?, invite = ? WHERE token = ?",
+                        (claimant, invite.model_dump_json(), token),
+                    )
+                db.execute("COMMIT")
+                return invite
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+
+        return await self._run(claim)

@@ -53,9 +53,5 @@ class Settings(BaseSettings):
         return self.data_dir / "chroma"
 
     @property
-    def model_cache_dir(self) -> Path:
-        return self.data_dir / "models"
-
-    @property
     def has_chat_token(self) -> bool:
         return self.slack_bot_token is not None or self.telegram_bot_token is not None

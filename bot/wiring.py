@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import cast
 
 from bot.settings import Settings
 from core.catalog import Catalog
+from core.invites import Invites, InviteStore
 from core.ports import Embedder, SessionStore, StoryStore
 from core.probing import FollowUpPolicy, RuleBasedFollowUp
 from core.service import InterviewService
@@ -27,6 +29,7 @@ class App:
     service: InterviewService
     search: StorySearch
     indexer: StoryIndexer
+    invites: Invites
 
 
 async def open_sessions(settings: Settings) -> SessionStore:
@@ -49,7 +52,7 @@ def default_embedder(settings: Settings) -> Embedder:
     """The packaged offline model; it loads lazily, on the first text it embeds."""
     from adapters.embeddings import MiniLMEmbedder
 
-    return MiniLMEmbedder(threads=settings.embedding_threads, cache_dir=settings.model_cache_dir)
+    return MiniLMEmbedder(threads=settings.embedding_threads)
 
 
 @asynccontextmanager
@@ -69,11 +72,14 @@ async def build_app(
         stories = stories or open_stories(settings)
         embedder = embedder or default_embedder(settings)
         indexer = StoryIndexer(sessions, embedder, stories, batch_size=settings.index_batch_size)
+        # The session store's database keeps invites too (both SQL stores implement it).
+        invites = Invites(cast(InviteStore, sessions))
         service = InterviewService(
             sessions,
             catalog,
             policy or RuleBasedFollowUp(catalog.messages_for),
             stories=stories,
+            invites=invites,
             on_answer=indexer.notify,
         )
         yield App(
@@ -85,6 +91,7 @@ async def build_app(
             service=service,
             search=StorySearch(embedder, stories),
             indexer=indexer,
+            invites=invites,
         )
     finally:
         await sessions.close()

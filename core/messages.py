@@ -67,8 +67,15 @@ class Messages(BaseModel):
     try_again_later: str
     unsupported_message: str
     help: str
+    invite_unknown: str
+    invite_expired: str
+    invite_used: str
     probes: ProbeWording
     vocabulary: ProbeVocabulary
+
+    def invite_problem(self, reason: str) -> str:
+        """The polite refusal for an invite that is ``unknown``, ``expired`` or ``used``."""
+        return {"expired": self.invite_expired, "used": self.invite_used}.get(reason, self.invite_unknown)
 
     def is_yes(self, text: str) -> bool | None:
         """True for a yes word, False for a no word, None when the text is neither."""

@@ -43,6 +43,8 @@ class InterviewState(BaseModel):
     awaiting: Literal["question", "probe"] = "question"
     pending_probe_text: str | None = None
     forget_requested: bool = False
+    invite_token: str | None = None
+    origin: dict[str, str] = Field(default_factory=dict)  # where to report back, e.g. a Slack channel
     turn: int = 0  # increases with every stored answer; orders answers within an interview
     started_at: datetime | None = None
     updated_at: datetime | None = None

@@ -119,3 +119,11 @@ class Embedder(Protocol):
     async def embed(self, texts: Sequence[str]) -> list[list[float]]:
         """One vector per text, in order."""
         ...
+
+
+class InterviewListener(Protocol):
+    """Told about interviews that finished (e.g. to post a summary to the team's channel)."""
+
+    async def interview_finished(self, state: InterviewState) -> None:
+        """Called once, after the last answer of ``state`` is durable."""
+        ...

@@ -8,14 +8,19 @@ new state and answer to the system of record *before* returning the replies to s
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import logging
 import uuid
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from core.catalog import Catalog
 from core.engine import AnswerDraft, Transition
+from core.errors import InviteError
+from core.invites import Invites
 from core.models import (
     OPEN_STATUSES,
     AnswerRecord,
@@ -26,8 +31,10 @@ from core.models import (
     Start,
     Status,
 )
-from core.ports import SessionStore, StoryStore
+from core.ports import InterviewListener, SessionStore, StoryStore
 from core.probing import FollowUpPolicy
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -35,8 +42,9 @@ class Inbound:
     """An event from a customer on a channel.
 
     ``customer`` is the customer's id on that channel; ``delivery_key`` (e.g. a Telegram
-    ``update_id``) makes redelivered events harmless; ``team``/``script_id``/``language``
-    are used when a new interview has to be created.
+    ``update_id``) makes redelivered events harmless; ``team``/``script_id``/``language``/
+    ``origin`` are used when a new interview has to be created; a Start with
+    ``invite_token`` redeems that invite (and raises :class:`InviteError` if it cannot).
     """
 
     channel: str
@@ -47,6 +55,8 @@ class Inbound:
     language: str | None = None
     delivery_key: str | None = None
     interview_id: str | None = None
+    invite_token: str | None = None
+    origin: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -74,6 +84,8 @@ class InterviewService:
         policy: FollowUpPolicy,
         *,
         stories: StoryStore | None = None,
+        invites: Invites | None = None,
+        listeners: Sequence[InterviewListener] = (),
         on_answer: Callable[[], None] | None = None,
         clock: Callable[[], datetime] = _now,
     ) -> None:
@@ -81,6 +93,9 @@ class InterviewService:
         self._catalog = catalog
         self._policy = policy
         self._stories = stories
+        self._invites = invites
+        self._listeners = list(listeners)
+        self._background: set[asyncio.Task[None]] = set()
         self._on_answer = on_answer
         self._clock = clock
         # One conversation at a time per customer within this process; different customers
@@ -92,6 +107,19 @@ class InterviewService:
     @property
     def catalog(self) -> Catalog:
         return self._catalog
+
+    @property
+    def invites(self) -> Invites | None:
+        return self._invites
+
+    def add_listener(self, listener: InterviewListener) -> None:
+        """Also tell ``listener`` about finished interviews (channels register themselves)."""
+        self._listeners.append(listener)
+
+    async def wait_background(self) -> None:
+        """Wait for listener notifications still running (tests and shutdown)."""
+        while self._background:
+            await asyncio.gather(*list(self._background), return_exceptions=True)
 
     async def handle(self, inbound: Inbound) -> Outcome:
         """Apply one inbound event and return the replies, after the turn is durable."""
@@ -131,10 +159,27 @@ class InterviewService:
             return Outcome(state, [], duplicate=True)
         if answer is not None and self._on_answer is not None:
             self._on_answer()
+        if transition.finished:
+            for listener in self._listeners:
+                self._spawn(self._notify(listener, new_state))
         return self._outcome(new_state, transition)
+
+    def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(coroutine)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    @staticmethod
+    async def _notify(listener: InterviewListener, state: InterviewState) -> None:
+        try:
+            await listener.interview_finished(state)
+        except Exception:
+            log.exception("notifying %r about interview %s failed", listener, state.interview_id)
 
     async def _current(self, inbound: Inbound) -> InterviewState | None:
         """The interview this event belongs to; a Start without one creates it."""
+        if inbound.invite_token is not None and isinstance(inbound.event, Start):
+            return await self._from_invite(inbound)
         if inbound.interview_id is not None:
             state = await self._sessions.get(inbound.interview_id)
         else:
@@ -142,18 +187,44 @@ class InterviewService:
         reusable = state is not None and state.status in OPEN_STATUSES
         if reusable or not isinstance(inbound.event, Start):
             return state if reusable or state is not None else None
+        return await self._create(inbound, inbound.interview_id or uuid.uuid4().hex[:16])
+
+    async def _from_invite(self, inbound: Inbound) -> InterviewState:
+        if self._invites is None or inbound.invite_token is None:
+            raise InviteError("unknown")
+        invite = await self._invites.redeem(inbound.invite_token, inbound.channel, inbound.customer)
+        # One interview per invite: opening the link again continues it.
+        interview_id = "inv-" + hashlib.sha256(invite.token.encode()).hexdigest()[:16]
+        existing = await self._sessions.get(interview_id)
+        if existing is not None:
+            return existing
+        created = Inbound(
+            channel=inbound.channel,
+            customer=inbound.customer,
+            event=inbound.event,
+            team=invite.team,
+            script_id=invite.script_id or inbound.script_id,
+            language=inbound.language,
+            origin={**invite.origin, **inbound.origin},
+            invite_token=invite.token,
+        )
+        return await self._create(created, interview_id)
+
+    async def _create(self, inbound: Inbound, interview_id: str) -> InterviewState:
         script = (
             self._catalog.script(inbound.script_id)
             if inbound.script_id
             else self._catalog.script_for_language(inbound.language)
         )
         created = InterviewState(
-            interview_id=inbound.interview_id or uuid.uuid4().hex[:16],
+            interview_id=interview_id,
             team=inbound.team,
             customer=inbound.customer,
             channel=inbound.channel,
             script_id=script.id,
             language=script.language,
+            invite_token=inbound.invite_token,
+            origin=dict(inbound.origin),
             updated_at=self._clock(),
         )
         await self._sessions.create(created)

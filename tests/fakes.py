@@ -8,6 +8,7 @@ import re
 from collections.abc import Sequence
 from datetime import datetime
 
+from core.invites import Invite
 from core.models import AnswerRecord, InterviewState, Status, Story
 
 
@@ -20,7 +21,24 @@ class MemorySessionStore:
         self.outbox: list[str] = []
         self.deliveries: set[str] = set()
         self.commits = 0
+        self.invites: dict[str, Invite] = {}
         self._order: list[str] = []
+
+    async def add_invite(self, invite: Invite) -> None:
+        assert invite.token not in self.invites
+        self.invites[invite.token] = invite
+
+    async def get_invite(self, token: str) -> Invite | None:
+        return self.invites.get(token)
+
+    async def claim_invite(self, token: str, claimant: str, now: datetime) -> Invite | None:
+        invite = self.invites.get(token)
+        if invite is None or invite.claimed_by not in (None, claimant):
+            return None
+        if invite.claimed_by is None:
+            invite = invite.model_copy(update={"claimed_by": claimant, "claimed_at": now})
+            self.invites[token] = invite
+        return invite
 
     async def get(self, interview_id: str) -> InterviewState | None:
         return self.states.get(interview_id)
