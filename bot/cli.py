@@ -209,7 +209,9 @@ def run() -> None:
         )
         _run(run_chat(settings, None, settings.team, getpass.getuser()))
         return
-    raise _fail("chat channels are not available in this version; unset the tokens to use the terminal")
+    from bot.runner import serve_channels
+
+    _run(serve_channels(settings))
 
 
 def main() -> None:

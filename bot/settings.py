@@ -41,6 +41,9 @@ class Settings(BaseSettings):
         default=None,
         validation_alias=AliasChoices("TELEGRAM_BOT_TOKEN", "EARFUL_TELEGRAM_BOT_TOKEN"),
     )
+    telegram_bot_username: str | None = Field(
+        default=None, description="the bot's @username for invite links; asked from Telegram when unset"
+    )
     slack_api_url: str = "https://slack.com/api/"
     telegram_api_url: str = "https://api.telegram.org/bot"
 

@@ -108,3 +108,8 @@ class Invites:
         if claimed is None:
             raise InviteError("used")
         return claimed
+
+
+def telegram_invite_link(bot_username: str, token: str) -> str:
+    """The deep link that opens the team's Telegram bot with ``/start <token>``."""
+    return f"https://t.me/{bot_username.lstrip('@')}?start={token}"

@@ -1,0 +1,87 @@
+"""``earful run``: start the configured chat channels, the HTTP server and the indexer."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+from typing import Protocol
+
+import typer
+from starlette.routing import BaseRoute
+
+from bot.http import build_http_app, http_server
+from bot.settings import Settings
+from bot.wiring import App, build_app
+
+
+class Channel(Protocol):
+    """A chat platform adapter as the runner sees it."""
+
+    name: str
+
+    def routes(self) -> list[BaseRoute]:
+        """HTTP routes this channel serves on the shared server (empty when it needs none)."""
+        ...
+
+    async def start(self) -> None:
+        """Connect (start polling, open a socket, register webhooks)."""
+        ...
+
+    async def stop(self) -> None:
+        """Disconnect cleanly."""
+        ...
+
+
+def configured_channels(settings: Settings, app: App) -> list[Channel]:
+    """The channels whose tokens are set. Each platform adds itself here."""
+    channels: list[Channel] = []
+    return channels
+
+
+async def _health(app: App) -> dict[str, str]:
+    try:
+        await app.sessions.interviews(limit=1)
+        return {"sessions": "ok"}
+    except Exception as error:  # noqa: BLE001 - reported, not raised: this is the health check
+        return {"sessions": f"error: {error}"}
+
+
+async def serve_channels(settings: Settings, stop: asyncio.Event | None = None) -> None:
+    """Run every configured channel until SIGINT/SIGTERM (or ``stop`` is set)."""
+    stop = stop or asyncio.Event()
+    async with build_app(settings) as app:
+        channels = configured_channels(settings, app)
+        if not channels:
+            raise typer.BadParameter("no chat channel is configured")
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(signum, stop.set)
+        indexing = asyncio.create_task(app.indexer.run())
+        routes = [route for channel in channels for route in channel.routes()]
+        server = None
+        serving = None
+        try:
+            if routes:
+                server = http_server(
+                    build_http_app(routes, lambda: _health(app)), settings.http_host, settings.http_port
+                )
+                serving = asyncio.create_task(server.serve())
+            for channel in channels:
+                await channel.start()
+            names = ", ".join(channel.name for channel in channels)
+            where = f" on http://{settings.http_host}:{settings.http_port}" if routes else ""
+            typer.echo(f"Earful is running: {names}{where}. Ctrl-C stops it.", err=True)
+            await stop.wait()
+        finally:
+            for channel in reversed(channels):
+                with contextlib.suppress(Exception):
+                    await channel.stop()
+            if server is not None and serving is not None:
+                server.should_exit = True
+                await serving
+            indexing.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await indexing
+            await app.service.wait_background()
