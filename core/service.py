@@ -13,16 +13,17 @@ import logging
 import uuid
 import weakref
 from collections.abc import Callable, Coroutine, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
 from core.catalog import Catalog
 from core.engine import AnswerDraft, Transition
-from core.errors import InviteError
+from core.errors import InviteError, StoreUnavailable
 from core.invites import Invites
 from core.models import (
     OPEN_STATUSES,
+    Answer,
     AnswerRecord,
     Event,
     InterviewState,
@@ -33,6 +34,7 @@ from core.models import (
 )
 from core.ports import InterviewListener, SessionStore, StoryStore
 from core.probing import FollowUpPolicy
+from core.text import storable
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +70,7 @@ class Outcome:
     finished: bool = False
     duplicate: bool = False
     erased: bool = False
+    unavailable: bool = False  # a store was down: nothing was saved, the customer is asked to retry
 
 
 def _now() -> datetime:
@@ -128,7 +131,24 @@ class InterviewService:
         if lock is None:
             lock = self._locks[key] = asyncio.Lock()
         async with lock:
-            return await self._handle(inbound)
+            try:
+                # Across workers sharing the store, the store's lock orders the conversation.
+                async with self._sessions.conversation_lock(inbound.channel, inbound.customer):
+                    return await self._handle(self._storable(inbound))
+            except StoreUnavailable as error:
+                # The turn commits atomically or not at all, so asking again loses nothing.
+                log.warning("store unavailable for %s: %s", inbound.channel, error)
+                messages = self._catalog.messages_for(inbound.language or "en")
+                reply = Reply(kind=ReplyKind.INFO, text=messages.try_again_later)
+                return Outcome(None, [reply], unavailable=True)
+
+    @staticmethod
+    def _storable(inbound: Inbound) -> Inbound:
+        """Lone surrogates cannot be stored anywhere (see core.text); everything else stays."""
+        event = inbound.event
+        if isinstance(event, Answer) and storable(event.text) != event.text:
+            return replace(inbound, event=Answer(text=storable(event.text)))
+        return inbound
 
     async def _handle(self, inbound: Inbound) -> Outcome:
         state = await self._current(inbound)
