@@ -192,10 +192,36 @@ class ChromaStoryStore:
             ids = collection.get(where={"customer": customer}, include=[])["ids"]
             if ids:
                 collection.delete(ids=ids)
+                self._rebuild(team, collection)
             return len(ids)
 
         removed: int = await self._run(delete)
         return removed
+
+    def _rebuild(self, team: str, collection: Collection) -> None:
+        """Copy what is left into a fresh collection: deleting by id leaves the text in Chroma's
+        write-ahead log and the vectors in its index files (MEASURED.md), dropping the whole
+        collection removes them. Should this stop half-way, `earful reindex` rebuilds the team
+        from the system of record."""
+        kept: dict[str, list[Any]] = {"ids": [], "embeddings": [], "documents": [], "metadatas": []}
+        while True:
+            page = collection.get(
+                include=["embeddings", "documents", "metadatas"], limit=_ADD_BATCH, offset=len(kept["ids"])
+            )
+            if not page["ids"]:
+                break
+            kept["ids"].extend(page["ids"])
+            kept["embeddings"].extend([list(map(float, v)) for v in page["embeddings"]])  # type: ignore[union-attr]
+            kept["documents"].extend(page["documents"] or [])
+            kept["metadatas"].extend(page["metadatas"] or [])
+        name = collection_name(team)
+        self._collections.pop(name, None)
+        self._client.delete_collection(name)
+        fresh = self._collection(team)
+        assert fresh is not None
+        for start in range(0, len(kept["ids"]), _ADD_BATCH):
+            end = start + _ADD_BATCH
+            fresh.add(**{key: values[start:end] for key, values in kept.items()})
 
     async def reset(self, team: str | None = None) -> None:
         def reset() -> None:
