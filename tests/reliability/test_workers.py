@@ -1,0 +1,55 @@
+"""Several workers on one PostgreSQL: duplicated deliveries stored once, and 200 customers x 5
+answers through 2 workers with nothing lost and nothing crossed between customers."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from harness import ServiceFront, conversation, run_load, summary
+
+from adapters.pg_sessions import PgSessionStore
+from core.catalog import Catalog
+from core.probing import RuleBasedFollowUp
+from core.service import InterviewService
+
+
+@pytest.fixture
+async def workers(pg_url: str, catalog: Catalog) -> AsyncIterator[list[InterviewService]]:
+    """Two workers: separate services, each with its own connection pool to the database."""
+    stores = [await PgSessionStore.open(pg_url, max_size=8) for _ in range(2)]
+    yield [InterviewService(s, catalog, RuleBasedFollowUp(catalog.messages_for)) for s in stores]
+    for store in stores:
+        await store.close()
+
+
+async def test_each_delivery_three_times_to_two_workers_is_stored_once(workers: list[Any]) -> None:
+    front = ServiceFront(workers)
+    messages = conversation("dup", 5)
+    for message in messages:
+        # The same delivery: three times, to both workers at once.
+        outcomes = await asyncio.wait_for(asyncio.gather(*(front.send(w, message) for w in (0, 1, 0))), 30)
+        assert sorted(o.duplicate for o in outcomes) == [False, True, True]
+    answers = await workers[0]._sessions.answers(customer="dup")
+    assert [a.text for a in answers] == [m.text for m in messages if m.kind == "answer"]
+    assert [a.turn for a in answers] == [1, 2, 3, 4, 5]
+
+
+async def test_200_customers_on_2_workers_lose_and_cross_nothing(workers: list[Any]) -> None:
+    result = await asyncio.wait_for(run_load(ServiceFront(workers), customers=200, answers=5, workers=2), 240)
+    answers = await workers[1]._sessions.answers()
+    by_customer: dict[str, list[str]] = {}
+    for answer in answers:
+        by_customer.setdefault(answer.customer, []).append(answer.text)
+    assert len(by_customer) == 200
+    crossed = [a for a in answers if not a.text.startswith(f"[{a.customer}#")]
+    assert crossed == []
+    for customer, texts in by_customer.items():
+        assert texts == [m.text for m in conversation(customer, 5) if m.kind == "answer"]
+    assert not any(o.unavailable or o.duplicate for outcomes in result.replies.values() for o in outcomes)
+    print(
+        f"\nload: 200 customers x 5 answers, 2 workers, {len(answers)} stored, 0 lost, 0 crossed",
+        summary(result),
+    )
