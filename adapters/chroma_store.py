@@ -22,6 +22,7 @@ import chromadb
 from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
 from chromadb.config import Settings
+from chromadb.errors import NotFoundError
 
 from core.errors import StoreUnavailable
 from core.models import Story
@@ -118,7 +119,12 @@ class ChromaStoryStore:
 
     async def _run(self, fn: Any, *args: Any) -> Any:
         try:
-            return await asyncio.to_thread(fn, *args)
+            try:
+                return await asyncio.to_thread(fn, *args)
+            except NotFoundError:
+                # Another worker rebuilt the collection (erasure): forget cached handles, retry once.
+                self._collections.clear()
+                return await asyncio.to_thread(fn, *args)
         except (ConnectionError, OSError) as error:
             raise StoreUnavailable(f"the story index is unavailable: {error}") from error
 
