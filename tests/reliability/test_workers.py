@@ -53,3 +53,20 @@ async def test_200_customers_on_2_workers_lose_and_cross_nothing(workers: list[A
         f"\nload: 200 customers x 5 answers, 2 workers, {len(answers)} stored, 0 lost, 0 crossed",
         summary(result),
     )
+
+
+async def test_one_conversation_on_two_workers_at_once_loses_no_turn(workers: list[Any]) -> None:
+    """Without the database lock, two workers would read the same state and the second's
+    answer would overwrite the first's turn; with it, every answer gets its own turn."""
+    front = ServiceFront(workers)
+    plan = conversation("racer", 10)
+    for message in plan[:2]:
+        await front.send(0, message)
+    answers = plan[2:]
+    outcomes = await asyncio.wait_for(asyncio.gather(*(front.send(i, m) for i, m in enumerate(answers))), 60)
+    assert not any(o.duplicate or o.unavailable for o in outcomes)
+    stored = await workers[0]._sessions.answers(customer="racer")
+    assert sorted(a.turn for a in stored) == list(range(1, 11))
+    assert sorted(a.text for a in stored) == sorted(m.text for m in answers)
+    turns = sorted(o.state.turn for o in outcomes if o.state is not None)
+    assert turns == list(range(1, 11))  # each message was handled alone, one after another
