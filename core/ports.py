@@ -67,6 +67,13 @@ class SessionStore(Protocol):
         """Put every stored answer (of ``team``) back into the outbox; returns how many."""
         ...
 
+    async def amend_answer(
+        self, answer_id: str, text: str, *, channel: str, customer: str
+    ) -> AnswerRecord | None:
+        """Replace the text of an answer of this customer on this channel and put it back in
+        the outbox; returns the amended answer, or ``None`` if there is no such answer."""
+        ...
+
     async def erase_customer(self, customer: str, team: str | None = None) -> list[tuple[str, str]]:
         """Delete every interview, answer and outbox entry of a customer, given by raw id or
         pseudonym. Returns the (team, pseudonym) pairs that were erased."""

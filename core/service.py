@@ -13,7 +13,7 @@ import logging
 import uuid
 import weakref
 from collections.abc import Callable, Coroutine, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -68,6 +68,7 @@ class Outcome:
     finished: bool = False
     duplicate: bool = False
     erased: bool = False
+    answer_id: str | None = None  # the answer this event stored, if any (e.g. to amend on edit)
 
 
 def _now() -> datetime:
@@ -162,7 +163,20 @@ class InterviewService:
         if transition.finished:
             for listener in self._listeners:
                 self._spawn(self._notify(listener, new_state))
-        return self._outcome(new_state, transition)
+        outcome = self._outcome(new_state, transition)
+        return replace(outcome, answer_id=answer.id) if answer is not None else outcome
+
+    async def amend_answer(
+        self, channel: str, customer: str, answer_id: str, text: str
+    ) -> AnswerRecord | None:
+        """Replace the text of one of this customer's stored answers (an edited message) and
+        queue it for re-indexing. Returns ``None`` when no such answer of theirs exists."""
+        if not text.strip():
+            return None
+        amended = await self._sessions.amend_answer(answer_id, text, channel=channel, customer=customer)
+        if amended is not None and self._on_answer is not None:
+            self._on_answer()
+        return amended
 
     def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
         task = asyncio.create_task(coroutine)

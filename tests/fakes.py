@@ -120,6 +120,18 @@ class MemorySessionStore:
         self.outbox.extend(added)
         return len(added)
 
+    async def amend_answer(
+        self, answer_id: str, text: str, *, channel: str, customer: str
+    ) -> AnswerRecord | None:
+        record = self.records.get(answer_id)
+        if record is None or (record.channel, record.customer) != (channel, customer):
+            return None
+        amended = record.model_copy(update={"text": text})
+        self.records[answer_id] = amended
+        if answer_id not in self.outbox:
+            self.outbox.append(answer_id)
+        return amended
+
     async def erase_customer(self, customer: str, team: str | None = None) -> list[tuple[str, str]]:
         pairs = {
             (s.team, s.pseudonym)

@@ -1,0 +1,287 @@
+"""The callbacks PTB calls: each translates an update, awaits the core, and sends its replies."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+from telegram import Bot, Update, User
+from telegram.constants import ChatAction, ParseMode
+from telegram.error import TelegramError
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from adapters.telegram.config import TelegramConfig
+from adapters.telegram.merging import AnswerMerger, Part, PendingAnswer
+from adapters.telegram.ordering import PerChatUpdateProcessor
+from adapters.telegram.rendering import escape, keyboard, render_hits, split_message
+from adapters.telegram.translate import CALLBACK_EVENTS, COMMAND_EVENTS, delivery_key, start_event
+from core.errors import EarfulError, InviteError
+from core.invites import Invites, telegram_invite_link
+from core.messages import Messages
+from core.models import Answer, Event, Reply
+from core.service import Inbound, InterviewService
+from core.stories import StorySearch
+
+CHANNEL = "telegram"
+log = logging.getLogger(__name__)
+Callback = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
+
+
+class TelegramHandlers:
+    """Everything the bot does with an update; the core decides, this only translates."""
+
+    REMEMBERED = 10_000  # recent update ids and answer messages kept in memory
+
+    def __init__(
+        self,
+        service: InterviewService,
+        invites: Invites,
+        search: StorySearch,
+        config: TelegramConfig,
+        processor: PerChatUpdateProcessor,
+    ) -> None:
+        self._service = service
+        self._invites = invites
+        self._search = search
+        self._config = config
+        self._bot: Bot | None = None
+        self.merger = AnswerMerger(config.merge_window, self._deliver_answer, processor.lock_for)
+        self._seen: OrderedDict[int, None] = OrderedDict()
+        # (chat, message) -> (answer id, its parts), so an edited message can amend its answer.
+        self._answers: OrderedDict[tuple[int, int], tuple[str, list[Part]]] = OrderedDict()
+
+    def register(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        """Add the handlers, most specific first."""
+        self._bot = application.bot
+        new = filters.UpdateType.MESSAGE
+        application.add_handler(CommandHandler("start", self.on_start, filters=new))
+        for name, event in COMMAND_EVENTS.items():
+            application.add_handler(CommandHandler(name, self._command(event), filters=new))
+        application.add_handler(CommandHandler("help", self.on_help, filters=new))
+        application.add_handler(CommandHandler("stories", self.on_stories, filters=new))
+        application.add_handler(MessageHandler(new & filters.COMMAND, self.on_help))
+        application.add_handler(MessageHandler(new & filters.TEXT, self.on_text))
+        application.add_handler(
+            MessageHandler(filters.UpdateType.EDITED_MESSAGE & filters.TEXT, self.on_edit)
+        )
+        application.add_handler(CallbackQueryHandler(self.on_button))
+        application.add_handler(MessageHandler(new, self.on_unsupported))
+        application.add_error_handler(self.on_error)
+
+    # --- callbacks -----------------------------------------------------------------------
+
+    async def on_start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """``/start [token]``: redeem the invite, or continue the interview."""
+        if self._first_time(update):
+            event, token = start_event(context.args[0] if context.args else None)
+            await self._turn(update, event, invite_token=token)
+
+    def _command(self, event: Event) -> Callback:
+        async def command(update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+            if self._first_time(update):
+                await self._turn(update, event)
+
+        return command
+
+    async def on_text(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        """A text message: one part of an answer, delivered when the merge window closes."""
+        message, user = update.message, update.effective_user
+        if message is None or user is None or message.text is None or not self._first_time(update):
+            return
+        part = Part(update.update_id, message.message_id, message.text)
+        self.merger.add(message.chat_id, user.id, user.language_code, part)
+
+    async def on_edit(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        """An edited message replaces its part of the stored answer."""
+        message, user = update.edited_message, update.effective_user
+        if message is None or user is None or message.text is None or not self._first_time(update):
+            return
+        if self.merger.edit(message.chat_id, message.message_id, message.text):
+            return
+        known = self._answers.get((message.chat_id, message.message_id))
+        if known is None:
+            return  # not an answer (or from before a restart): nothing to amend
+        answer_id, parts = known
+        for part in parts:
+            if part.message_id == message.message_id:
+                part.text = message.text
+        text = "\n".join(part.text for part in parts)
+        with contextlib.suppress(EarfulError):
+            await self._service.amend_answer(CHANNEL, str(user.id), answer_id, text)
+
+    async def on_button(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        """An inline button (consent, forget confirmation)."""
+        query = update.callback_query
+        if query is None or not self._first_time(update):
+            return
+        with contextlib.suppress(TelegramError):
+            await query.answer()
+        event = CALLBACK_EVENTS.get(query.data or "")
+        if event is None:
+            return
+        if query.message is not None:
+            # Take the buttons away so the same choice cannot be pressed twice.
+            with contextlib.suppress(TelegramError):
+                await query.edit_message_reply_markup(reply_markup=None)
+        await self._turn(update, event)
+
+    async def on_help(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        """``/help`` and any unknown command."""
+        if update.effective_chat and self._first_time(update):
+            await self._send(update.effective_chat.id, [self._messages(update.effective_user).help])
+
+    async def on_unsupported(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        """Stickers, photos, voice: ask for text."""
+        if update.effective_chat and self._first_time(update):
+            words = self._messages(update.effective_user).unsupported_message
+            await self._send(update.effective_chat.id, [words])
+
+    async def on_stories(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """``/stories TEXT`` for registered team members only; customers get the help text."""
+        user, chat = update.effective_user, update.effective_chat
+        if user is None or chat is None or not self._first_time(update):
+            return
+        team = self._config.team_users.get(user.id)
+        messages = self._messages(user)
+        if team is None:
+            await self._send(chat.id, [messages.help])
+            return
+        text = " ".join(context.args or [])
+        if not text.strip():
+            await self._send(chat.id, [messages.stories_usage])
+            return
+        await self._typing(chat.id)
+        hits = await self._search.search(team, text, k=5)
+        await self._send_html(chat.id, render_hits(hits, messages.stories_none))
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Log; the customer gets a friendly line, never a stack trace."""
+        log.error("telegram update failed: %s", context.error, exc_info=context.error)
+        if isinstance(update, Update) and update.effective_chat is not None:
+            with contextlib.suppress(TelegramError):
+                await self._send(update.effective_chat.id, [self._messages(None).try_again_later])
+
+    # --- the turn ------------------------------------------------------------------------
+
+    async def _turn(self, update: Update, event: Event, invite_token: str | None = None) -> None:
+        user, chat = update.effective_user, update.effective_chat
+        if user is None or chat is None:
+            return
+        await self.merger.flush(chat.id)  # text typed before this command comes first
+        inbound = Inbound(
+            channel=CHANNEL,
+            customer=str(user.id),
+            event=event,
+            language=user.language_code,
+            delivery_key=delivery_key(update.update_id),
+            invite_token=invite_token,
+        )
+        await self._handle(chat.id, inbound)
+
+    async def _deliver_answer(self, pending: PendingAnswer) -> None:
+        inbound = Inbound(
+            channel=CHANNEL,
+            customer=str(pending.user_id),
+            event=Answer(text=pending.text),
+            language=pending.language,
+            delivery_key=delivery_key(pending.first_update_id),
+        )
+        answer_id = await self._handle(pending.chat_id, inbound)
+        if answer_id is not None:
+            for part in pending.parts:
+                self._remember(self._answers, (pending.chat_id, part.message_id), (answer_id, pending.parts))
+
+    async def _handle(self, chat_id: int, inbound: Inbound) -> str | None:
+        """Run one turn and send its replies; returns the id of the answer it stored."""
+        messages = self._service.catalog.messages_for(inbound.language or "en")
+        await self._typing(chat_id)
+        try:
+            outcome = await self._service.handle(inbound)
+        except InviteError as error:
+            await self._send(chat_id, [messages.invite_problem(str(error))])
+            return None
+        except EarfulError as error:
+            log.warning("telegram turn for chat %s failed: %s", chat_id, error)
+            await self._send(chat_id, [messages.try_again_later])
+            return None
+        if outcome.duplicate:
+            return None
+        await self._send_replies(chat_id, outcome.replies)
+        if outcome.finished and outcome.state is not None:
+            state = outcome.state
+            invite = await self._invites.create(
+                state.team, origin=state.origin, referred_by=state.interview_id
+            )
+            link = telegram_invite_link(self.bot.username, invite.token)
+            final = self._service.catalog.messages_for(state.language).referral.format(invite_link=link)
+            await self._send(chat_id, [final])
+        return outcome.answer_id
+
+    # --- sending -------------------------------------------------------------------------
+
+    @property
+    def bot(self) -> Bot:
+        if self._bot is None:
+            raise RuntimeError("handlers are not registered on an application")
+        return self._bot
+
+    async def _send_replies(self, chat_id: int, replies: Sequence[Reply]) -> None:
+        for reply in replies:
+            pieces = split_message(reply.text)
+            for index, piece in enumerate(pieces):
+                markup = keyboard(reply.choices) if index == len(pieces) - 1 else None
+                await self.bot.send_message(
+                    chat_id, escape(piece), parse_mode=ParseMode.HTML, reply_markup=markup
+                )
+
+    async def _send(self, chat_id: int, texts: Sequence[str]) -> None:
+        for text in texts:
+            for piece in split_message(text):
+                await self.bot.send_message(chat_id, escape(piece), parse_mode=ParseMode.HTML)
+
+    async def _send_html(self, chat_id: int, html_text: str) -> None:
+        """Send already-escaped HTML, one block per message when it is too long."""
+        for block in _html_blocks(html_text):
+            await self.bot.send_message(chat_id, block, parse_mode=ParseMode.HTML)
+
+    async def _typing(self, chat_id: int) -> None:
+        with contextlib.suppress(TelegramError):  # cosmetic: never fail a turn over it
+            await self.bot.send_chat_action(chat_id, ChatAction.TYPING)
+
+    # --- helpers -------------------------------------------------------------------------
+
+    def _messages(self, user: User | None) -> Messages:
+        return self._service.catalog.messages_for((user.language_code if user else None) or "en")
+
+    def _first_time(self, update: Update) -> bool:
+        """False for an update already seen by this process (the store also de-duplicates)."""
+        if update.update_id in self._seen:
+            return False
+        self._remember(self._seen, update.update_id, None)
+        return True
+
+    def _remember(self, table: OrderedDict[Any, Any], key: Any, value: Any) -> None:
+        table[key] = value
+        while len(table) > self.REMEMBERED:
+            table.popitem(last=False)
+
+
+def _html_blocks(html_text: str, limit: int = 4096) -> list[str]:
+    """Split rendered HTML between blocks (blank lines), so no tag is ever cut in two."""
+    blocks: list[str] = []
+    for block in html_text.split("\n\n"):
+        if blocks and len(blocks[-1]) + 2 + len(block) <= limit:
+            blocks[-1] += "\n\n" + block
+        else:
+            blocks.append(block[:limit])
+    return blocks
