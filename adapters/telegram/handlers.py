@@ -5,11 +5,10 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from telegram import Bot, Update, User
-from telegram.constants import ChatAction, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
     Application,
@@ -23,18 +22,19 @@ from telegram.ext import (
 from adapters.telegram.config import TelegramConfig
 from adapters.telegram.merging import AnswerMerger, Part, PendingAnswer
 from adapters.telegram.ordering import PerChatUpdateProcessor
-from adapters.telegram.rendering import escape, keyboard, render_hits, split_message
+from adapters.telegram.rendering import render_hits
+from adapters.telegram.sending import Sender
 from adapters.telegram.translate import CALLBACK_EVENTS, COMMAND_EVENTS, delivery_key, start_event
 from core.errors import EarfulError, InviteError
 from core.invites import Invites, telegram_invite_link
 from core.messages import Messages
-from core.models import Answer, Event, Reply
+from core.models import Answer, Event, InterviewState
 from core.service import Inbound, InterviewService
 from core.stories import StorySearch
 
 CHANNEL = "telegram"
 log = logging.getLogger(__name__)
-Callback = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
+Callback = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
 
 
 class TelegramHandlers:
@@ -55,6 +55,7 @@ class TelegramHandlers:
         self._search = search
         self._config = config
         self._bot: Bot | None = None
+        self._sender: Sender | None = None
         self.merger = AnswerMerger(config.merge_window, self._deliver_answer, processor.lock_for)
         self._seen: OrderedDict[int, None] = OrderedDict()
         # (chat, message) -> (answer id, its parts), so an edited message can amend its answer.
@@ -63,6 +64,7 @@ class TelegramHandlers:
     def register(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         """Add the handlers, most specific first."""
         self._bot = application.bot
+        self._sender = Sender(application.bot)
         new = filters.UpdateType.MESSAGE
         application.add_handler(CommandHandler("start", self.on_start, filters=new))
         for name, event in COMMAND_EVENTS.items():
@@ -138,13 +140,13 @@ class TelegramHandlers:
     async def on_help(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         """``/help`` and any unknown command."""
         if update.effective_chat and self._first_time(update):
-            await self._send(update.effective_chat.id, [self._messages(update.effective_user).help])
+            await self.send.texts(update.effective_chat.id, [self._messages(update.effective_user).help])
 
     async def on_unsupported(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         """Stickers, photos, voice: ask for text."""
         if update.effective_chat and self._first_time(update):
             words = self._messages(update.effective_user).unsupported_message
-            await self._send(update.effective_chat.id, [words])
+            await self.send.texts(update.effective_chat.id, [words])
 
     async def on_stories(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """``/stories TEXT`` for registered team members only; customers get the help text."""
@@ -154,22 +156,22 @@ class TelegramHandlers:
         team = self._config.team_users.get(user.id)
         messages = self._messages(user)
         if team is None:
-            await self._send(chat.id, [messages.help])
+            await self.send.texts(chat.id, [messages.help])
             return
         text = " ".join(context.args or [])
         if not text.strip():
-            await self._send(chat.id, [messages.stories_usage])
+            await self.send.texts(chat.id, [messages.stories_usage])
             return
-        await self._typing(chat.id)
+        await self.send.typing(chat.id)
         hits = await self._search.search(team, text, k=5)
-        await self._send_html(chat.id, render_hits(hits, messages.stories_none))
+        await self.send.html(chat.id, render_hits(hits, messages.stories_none))
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log; the customer gets a friendly line, never a stack trace."""
         log.error("telegram update failed: %s", context.error, exc_info=context.error)
         if isinstance(update, Update) and update.effective_chat is not None:
             with contextlib.suppress(TelegramError):
-                await self._send(update.effective_chat.id, [self._messages(None).try_again_later])
+                await self.send.texts(update.effective_chat.id, [self._messages(None).try_again_later])
 
     # --- the turn ------------------------------------------------------------------------
 
@@ -204,30 +206,40 @@ class TelegramHandlers:
     async def _handle(self, chat_id: int, inbound: Inbound) -> str | None:
         """Run one turn and send its replies; returns the id of the answer it stored."""
         messages = self._service.catalog.messages_for(inbound.language or "en")
-        await self._typing(chat_id)
+        await self.send.typing(chat_id)
         try:
             outcome = await self._service.handle(inbound)
         except InviteError as error:
-            await self._send(chat_id, [messages.invite_problem(str(error))])
+            await self.send.texts(chat_id, [messages.invite_problem(str(error))])
             return None
         except EarfulError as error:
             log.warning("telegram turn for chat %s failed: %s", chat_id, error)
-            await self._send(chat_id, [messages.try_again_later])
+            await self.send.texts(chat_id, [messages.try_again_later])
             return None
         if outcome.duplicate:
             return None
-        await self._send_replies(chat_id, outcome.replies)
-        if outcome.finished and outcome.state is not None:
-            state = outcome.state
+        try:
+            await self.send.replies(chat_id, outcome.replies)
+            if outcome.finished and outcome.state is not None:
+                await self._send_referral(chat_id, outcome.state)
+        except TelegramError as error:
+            # The turn is already stored: the customer sees the question again on /resume.
+            log.warning("sending to chat %s failed after the turn was stored: %s", chat_id, error)
+        return outcome.answer_id
+
+    async def _send_referral(self, chat_id: int, state: InterviewState) -> None:
+        """A new invite of the same team, remembering who referred it, for the customer to forward."""
+        try:
             invite = await self._invites.create(
                 state.team, origin=state.origin, referred_by=state.interview_id
             )
-            link = telegram_invite_link(self.bot.username, invite.token)
-            final = self._service.catalog.messages_for(state.language).referral.format(invite_link=link)
-            await self._send(chat_id, [final])
-        return outcome.answer_id
-
-    # --- sending -------------------------------------------------------------------------
+        except EarfulError as error:
+            log.warning("no referral invite for interview %s: %s", state.interview_id, error)
+            return
+        link = telegram_invite_link(self._config.bot_username or self.bot.username, invite.token)
+        await self.send.texts(
+            chat_id, [self._service.catalog.messages_for(state.language).referral.format(invite_link=link)]
+        )
 
     @property
     def bot(self) -> Bot:
@@ -235,28 +247,11 @@ class TelegramHandlers:
             raise RuntimeError("handlers are not registered on an application")
         return self._bot
 
-    async def _send_replies(self, chat_id: int, replies: Sequence[Reply]) -> None:
-        for reply in replies:
-            pieces = split_message(reply.text)
-            for index, piece in enumerate(pieces):
-                markup = keyboard(reply.choices) if index == len(pieces) - 1 else None
-                await self.bot.send_message(
-                    chat_id, escape(piece), parse_mode=ParseMode.HTML, reply_markup=markup
-                )
-
-    async def _send(self, chat_id: int, texts: Sequence[str]) -> None:
-        for text in texts:
-            for piece in split_message(text):
-                await self.bot.send_message(chat_id, escape(piece), parse_mode=ParseMode.HTML)
-
-    async def _send_html(self, chat_id: int, html_text: str) -> None:
-        """Send already-escaped HTML, one block per message when it is too long."""
-        for block in _html_blocks(html_text):
-            await self.bot.send_message(chat_id, block, parse_mode=ParseMode.HTML)
-
-    async def _typing(self, chat_id: int) -> None:
-        with contextlib.suppress(TelegramError):  # cosmetic: never fail a turn over it
-            await self.bot.send_chat_action(chat_id, ChatAction.TYPING)
+    @property
+    def send(self) -> Sender:
+        if self._sender is None:
+            raise RuntimeError("handlers are not registered on an application")
+        return self._sender
 
     # --- helpers -------------------------------------------------------------------------
 
@@ -274,14 +269,3 @@ class TelegramHandlers:
         table[key] = value
         while len(table) > self.REMEMBERED:
             table.popitem(last=False)
-
-
-def _html_blocks(html_text: str, limit: int = 4096) -> list[str]:
-    """Split rendered HTML between blocks (blank lines), so no tag is ever cut in two."""
-    blocks: list[str] = []
-    for block in html_text.split("\n\n"):
-        if blocks and len(blocks[-1]) + 2 + len(block) <= limit:
-            blocks[-1] += "\n\n" + block
-        else:
-            blocks.append(block[:limit])
-    return blocks

@@ -207,3 +207,17 @@ async def test_webhook_mode_checks_the_secret_header(tg: TelegramEmulator, tmp_p
             assert (await client.post(url, content=b"not json", headers=right)).status_code == 400
         state = await bot.app.sessions.latest_for("telegram", "607")
         assert state is not None and state.status.value == "active"
+
+
+async def test_one_chat_is_handled_in_order(tg: TelegramEmulator, tmp_path: Path) -> None:
+    async with running_bot(tg, tmp_path / "data", merge_window=0.5) as bot:
+        ned = await consented(bot.app, tg, 608)
+        ned.say(neutral("role"))  # still in the merge window when the command arrives
+        ned.say("/pause")
+        ned.say("/resume")
+        await ned.expect("main things you're trying to get done")
+        await ned.expect("^Paused")
+        await ned.expect("Welcome back")
+        await ned.expect("main things you're trying to get done")
+        stored = await bot.app.sessions.answers(customer="608")
+        assert [a.question_id for a in stored] == ["role"]
