@@ -62,6 +62,13 @@ CREATE TABLE IF NOT EXISTS deliveries (
     key TEXT PRIMARY KEY,
     seen_at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS held_parts (
+    key TEXT PRIMARY KEY,
+    channel TEXT NOT NULL,
+    customer TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    seq INTEGER NOT NULL
+);
 """
 
 
@@ -325,6 +332,35 @@ class SqliteSessionStore:
 
         return await self._run(amend)
 
+    # --- held message parts ---------------------------------------------------------------
+
+    async def hold_part(self, channel: str, customer: str, key: str, payload: str) -> bool:
+        def hold() -> bool:
+            return bool(
+                self._conn.execute(
+                    "INSERT OR IGNORE INTO held_parts (key, channel, customer, payload, seq)"
+                    " VALUES (?, ?, ?, ?, (SELECT coalesce(max(seq), 0) + 1 FROM held_parts))",
+                    (key, channel, customer, payload),
+                ).rowcount
+            )
+
+        return await self._run(hold)
+
+    async def held_parts(self, channel: str) -> list[tuple[str, str, str]]:
+        def held() -> list[tuple[str, str, str]]:
+            rows = self._conn.execute(
+                "SELECT key, customer, payload FROM held_parts WHERE channel = ? ORDER BY seq", (channel,)
+            ).fetchall()
+            return [(str(k), str(c), str(p)) for k, c, p in rows]
+
+        return await self._run(held)
+
+    async def release_parts(self, keys: Sequence[str]) -> None:
+        def release() -> None:
+            self._conn.executemany("DELETE FROM held_parts WHERE key = ?", [(key,) for key in keys])
+
+        await self._run(release)
+
     # --- erasure -------------------------------------------------------------------------
 
     async def erase_customer(self, customer: str, team: str | None = None) -> list[tuple[str, str]]:
@@ -339,7 +375,13 @@ class SqliteSessionStore:
                     f" answers WHERE (customer = ? OR pseudonym = ?) {team_clause}",
                     [customer, customer, *team_params, customer, customer, *team_params],
                 ).fetchall()
+                db.execute("DELETE FROM held_parts WHERE customer = ?", (customer,))
                 for pair_team, pair_pseudonym in pairs:
+                    db.execute(
+                        "DELETE FROM held_parts WHERE customer IN (SELECT customer FROM interviews"
+                        " WHERE team = ? AND pseudonym = ?)",
+                        (pair_team, pair_pseudonym),
+                    )
                     db.execute(
                         "DELETE FROM outbox WHERE answer_id IN (SELECT id FROM answers"
                         " WHERE team = ? AND pseudonym = ?)",

@@ -265,6 +265,19 @@ class InterviewService:
             created_at=now,
         )
 
+    async def hold_part(self, channel: str, customer: str, key: str, payload: str) -> bool:
+        """Keep a message part durably while a channel waits for the rest of an answer, so a
+        crash in that window loses nothing; ``False`` if this ``key`` is already held."""
+        return await self._sessions.hold_part(channel, customer, key, payload)
+
+    async def held_parts(self, channel: str) -> list[tuple[str, str, str]]:
+        """``(key, customer, payload)`` of parts held for ``channel`` (to replay after a restart)."""
+        return await self._sessions.held_parts(channel)
+
+    async def release_parts(self, keys: Sequence[str]) -> None:
+        """Forget held parts once their answer has been handled."""
+        await self._sessions.release_parts(keys)
+
     async def erase_customer(self, customer: str, team: str | None = None) -> list[tuple[str, str]]:
         """Erase a customer (raw id or pseudonym) from the record and the story index.
         Returns the (team, pseudonym) pairs erased."""

@@ -72,6 +72,9 @@ class TelegramChannel:
         await self.application.initialize()
         await self._register_commands()
         await self.application.start()
+        replayed = await self.handlers.replay_held()
+        if replayed:
+            log.info("replaying %d message parts held before the last stop", replayed)
         if self.config.uses_webhook:
             await self.application.bot.set_webhook(
                 url=str(self.config.webhook_url),

@@ -20,7 +20,7 @@ from telegram.ext import (
 )
 
 from adapters.telegram.config import TelegramConfig
-from adapters.telegram.merging import AnswerMerger, Part, PendingAnswer
+from adapters.telegram.merging import AnswerMerger, HeldPart, Part, PendingAnswer
 from adapters.telegram.ordering import PerChatUpdateProcessor
 from adapters.telegram.rendering import render_hits
 from adapters.telegram.sending import Sender
@@ -29,7 +29,7 @@ from core.errors import EarfulError, InviteError
 from core.invites import Invites, telegram_invite_link
 from core.messages import Messages
 from core.models import Answer, Event, InterviewState
-from core.service import Inbound, InterviewService
+from core.service import Inbound, InterviewService, Outcome
 from core.stories import StorySearch
 
 CHANNEL = "telegram"
@@ -101,7 +101,27 @@ class TelegramHandlers:
         if message is None or user is None or message.text is None or not self._first_time(update):
             return
         part = Part(update.update_id, message.message_id, message.text)
-        self.merger.add(message.chat_id, user.id, user.language_code, part)
+        held = HeldPart(message.chat_id, user.id, user.language_code, part)
+        try:
+            # Durable before it waits in memory: a crash in the merge window loses nothing.
+            fresh = await self._service.hold_part(
+                CHANNEL, str(user.id), delivery_key(part.update_id), held.dump()
+            )
+        except EarfulError as error:
+            log.warning("could not hold a message part of chat %s: %s", message.chat_id, error)
+            await self.send.texts(message.chat_id, [self._messages(user).try_again_later])
+            return
+        if fresh:
+            self.merger.add(held.chat_id, held.user_id, held.language, part)
+
+    async def replay_held(self) -> int:
+        """Feed parts held by a previous process (stopped in a merge window) back to the merger."""
+        held = await self._service.held_parts(CHANNEL)
+        for _, _, payload in held:
+            part = HeldPart.load(payload)
+            self._remember(self._seen, part.part.update_id, None)
+            self.merger.add(part.chat_id, part.user_id, part.language, part.part)
+        return len(held)
 
     async def on_edit(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         """An edited message replaces its part of the stored answer."""
@@ -198,26 +218,31 @@ class TelegramHandlers:
             language=pending.language,
             delivery_key=delivery_key(pending.first_update_id),
         )
-        answer_id = await self._handle(pending.chat_id, inbound)
-        if answer_id is not None:
+        outcome = await self._handle(pending.chat_id, inbound)
+        if outcome is None:
+            return  # not handled (store down): the parts stay held and are replayed at next start
+        await self._service.release_parts([delivery_key(part.update_id) for part in pending.parts])
+        if outcome.answer_id is not None:
             for part in pending.parts:
-                self._remember(self._answers, (pending.chat_id, part.message_id), (answer_id, pending.parts))
+                self._remember(
+                    self._answers, (pending.chat_id, part.message_id), (outcome.answer_id, pending.parts)
+                )
 
-    async def _handle(self, chat_id: int, inbound: Inbound) -> str | None:
-        """Run one turn and send its replies; returns the id of the answer it stored."""
+    async def _handle(self, chat_id: int, inbound: Inbound) -> Outcome | None:
+        """Run one turn and send its replies; ``None`` when the core could not handle it."""
         messages = self._service.catalog.messages_for(inbound.language or "en")
         await self.send.typing(chat_id)
         try:
             outcome = await self._service.handle(inbound)
         except InviteError as error:
             await self.send.texts(chat_id, [messages.invite_problem(str(error))])
-            return None
+            return Outcome(None)
         except EarfulError as error:
             log.warning("telegram turn for chat %s failed: %s", chat_id, error)
             await self.send.texts(chat_id, [messages.try_again_later])
             return None
         if outcome.duplicate:
-            return None
+            return outcome
         try:
             await self.send.replies(chat_id, outcome.replies)
             if outcome.finished and outcome.state is not None:
@@ -225,7 +250,7 @@ class TelegramHandlers:
         except TelegramError as error:
             # The turn is already stored: the customer sees the question again on /resume.
             log.warning("sending to chat %s failed after the turn was stored: %s", chat_id, error)
-        return outcome.answer_id
+        return outcome
 
     async def _send_referral(self, chat_id: int, state: InterviewState) -> None:
         """A new invite of the same team, remembering who referred it, for the customer to forward."""

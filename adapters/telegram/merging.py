@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +43,27 @@ class PendingAnswer:
     @property
     def first_update_id(self) -> int:
         return self.parts[0].update_id
+
+
+@dataclass(frozen=True)
+class HeldPart:
+    """A part with its chat, as kept in the session store while it waits."""
+
+    chat_id: int
+    user_id: int
+    language: str | None
+    part: Part
+
+    def dump(self) -> str:
+        return json.dumps(
+            {**asdict(self.part), "chat_id": self.chat_id, "user_id": self.user_id, "language": self.language}
+        )
+
+    @classmethod
+    def load(cls, payload: str) -> HeldPart:
+        data = json.loads(payload)
+        part = Part(int(data["update_id"]), int(data["message_id"]), str(data["text"]))
+        return cls(int(data["chat_id"]), int(data["user_id"]), data.get("language"), part)
 
 
 Deliver = Callable[[PendingAnswer], Awaitable[None]]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import re
 import signal
@@ -82,7 +83,6 @@ async def test_killed_process_resumes_at_the_same_question(tg: TelegramEmulator,
         "TELEGRAM_BOT_TOKEN": tg.token,
         "EARFUL_TELEGRAM_API_URL": tg.api_url,
         "EARFUL_DATA_DIR": str(tmp_path / "data"),
-        "EARFUL_TELEGRAM_MERGE_WINDOW": "0.1",
     }
     invite = await asyncio.create_subprocess_exec(
         *earful("invite", "--team", TEAM, "--note", "crash test"),
@@ -96,15 +96,21 @@ async def test_killed_process_resumes_at_the_same_question(tg: TelegramEmulator,
     assert re.fullmatch(r"https://t\.me/earful_test_bot\?start=[\w-]+", link), link
     token = link.rsplit("=", 1)[1]
 
-    async def start_bot() -> asyncio.subprocess.Process:
-        process = await asyncio.create_subprocess_exec(
-            *earful("run"), env=env, stderr=asyncio.subprocess.PIPE
+    async def start_bot(merge_window: float) -> asyncio.subprocess.Process:
+        process_env = {**env, "EARFUL_TELEGRAM_MERGE_WINDOW": str(merge_window)}
+        return await asyncio.create_subprocess_exec(
+            *earful("run"), env=process_env, stderr=asyncio.subprocess.PIPE
         )
-        return process
+
+    async def kill(process: asyncio.subprocess.Process) -> None:
+        process.send_signal(signal.SIGKILL)
+        await asyncio.wait_for(process.wait(), 30)
+        assert process.returncode == -signal.SIGKILL
 
     questions = [q for _, q in default_catalog().script("discovery.en").questions()]
     mia = Customer(tg, 701)
-    first = await start_bot()
+    # 1. Two answers, then the process is killed while the third question waits.
+    first = await start_bot(0.1)
     try:
         mia.say(f"/start {token}")
         mia.press(await mia.expect("Is that OK", timeout=60), "consent:yes")
@@ -114,21 +120,38 @@ async def test_killed_process_resumes_at_the_same_question(tg: TelegramEmulator,
         mia.say("context: closing the books every month for our three warehouses.")
         await mia.expect_text(questions[2].text)
     finally:
-        first.send_signal(signal.SIGKILL)
-        await asyncio.wait_for(first.wait(), 30)
-    assert first.returncode == -signal.SIGKILL
-    second = await start_bot()
+        await kill(first)
+    # 2. A new process resumes at the same question; it is killed again while the next
+    # answer waits in its (long) merge window.
+    second = await start_bot(60)
     try:
         mia.say("/resume")
         await mia.expect("Welcome back", timeout=60)
         resumed = await mia.expect(".")
         assert resumed.text == questions[2].text
+        mia.say("hardest: reconciling the ledgers of our three warehouses at the end of each month.")
+        tg.send_sticker(mia.user)  # handled after the text part: once answered, the part is held
+        await mia.expect("Please type your answer as text")
+        assert not any(questions[3].text in text for text in mia.seen())
     finally:
-        second.send_signal(signal.SIGTERM)
-        _, err = await asyncio.wait_for(second.communicate(), 30)
-    assert second.returncode == 0, err.decode()[-2000:]
+        await kill(second)
+    with sqlite3.connect(tmp_path / "data" / "earful.sqlite3") as db:
+        assert db.execute("SELECT count(*) FROM held_parts").fetchone() == (1,)
+    # 3. The next process delivers the held part as the answer and asks the next question.
+    third = await start_bot(0.1)
+    try:
+        await mia.expect_text(questions[3].text, timeout=60)
+    finally:
+        third.send_signal(signal.SIGTERM)
+        _, err = await asyncio.wait_for(third.communicate(), 30)
+    assert third.returncode == 0, err.decode()[-2000:]
+    assert "Traceback" not in err.decode()
     with sqlite3.connect(tmp_path / "data" / "earful.sqlite3") as db:
         rows = db.execute("SELECT record FROM answers ORDER BY turn").fetchall()
-    assert [r[0].count('"question_id":"') for r in rows] == [1, 1]
-    assert '"question_id":"role"' in rows[0][0] and '"question_id":"context"' in rows[1][0]
-    assert "Traceback" not in err.decode()
+        assert db.execute("SELECT count(*) FROM held_parts").fetchone() == (0,)
+    records = [json.loads(row[0]) for row in rows]
+    assert [(r["question_id"], r["text"].split(":")[0]) for r in records] == [
+        ("role", "role"),
+        ("context", "context"),
+        ("hardest", "hardest"),
+    ]
