@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 from telegram import BotCommand, Update
+from telegram.error import InvalidToken, TelegramError
 from telegram.ext import AIORateLimiter, Application
 
 from adapters.telegram.config import TelegramConfig
@@ -19,6 +20,7 @@ from adapters.telegram.handlers import TelegramHandlers
 from adapters.telegram.ordering import PerChatUpdateProcessor
 from adapters.telegram.translate import MENU_COMMANDS
 from core.catalog import Catalog
+from core.errors import InputError, StoreUnavailable
 from core.invites import Invites
 from core.service import InterviewService
 from core.stories import StorySearch
@@ -69,7 +71,14 @@ class TelegramChannel:
 
     async def start(self) -> None:
         """Check the token (getMe), register the command menu, then poll or set the webhook."""
-        await self.application.initialize()
+        try:
+            await self.application.initialize()
+        except InvalidToken:
+            raise InputError("Telegram rejected TELEGRAM_BOT_TOKEN: check it with @BotFather") from None
+        except TelegramError as error:
+            raise StoreUnavailable(
+                f"cannot reach the Telegram Bot API at {self.config.api_url}: {error}"
+            ) from None
         await self._register_commands()
         await self.application.start()
         replayed = await self.handlers.replay_held()

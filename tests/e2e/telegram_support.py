@@ -38,6 +38,7 @@ async def running_bot(
     team_users: dict[int, str] | None = None,
     catalog: Catalog | None = None,
     webhook_secret: str | None = None,
+    max_rate: float = 1000,
 ) -> AsyncIterator[RunningBot]:
     """Real SQLite and Chroma in ``data_dir``, the hashing embedder, the real PTB channel."""
     settings = Settings(data_dir=data_dir)
@@ -50,7 +51,7 @@ async def running_bot(
             webhook_url=webhook_url,
             webhook_secret=webhook_secret,
             merge_window=merge_window,
-            max_messages_per_second=1000,  # the tests measure our code, not Telegram's limit
+            max_messages_per_second=max_rate,  # tests measure our code, not Telegram's 30/s limit
         )
         channel = TelegramChannel(app.service, app.invites, app.search, config)
         routes: list[BaseRoute] = channel.routes()

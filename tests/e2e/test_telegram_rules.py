@@ -10,6 +10,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from fakes import HashingEmbedder
 from telegram_emulator import TelegramEmulator
 from telegram_support import Customer, neutral, running_bot
 
@@ -221,3 +222,17 @@ async def test_one_chat_is_handled_in_order(tg: TelegramEmulator, tmp_path: Path
         await ned.expect("main things you're trying to get done")
         stored = await bot.app.sessions.answers(customer="608")
         assert [a.question_id for a in stored] == ["role"]
+
+
+async def test_a_wrong_token_is_a_clear_error(tg: TelegramEmulator, tmp_path: Path) -> None:
+    from adapters.telegram import TelegramChannel, TelegramConfig
+    from bot.settings import Settings
+    from bot.wiring import build_app
+    from core.errors import InputError
+
+    async with build_app(Settings(data_dir=tmp_path / "data"), embedder=HashingEmbedder()) as app:
+        config = TelegramConfig(token="1:wrong", api_url=tg.api_url)
+        channel = TelegramChannel(app.service, app.invites, app.search, config)
+        with pytest.raises(InputError, match="rejected TELEGRAM_BOT_TOKEN"):
+            await channel.start()
+        await channel.stop()
