@@ -56,7 +56,7 @@ async def test_chat_killed_midway_resumes_and_stories_finds_answers(tmp_path: Pa
             break
     else:
         pytest.fail("the interview never finished")
-    code, transcript, _ = await resumed.finish()
+    code, _, _ = await resumed.finish()
     assert code == 0
 
     with sqlite3.connect(data / "earful.sqlite3") as db:
