@@ -148,18 +148,20 @@ class SqliteSessionStore:
             state.model_dump_json(),
             state.interview_id,
         )
-        if insert:
-            self._conn.execute(
-                "INSERT INTO interviews (team, customer, pseudonym, channel, status, updated_at,"
-                " state, interview_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                values,
+        upsert = (
+            ""
+            if insert
+            else (
+                " ON CONFLICT (interview_id) DO UPDATE SET team = excluded.team, customer ="
+                " excluded.customer, pseudonym = excluded.pseudonym, channel = excluded.channel,"
+                " status = excluded.status, updated_at = excluded.updated_at, state = excluded.state"
             )
-        else:
-            self._conn.execute(
-                "UPDATE interviews SET team = ?, customer = ?, pseudonym = ?, channel = ?,"
-                " status = ?, updated_at = ?, state = ? WHERE interview_id = ?",
-                values,
-            )
+        )
+        self._conn.execute(
+            "INSERT INTO interviews (team, customer, pseudonym, channel, status, updated_at,"
+            f" state, interview_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?){upsert}",
+            values,
+        )
 
     async def commit_turn(
         self, state: InterviewState, answer: AnswerRecord | None, delivery_key: str | None
