@@ -28,7 +28,8 @@ class SessionStore(Protocol):
     async def commit_turn(
         self, state: InterviewState, answer: AnswerRecord | None, delivery_key: str | None
     ) -> bool:
-        """Atomically save ``state``, the answer (and its outbox entry) and the delivery key.
+        """Atomically save ``state`` (inserting it if new), the answer (and its outbox entry)
+        and the delivery key.
 
         Returns ``False`` and changes nothing when ``delivery_key`` was already committed.
         """

@@ -64,7 +64,8 @@ class MemorySessionStore:
                 return False
             self.deliveries.add(delivery_key)
         self.states[state.interview_id] = state
-        self._order.remove(state.interview_id)
+        if state.interview_id in self._order:
+            self._order.remove(state.interview_id)
         self._order.append(state.interview_id)
         if answer is not None:
             self._add(answer)
