@@ -310,26 +310,19 @@ class SqliteSessionStore:
         self, answer_id: str, text: str, *, channel: str, customer: str
     ) -> AnswerRecord | None:
         def amend() -> AnswerRecord | None:
-            db = self._conn
-            db.execute("BEGIN IMMEDIATE")
-            try:
+            with self._transaction() as db:
                 row = db.execute(
                     "SELECT record FROM answers WHERE id = ? AND customer = ?", (answer_id, customer)
                 ).fetchone()
                 record = AnswerRecord.model_validate_json(row[0]) if row else None
                 if record is None or record.channel != channel:
-                    db.execute("ROLLBACK")
                     return None
                 amended = record.model_copy(update={"text": text})
                 db.execute(
                     "UPDATE answers SET record = ? WHERE id = ?", (amended.model_dump_json(), answer_id)
                 )
                 db.execute("INSERT OR IGNORE INTO outbox (answer_id) VALUES (?)", (answer_id,))
-                db.execute("COMMIT")
                 return amended
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
 
         return await self._run(amend)
 
