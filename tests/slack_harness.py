@@ -145,15 +145,15 @@ async def running_slack(tmp: Path, **settings: Any) -> AsyncIterator[SlackHarnes
     """Earful's Slack channel in HTTP mode behind ``bot.http`` on a free port of 127.0.0.1."""
     emulator = SlackEmulator(team_for_token={TOKEN: TEAM_A})
     await emulator.start()
-    config = Settings(
-        data_dir=tmp / "data",
-        slack_bot_token=TOKEN,
-        slack_signing_secret=SECRET,
-        slack_api_url=emulator.api_url,
-        telegram_bot_username="earful_test_bot",
-        slack_post_interval=0.0,
-        **settings,
-    )
+    values: dict[str, Any] = {
+        "data_dir": tmp / "data",
+        "slack_bot_token": TOKEN,
+        "slack_signing_secret": SECRET,
+        "slack_api_url": emulator.api_url,
+        "telegram_bot_username": "earful_test_bot",
+        "slack_post_interval": 0.0,
+    }
+    config = Settings(**{**values, **settings})
     try:
         async with build_app(config, embedder=HashingEmbedder()) as app:
             channel = slack_channel(config, app)

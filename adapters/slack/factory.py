@@ -92,10 +92,9 @@ def build_bolt_app(
             ),
         )
     else:
+        # The client carries the bot token (Bolt takes it from there).
         app = AsyncApp(
-            token=config.bot_token,
-            signing_secret=config.signing_secret or "",
-            client=web_client(config, config.bot_token),
+            signing_secret=config.signing_secret or "", client=web_client(config, config.bot_token)
         )
     app.use(dedupe_middleware(deliveries))
     register(app, desk)
