@@ -82,6 +82,7 @@ def build_bolt_app(
         app = AsyncApp(
             signing_secret=config.signing_secret or "",
             client=web_client(config, None),
+            user_facing_authorize_error_message=desk.wording.not_installed,
             installation_store=installations,
             oauth_settings=AsyncOAuthSettings(
                 client_id=config.client_id,

@@ -43,6 +43,7 @@ class SlackWording(BaseModel):
     unknown_command: str
     something_went_wrong: str
     store_unavailable: str
+    not_installed: str
     invite_created: str
     invite_no_username: str
     unknown_script: str
