@@ -52,13 +52,14 @@ class TeamOverview(BaseModel):
 
 
 def frequent_words(texts: Iterable[str], stopwords: Iterable[str], limit: int = 8) -> list[tuple[str, int]]:
-    """The ``limit`` most frequent words of ``texts`` (each counted once per text), stopwords out."""
+    """The ``limit`` most frequent words of ``texts`` (each counted once per text), stopwords out;
+    ties in alphabetical order so the result is stable."""
     stop = {word.casefold() for word in stopwords}
     counts: Counter[str] = Counter()
     for text in texts:
         words = {match.group(0).casefold().strip("'-") for match in _WORD.finditer(text)}
         counts.update(word for word in words if word and word not in stop)
-    return counts.most_common(limit)
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]
 
 
 async def team_overview(

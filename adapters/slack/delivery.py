@@ -50,9 +50,15 @@ def dedupe_middleware(deliveries: DeliveryLog) -> Callable[..., Awaitable[BoltRe
 class ChannelPacer:
     """Spaces messages to one channel at least ``interval`` seconds apart (others run freely)."""
 
-    def __init__(self, interval: float = 1.0, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        interval: float = 1.0,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
         self._interval = interval
         self._clock = clock
+        self._sleep = sleep
         self._next: OrderedDict[str, float] = OrderedDict()
         self._locks: dict[str, asyncio.Lock] = {}
 
@@ -63,7 +69,7 @@ class ChannelPacer:
             now = self._clock()
             ready = self._next.get(channel, now)
             if ready > now:
-                await asyncio.sleep(ready - now)
+                await self._sleep(ready - now)
             self._next[channel] = max(now, ready) + self._interval
             self._next.move_to_end(channel)
             while len(self._next) > 10_000:  # forget long-idle channels
