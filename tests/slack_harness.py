@@ -141,8 +141,11 @@ async def _started(server: Any) -> None:
 
 
 @asynccontextmanager
-async def running_slack(tmp: Path, **settings: Any) -> AsyncIterator[SlackHarness]:
-    """Earful's Slack channel in HTTP mode behind ``bot.http`` on a free port of 127.0.0.1."""
+async def running_slack(
+    tmp: Path, *, real_embedder: bool = False, **settings: Any
+) -> AsyncIterator[SlackHarness]:
+    """Earful's Slack channel in HTTP mode behind ``bot.http`` on a free port of 127.0.0.1
+    (with the hashing test embedder unless ``real_embedder``: the packaged MiniLM)."""
     emulator = SlackEmulator(team_for_token={TOKEN: TEAM_A})
     await emulator.start()
     values: dict[str, Any] = {
@@ -155,7 +158,7 @@ async def running_slack(tmp: Path, **settings: Any) -> AsyncIterator[SlackHarnes
     }
     config = Settings(**{**values, **settings})
     try:
-        async with build_app(config, embedder=HashingEmbedder()) as app:
+        async with build_app(config, embedder=None if real_embedder else HashingEmbedder()) as app:
             channel = slack_channel(config, app)
             server = http_server(build_http_app(channel.routes()), "127.0.0.1", 0)
             serving = asyncio.create_task(server.serve())

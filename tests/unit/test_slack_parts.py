@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
+import yaml
 
 from adapters.slack import blocks
 from adapters.slack.commands import (
@@ -15,6 +17,8 @@ from adapters.slack.commands import (
     stories_request,
 )
 from adapters.slack.delivery import ChannelPacer, event_delivery_key
+from adapters.slack.factory import BOT_SCOPES
+from adapters.slack.listeners import COMMAND
 from adapters.slack.mrkdwn import escape, literal_quote
 from adapters.slack.wording import load_wording, parse_wording
 from core.errors import InputError, ScriptError
@@ -23,6 +27,7 @@ from core.summary import InterviewSummary
 from prompts import read_packaged_yaml
 
 NOW = datetime(2026, 6, 30, tzinfo=UTC)
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_escape_neutralises_mentions_links_and_entities() -> None:
@@ -139,3 +144,22 @@ def test_long_transcripts_respect_slack_block_limits() -> None:
     assert sum(len(blocks_) for _, blocks_ in messages) == 2 * len(answers) + 1
     summary = InterviewSummary(interview_id="i", customer="Customer-1", gist="")
     assert "_nothing said_" in str(blocks.summary_message(summary, wording)[1])
+
+
+def test_the_manifest_asks_for_what_the_app_uses() -> None:
+    manifest = yaml.safe_load((ROOT / "deploy" / "slack-manifest.yaml").read_text())
+    assert tuple(manifest["oauth_config"]["scopes"]["bot"]) == BOT_SCOPES
+    assert set(manifest["settings"]["event_subscriptions"]["bot_events"]) == {
+        "app_home_opened",
+        "app_mention",
+        "message.im",
+    }
+    [command] = manifest["features"]["slash_commands"]
+    assert command["command"] == COMMAND and command["should_escape"] is True
+    urls = [
+        command["url"],
+        manifest["settings"]["event_subscriptions"]["request_url"],
+        manifest["settings"]["interactivity"]["request_url"],
+    ]
+    assert all(url == "EARFUL_PUBLIC_URL/slack/events" for url in urls)
+    assert manifest["oauth_config"]["redirect_urls"] == ["EARFUL_PUBLIC_URL/slack/oauth_redirect"]
