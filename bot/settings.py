@@ -68,4 +68,8 @@ class Settings(BaseSettings):
 
     @property
     def has_chat_token(self) -> bool:
-        return self.slack_bot_token is not None or self.telegram_bot_token is not None
+        return (
+            self.slack_bot_token is not None
+            or self.telegram_bot_token is not None
+            or self.slack_client_id is not None
+        )

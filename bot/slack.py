@@ -8,6 +8,7 @@ from adapters.slack.channel import SlackChannel
 from adapters.slack.factory import SlackConfig
 from bot.settings import Settings
 from bot.wiring import App
+from core.errors import InputError
 from core.ports import DeliveryLog
 
 
@@ -32,9 +33,18 @@ def slack_config(settings: Settings) -> SlackConfig:
 
 
 def slack_channel(settings: Settings, app: App) -> SlackChannel:
-    """The Slack channel on ``app``'s service, search and stores."""
+    """The Slack channel on ``app``'s service, search and stores; :class:`InputError` says
+    what is missing when the settings cannot work."""
+    config = slack_config(settings)
+    if not config.socket_mode and not config.signing_secret:
+        raise InputError(
+            "Slack in HTTP mode needs SLACK_SIGNING_SECRET (Basic Information -> App Credentials);"
+            " or set SLACK_APP_TOKEN to use Socket Mode instead"
+        )
+    if config.client_id and not config.client_secret:
+        raise InputError("SLACK_CLIENT_ID is set but SLACK_CLIENT_SECRET is not: set both for OAuth")
     return SlackChannel(
-        slack_config(settings),
+        config,
         service=app.service,
         search=app.search,
         sessions=app.sessions,

@@ -8,12 +8,14 @@ import socket
 from pathlib import Path
 
 import httpx
+import pytest
 from slack_emulator import SlackEmulator
 from slack_harness import SECRET, TEAM_A, TOKEN, signed_headers
 
 from bot.runner import configured_channels, serve_channels
 from bot.settings import Settings
 from bot.wiring import build_app
+from core.errors import InputError
 
 
 def _free_port() -> int:
@@ -75,3 +77,6 @@ async def test_the_slack_channel_is_configured_by_its_settings(tmp_path: Path, i
             await channel.stop()
     async with build_app(Settings(**base)) as app:
         assert configured_channels(Settings(**base), app) == []
+        no_secret = Settings(data_dir=tmp_path / "data", slack_bot_token=TOKEN)
+        with pytest.raises(InputError, match="SLACK_SIGNING_SECRET"):
+            configured_channels(no_secret, app)
