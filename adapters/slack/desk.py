@@ -173,8 +173,7 @@ class SlackDesk:
         state = await self.sessions.latest_for(CHANNEL, user)
         if state is not None and state.status in OPEN_STATUSES and state.team == team:
             if text.strip().casefold() == self.wording.dm_commands.help:
-                messages = self.service.catalog.messages_for(state.language)
-                await self.poster.post(client, dm, blocks.text_message(escape(messages.help)))
+                await self.poster.post(client, dm, blocks.text_message(self.wording.interview_help))
                 return
             await self.answer(client, team, user, dm, self._dm_event(text))
             return

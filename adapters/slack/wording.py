@@ -71,6 +71,7 @@ class SlackWording(BaseModel):
     summary_thread_intro: str
     mention_help: str
     dm_help: str
+    interview_help: str
     home_title: str
     home_counts: str
     home_latest: str

@@ -328,3 +328,50 @@ async def test_a_mention_without_a_request_gets_help_and_429s_are_waited_out(sla
         "chat.postMessage",
     ]
     assert "stories like" in slack.emulator.of("chat.postMessage")[0].params["text"]
+
+
+async def _dm(slack: SlackHarness, user: str, text: str) -> None:
+    seen = len(_posts_to(slack, f"D{user}"))
+    await slack.event(
+        {
+            "type": "message",
+            "channel_type": "im",
+            "channel": f"D{user}",
+            "user": user,
+            "text": text,
+            "ts": f"1700000200.{seen:06d}",
+        }
+    )
+    await slack.emulator.wait_for(lambda cs: len(_posts_to(slack, f"D{user}")) > seen)
+
+
+async def test_interviewees_can_pause_resume_and_erase_everything_from_the_dm(slack: SlackHarness) -> None:
+    await slack.command("interview <@U321>")
+    await slack.emulator.wait_for(lambda cs: len(_posts_to(slack, "DU321")) == 2)
+    await slack.action("earful_choice_0", "consent:yes", user="U321", channel="DU321")
+    await slack.emulator.wait_for(lambda cs: len(_posts_to(slack, "DU321")) == 3)
+    await _dm(slack, "U321", "I run the finance team at a small logistics company")
+    await _dm(slack, "U321", "help")
+    assert "`pause`" in _posts_to(slack, "DU321")[-1]["text"]
+    await _dm(slack, "U321", "Pause")
+    assert "Paused" in _posts_to(slack, "DU321")[-1]["text"]
+    state = await slack.app.sessions.latest_for("slack", "U321")
+    assert state is not None and state.status.value == "paused"
+    await _dm(slack, "U321", "forget")
+    confirm = _posts_to(slack, "DU321")[-1]
+    [buttons] = [block for block in confirm["blocks"] if block["type"] == "actions"]
+    assert [b["value"] for b in buttons["elements"]] == ["forget:yes", "forget:no"]
+    seen = len(_posts_to(slack, "DU321"))
+    await slack.action("earful_choice_0", "forget:yes", user="U321", channel="DU321")
+    await slack.emulator.wait_for(lambda cs: len(_posts_to(slack, "DU321")) > seen)
+    assert "erased" in _posts_to(slack, "DU321")[-1]["text"]
+    assert await slack.app.sessions.answers(customer="U321") == []
+
+
+async def test_a_dm_to_the_bot_searches_stories_of_its_workspace(slack: SlackHarness) -> None:
+    await _seed(slack)
+    await _dm(slack, "UFOUNDER", "stories like invoices as PDFs")
+    found = _posts_to(slack, "DUFOUNDER")[-1]
+    assert any("PDFs" in quote for quote in _literal_texts(found["blocks"]))
+    await _dm(slack, "UFOUNDER", "hello?")
+    assert "stories like" in _posts_to(slack, "DUFOUNDER")[-1]["text"]
