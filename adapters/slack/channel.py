@@ -92,13 +92,13 @@ class SlackChannel:
             self._socket = AsyncSocketModeHandler(
                 self.bolt, app_token=self.config.app_token, web_client=web_client(self.config, None)
             )
-            await self._socket.connect_async()
+            await self._socket.connect_async()  # type: ignore[no-untyped-call]
 
     async def stop(self) -> None:
         """Close the socket and the installation store."""
         if self._socket is not None:
             with contextlib.suppress(Exception):
-                await self._socket.close_async()
+                await self._socket.close_async()  # type: ignore[no-untyped-call]
             self._socket = None
         if self.installations is not None:
             await self.installations.close()

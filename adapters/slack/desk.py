@@ -150,6 +150,21 @@ class SlackDesk:
         wording = self.wording.interview_already_running if running else self.wording.interview_started
         return blocks.text_message(wording.format(user=mention))
 
+    async def mention(
+        self, client: AsyncWebClient, team: str, channel: str, thread: str | None, text: str
+    ) -> None:
+        """``@Earful stories like TEXT`` in a channel: the results (or how to ask) in the thread."""
+        query = stories_request(text)
+        try:
+            message = (
+                await self.stories(team, query)
+                if query is not None
+                else blocks.text_message(self.wording.mention_help)
+            )
+        except Exception as error:  # noqa: BLE001 - the edge: every error becomes words
+            message = blocks.text_message(self.friendly(error))
+        await self.poster.post(client, channel, message, thread_ts=thread)
+
     # --- interview DMs -----------------------------------------------------------------
 
     async def send_replies(self, client: AsyncWebClient, channel: str, replies: list[Reply]) -> None:

@@ -15,7 +15,7 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.blocks import CHOICE_ACTION, TRANSCRIPT_ACTION
-from adapters.slack.commands import split_command, stories_request
+from adapters.slack.commands import split_command
 from adapters.slack.desk import SlackDesk
 
 COMMAND = "/earful"
@@ -39,16 +39,8 @@ def register(app: AsyncApp, desk: SlackDesk) -> None:
 
     @app.event("app_mention")
     async def mention(event: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext) -> None:
-        query = stories_request(event.get("text", ""))
         thread = event.get("thread_ts") or event.get("ts")
-        if query is None:
-            message = (desk.wording.mention_help, [])
-        else:
-            try:
-                message = await desk.stories(str(context.team_id), query)
-            except Exception as error:  # noqa: BLE001 - the edge: every error becomes words
-                message = (desk.friendly(error), [])
-        await desk.poster.post(client, event["channel"], message, thread_ts=thread)
+        await desk.mention(client, str(context.team_id), event["channel"], thread, event.get("text", ""))
 
     @app.event("message")
     async def direct_message(
