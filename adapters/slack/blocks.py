@@ -24,6 +24,8 @@ TRANSCRIPT_ACTION = "earful_transcript"
 MODAL_BLOCKS = 100  # Slack's limit for a modal or the Home tab
 MESSAGE_BLOCKS = 50  # Slack's limit for one message
 TEXT_LIMIT = 3000  # Slack's limit for a section's text
+QUOTE_LIMIT = 2900  # what literal_quote keeps of one answer
+MESSAGE_CHARS = 12_000  # our budget for one message's text, far below Slack's 40,000-character cap
 
 
 def section(text: str) -> Block:
@@ -122,15 +124,21 @@ def transcript_view(
 def transcript_messages(
     pseudonym: str, answers: Sequence[AnswerRecord], wording: SlackWording
 ) -> list[Message]:
-    """A whole transcript as thread replies, as many messages as Slack's block limit needs."""
+    """A whole transcript as thread replies: as many messages as Slack's limits need (50 blocks,
+    and a size budget well under the point where Slack answers ``msg_too_long``)."""
     intro = wording.summary_thread_intro.format(pseudonym=escape(pseudonym))
-    per_message = (MESSAGE_BLOCKS - 1) // 2
     messages: list[Message] = []
-    for start in range(0, max(len(answers), 1), per_message):
-        blocks = _answer_blocks(answers[start : start + per_message])
-        if start == 0:
-            blocks.insert(0, section(intro))
-        messages.append((intro, blocks))
+    current: list[Block] = [section(intro)]
+    size = 0
+    for answer in answers:
+        pair = _answer_blocks([answer])
+        pair_size = len(answer.question) + min(len(answer.text), QUOTE_LIMIT)
+        if len(current) + len(pair) > MESSAGE_BLOCKS or (size + pair_size > MESSAGE_CHARS and size):
+            messages.append((intro, current))
+            current, size = [], 0
+        current += pair
+        size += pair_size
+    messages.append((intro, current))
     return messages
 
 

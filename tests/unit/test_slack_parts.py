@@ -141,7 +141,10 @@ def test_long_transcripts_respect_slack_block_limits() -> None:
     assert len(view["blocks"]) <= blocks.MODAL_BLOCKS and "first 49 answers" in str(view["blocks"][-1])
     messages = blocks.transcript_messages("Customer-1", answers, wording)
     assert all(len(message_blocks) <= blocks.MESSAGE_BLOCKS for _, message_blocks in messages)
+    assert all(len(str(message_blocks)) < 20_000 for _, message_blocks in messages)
     assert sum(len(blocks_) for _, blocks_ in messages) == 2 * len(answers) + 1
+    short = [answer.model_copy(update={"text": "fine"}) for answer in answers[:30]]
+    assert [len(b) for _, b in blocks.transcript_messages("Customer-1", short, wording)] == [49, 12]
     summary = InterviewSummary(interview_id="i", customer="Customer-1", gist="")
     assert "_nothing said_" in str(blocks.summary_message(summary, wording)[1])
 
