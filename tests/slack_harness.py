@@ -13,6 +13,7 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -27,6 +28,7 @@ from bot.http import build_http_app, http_server
 from bot.settings import Settings
 from bot.slack import slack_channel
 from bot.wiring import App, build_app
+from core.models import AnswerRecord, pseudonym
 
 SECRET = "test-signing-secret"
 TOKEN = "xoxb-test-token"
@@ -174,3 +176,98 @@ async def running_slack(
                 await app.service.wait_background()
     finally:
         await emulator.stop()
+
+
+# --- what tests seed and look for -------------------------------------------------------
+
+
+def answer_record(
+    team: str, interview: str, turn: int, text: str, section: str = "frustration"
+) -> AnswerRecord:
+    """An imported-looking answer of ``team`` (March 2026, day ``turn``)."""
+    customer = f"cust-{interview}"
+    return AnswerRecord(
+        id=f"{interview}-{turn:04d}",
+        interview_id=interview,
+        team=team,
+        customer=customer,
+        pseudonym=pseudonym(team, "import", customer),
+        channel="import",
+        question_id=f"q{turn}",
+        question="What is the hardest part of closing the books each month?",
+        section=section,
+        text=text,
+        turn=turn,
+        created_at=datetime(2026, 3, turn, tzinfo=UTC),
+    )
+
+
+async def seed_stories(slack: SlackHarness) -> None:
+    """Three answers of workspace A (two customers) and one of B, indexed."""
+    await slack.app.sessions.add_answers(
+        [
+            answer_record(TEAM_A, "a1", 1, "Reconciling invoices by hand takes me two days every month"),
+            answer_record(
+                TEAM_A,
+                "a1",
+                2,
+                "I export invoices to a spreadsheet and match them line by line",
+                "workaround",
+            ),
+            answer_record(
+                TEAM_A, "a2", 1, "Our invoices arrive as PDFs and nobody can search them <!channel>"
+            ),
+            answer_record(
+                TEAM_B, "b1", 1, "Invoices from suppliers are always late and reconciling them hurts"
+            ),
+        ]
+    )
+    await slack.app.indexer.drain()
+
+
+def all_text(blocks: list[dict[str, Any]]) -> str:
+    """Every string inside ``blocks`` (to look for words wherever Slack would show them)."""
+    return json.dumps(blocks, ensure_ascii=False)
+
+
+def literal_texts(blocks: list[dict[str, Any]]) -> list[str]:
+    """The verbatim texts of the rich-text quotes in ``blocks``."""
+    return [
+        element["text"]
+        for block in blocks
+        if block["type"] == "rich_text"
+        for quote in block["elements"]
+        for element in quote["elements"]
+    ]
+
+
+def mrkdwn_fields(blocks: list[dict[str, Any]]) -> list[str]:
+    """Every field of ``blocks`` that Slack parses as mrkdwn."""
+    found = []
+    for block in blocks:
+        if block["type"] == "section":
+            found.append(block["text"]["text"])
+        if block["type"] == "context":
+            found += [element["text"] for element in block["elements"]]
+    return found
+
+
+def posts_to(slack: SlackHarness, channel: str) -> list[dict[str, Any]]:
+    """What was posted to ``channel`` (chat.postMessage params), in order."""
+    return [call.params for call in slack.emulator.of("chat.postMessage", channel=channel)]
+
+
+async def dm(slack: SlackHarness, user: str, text: str) -> None:
+    """``user`` writes ``text`` in their DM with Earful; returns once Earful has answered."""
+    seen = len(posts_to(slack, f"D{user}"))
+    await slack.event(
+        {
+            "type": "message",
+            "channel_type": "im",
+            "channel": f"D{user}",
+            "user": user,
+            "text": text,
+            "ts": f"1700000200.{seen:06d}",
+        }
+    )
+    await slack.emulator.wait_for(lambda cs: len(posts_to(slack, f"D{user}")) > seen)
