@@ -391,6 +391,21 @@ class SqliteSessionStore:
 
         return await self._run(erase)
 
+    # --- delivery keys outside interview turns ---------------------------------------------
+
+    async def claim_delivery(self, key: str) -> bool:
+        """:class:`core.ports.DeliveryLog`: record ``key``; ``False`` if it was already there."""
+
+        def claim() -> bool:
+            return bool(
+                self._conn.execute(
+                    "INSERT OR IGNORE INTO deliveries (key, seen_at) VALUES (?, ?)",
+                    (key, datetime.now(UTC).isoformat()),
+                ).rowcount
+            )
+
+        return await self._run(claim)
+
     # --- invites -------------------------------------------------------------------------
 
     async def add_invite(self, invite: Invite) -> None:

@@ -148,3 +148,12 @@ class InterviewListener(Protocol):
     async def interview_finished(self, state: InterviewState) -> None:
         """Called once, after the last answer of ``state`` is durable."""
         ...
+
+
+class DeliveryLog(Protocol):
+    """Delivery keys already handled, for platform events that are not interview turns (a
+    Slack event retried, say). The session store's database keeps them."""
+
+    async def claim_delivery(self, key: str) -> bool:
+        """Record ``key`` as handled; ``False`` when it already was (a duplicate delivery)."""
+        ...

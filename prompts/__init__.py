@@ -50,6 +50,16 @@ def _checked(data: Any, source: str) -> Script:
     return script
 
 
+# Files of channel-specific wording (``slack.en.yaml``): neither scripts nor core messages.
+CHANNEL_WORDING = ("slack.",)
+
+
+def read_packaged_yaml(name: str) -> Any:
+    """Parse the packaged YAML file ``name`` (for channels that keep wording here)."""
+    text = resources.files(__name__).joinpath(name).read_text(encoding="utf-8")
+    return _read_yaml(text, f"prompts/{name}")
+
+
 def _packaged() -> list[tuple[str, str]]:
     folder = resources.files(__name__)
     return [
@@ -65,6 +75,8 @@ def default_catalog(extra_scripts: list[Script] | None = None) -> Catalog:
     messages: dict[str, Messages] = {}
     for name, text in sorted(_packaged()):
         source = f"prompts/{name}"
+        if name.startswith(CHANNEL_WORDING):
+            continue  # a channel's own wording, loaded and validated by that channel
         if name.startswith("messages."):
             catalogue = parse_messages(_read_yaml(text, source), source)
             messages[catalogue.language] = catalogue

@@ -44,6 +44,12 @@ class MemorySessionStore:
     async def get(self, interview_id: str) -> InterviewState | None:
         return self.states.get(interview_id)
 
+    async def claim_delivery(self, key: str) -> bool:
+        if key in self.deliveries:
+            return False
+        self.deliveries.add(key)
+        return True
+
     async def latest_for(self, channel: str, customer: str) -> InterviewState | None:
         for interview_id in reversed(self._order):
             state = self.states.get(interview_id)
