@@ -236,3 +236,32 @@ async def test_a_wrong_token_is_a_clear_error(tg: TelegramEmulator, tmp_path: Pa
         with pytest.raises(InputError, match="rejected TELEGRAM_BOT_TOKEN"):
             await channel.start()
         await channel.stop()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Chroma keeps deleted documents in its own write-ahead log (embeddings_queue in "
+    "chroma.sqlite3; chroma #3793, MEASURED.md): real erasure needs the collection rebuilt and the "
+    "log purged in adapters/chroma_store.py. Remove this marker when that lands.",
+)
+async def test_forget_leaves_no_bytes_in_chromas_own_files(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from bot.settings import Settings
+    from bot.wiring import build_app
+    from core.models import Story
+
+    data = tmp_path / "data"
+    secret = "okapi-tangerine-fjord"
+    async with build_app(Settings(data_dir=data), embedder=HashingEmbedder()) as app:
+        story = Story(
+            id="s1", team=TEAM, interview_id="i1", customer="Customer-ABC123", question_id="q",
+            question="q?", section="frustration", language="en", channel="telegram",
+            created_at=datetime.now(UTC), text=f"{secret} was the worst part",
+        )  # fmt: skip
+        [vector] = await app.embedder.embed([story.text])
+        await app.stories.add([story], [vector])
+        assert await app.stories.delete_customer(TEAM, "Customer-ABC123") == 1
+        assert await app.stories.count(TEAM) == 0
+    leftovers = [f for f in (data / "chroma").rglob("*") if f.is_file() and secret.encode() in f.read_bytes()]
+    assert leftovers == []
