@@ -211,10 +211,13 @@ class TelegramEmulator:
 
     def send_text(self, user: FakeUser, text: str) -> dict[str, Any]:
         """The user types ``text`` (a leading /command gets its bot_command entity)."""
-        content: dict[str, Any] = {"text": text}
-        if text.startswith("/"):
-            content["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
-        return self._update(message=self._message(user, **content))
+        return self._update(message=self._message(user, **_text_content(text)))
+
+    def send_group_text(self, user: FakeUser, group_id: int, text: str) -> dict[str, Any]:
+        """The user writes ``text`` in a group chat the bot is a member of."""
+        message = self._message(user, **_text_content(text))
+        message["chat"] = {"id": group_id, "type": "group", "title": "Some group"}
+        return self._update(message=message)
 
     def edit_text(self, user: FakeUser, sent: dict[str, Any], text: str) -> dict[str, Any]:
         """The user edits a message they sent earlier (``sent`` is its update)."""
@@ -454,6 +457,14 @@ async def _params(request: Request) -> dict[str, Any]:
     elif content_type:
         raise ApiError(400, f"Bad Request: unsupported content type {content_type}")
     return params
+
+
+def _text_content(text: str) -> dict[str, Any]:
+    """A message's text, with the bot_command entity Telegram adds to a leading /command."""
+    content: dict[str, Any] = {"text": text}
+    if text.startswith("/"):
+        content["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+    return content
 
 
 def _buttons(markup: Any) -> list[str]:

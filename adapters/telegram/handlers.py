@@ -65,7 +65,8 @@ class TelegramHandlers:
         """Add the handlers, most specific first."""
         self._bot = application.bot
         self._sender = Sender(application.bot)
-        new = filters.UpdateType.MESSAGE
+        # Interviews are private: messages in groups the bot was added to are ignored.
+        new = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE
         application.add_handler(CommandHandler("start", self.on_start, filters=new))
         for name, event in COMMAND_EVENTS.items():
             application.add_handler(CommandHandler(name, self._command(event), filters=new))
@@ -74,7 +75,9 @@ class TelegramHandlers:
         application.add_handler(MessageHandler(new & filters.COMMAND, self.on_help))
         application.add_handler(MessageHandler(new & filters.TEXT, self.on_text))
         application.add_handler(
-            MessageHandler(filters.UpdateType.EDITED_MESSAGE & filters.TEXT, self.on_edit)
+            MessageHandler(
+                filters.UpdateType.EDITED_MESSAGE & filters.ChatType.PRIVATE & filters.TEXT, self.on_edit
+            )
         )
         application.add_handler(CallbackQueryHandler(self.on_button))
         application.add_handler(MessageHandler(new, self.on_unsupported))

@@ -3,6 +3,7 @@ access to story search, rate limits, long messages, webhook secret."""
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import sqlite3
 from collections.abc import AsyncIterator
@@ -265,3 +266,18 @@ async def test_forget_leaves_no_bytes_in_chromas_own_files(tmp_path: Path) -> No
         assert await app.stories.count(TEAM) == 0
     leftovers = [f for f in (data / "chroma").rglob("*") if f.is_file() and secret.encode() in f.read_bytes()]
     assert leftovers == []
+
+
+async def test_group_chats_are_ignored(tg: TelegramEmulator, tmp_path: Path) -> None:
+    async with running_bot(tg, tmp_path / "data") as bot:
+        invite = await bot.app.invites.create(TEAM)
+        pat = Customer(tg, 609)
+        tg.send_group_text(pat.user, -4242, f"/start {invite.token}")
+        tg.send_group_text(pat.user, -4242, "/help")
+        pat.say("/help")  # fetched after the group messages, so their tasks exist once it is answered
+        await pat.expect("Commands:")
+        async with asyncio.timeout(10):  # no event marks "ignored": wait until no update is running
+            while bot.channel.processor.current_concurrent_updates:
+                await asyncio.sleep(0.01)
+        assert tg.messages(-4242) == []
+        assert await bot.app.sessions.latest_for("telegram", "609") is None
