@@ -36,7 +36,9 @@ def split_message(text: str, limit: int = MAX_MESSAGE_CHARS) -> list[str]:
             if at > cut // 2:
                 cut = at + len(separator)
                 break
-        pieces.append(rest[:cut].rstrip())
+        piece = rest[:cut].rstrip()
+        if piece:  # a run of blanks at the cut would be an empty message, which Telegram refuses
+            pieces.append(piece)
         rest = rest[cut:].lstrip()
     if rest or not pieces:
         pieces.append(rest)

@@ -10,8 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from adapters.telegram.config import parse_team_users
-from adapters.telegram.merging import AnswerMerger, Part, PendingAnswer
+from adapters.telegram.merging import AnswerMerger, HeldPart, Part, PendingAnswer
 from adapters.telegram.rendering import MAX_MESSAGE_CHARS, escape, split_message
+from adapters.telegram.sending import html_blocks
 from adapters.telegram.translate import CALLBACK_EVENTS, start_event
 from core.models import Consent, Forget, Resume, Start
 
@@ -21,7 +22,9 @@ from core.models import Consent, Forget, Resume, Start
 def test_split_pieces_fit_once_escaped_and_keep_every_word(text: str) -> None:
     pieces = split_message(text)
     assert all(len(escape(piece)) <= MAX_MESSAGE_CHARS for piece in pieces)
-    assert "".join(pieces).split() == text.split() or " ".join(pieces).split() == text.split()
+    # Nothing is lost but the whitespace at the cut points.
+    assert "".join("".join(pieces).split()) == "".join(text.split())
+    assert len(pieces) == 1 or all(piece.strip() for piece in pieces)
 
 
 def test_split_prefers_paragraphs_and_never_cuts_an_entity() -> None:
@@ -64,3 +67,21 @@ async def test_merger_joins_parts_and_flush_comes_before_later_events() -> None:
     await merger.flush_all()
     await merger.close()
     assert delivered == ["first part\nsecond part, edited"]
+
+
+def test_held_parts_survive_a_round_trip_through_the_store() -> None:
+    held = HeldPart(7, 8, "es", Part(1001, 55, "primera parte <con> & signos"))
+    assert HeldPart.load(held.dump()) == held
+
+
+def test_search_results_are_grouped_without_cutting_a_block() -> None:
+    blocks = ["<b>1</b>\n" + "x" * 1500, "<b>2</b>\n" + "y" * 1500, "<b>3</b>\n" + "z" * 1500]
+    messages = html_blocks("\n\n".join(blocks))
+    assert messages == ["\n\n".join(blocks[:2]), blocks[2]]
+
+
+def test_split_never_yields_an_empty_piece_between_words() -> None:
+    text = "a" * 3000 + " " * 3000 + "b" * 3000
+    pieces = split_message(text)
+    assert all(piece.strip() for piece in pieces)
+    assert "".join(pieces).replace(" ", "") == "a" * 3000 + "b" * 3000
