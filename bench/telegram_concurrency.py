@@ -17,11 +17,11 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+TEAM = "T0123ABC"
 sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "tests" / "e2e")]
 
 from telegram_emulator import TelegramEmulator  # noqa: E402
-from telegram_support import Customer, running_bot  # noqa: E402
-from test_telegram_scale_and_crash import SHORT, TEAM  # noqa: E402
+from telegram_support import SHORT, Customer, running_bot  # noqa: E402
 
 from prompts import default_catalog  # noqa: E402
 

@@ -19,6 +19,7 @@ from bot.http import build_http_app, http_server
 from bot.settings import Settings
 from bot.wiring import App, build_app
 from core.catalog import Catalog
+from core.script import Script
 
 
 @dataclass
@@ -106,3 +107,18 @@ class Customer:
 # An answer that triggers no follow-up rule (not hypothetical, general, painful or short).
 def neutral(tag: str) -> str:
     return f"{tag}: I run the finance desk at a small logistics company with four colleagues."
+
+
+# A three-question script without probes, for load and crash tests.
+SHORT = Script.model_validate(
+    {
+        "id": "short.en",
+        "language": "en",
+        "max_probes": 0,
+        "sections": [
+            {"kind": "frustration", "questions": [{"id": "q1", "text": "What is the hardest part of it?"}]},
+            {"kind": "workaround", "questions": [{"id": "q2", "text": "What did you do about it?"}]},
+            {"kind": "impact", "questions": [{"id": "q3", "text": "What did that cost you?"}]},
+        ],
+    }
+)

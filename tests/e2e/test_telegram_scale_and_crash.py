@@ -15,25 +15,12 @@ from pathlib import Path
 
 import pytest
 from telegram_emulator import TelegramEmulator
-from telegram_support import Customer, running_bot
+from telegram_support import SHORT, Customer, running_bot
 
-from core.script import Script
 from prompts import default_catalog
 
 pytestmark = pytest.mark.usefixtures("isolated_env")
 TEAM = "T0123ABC"
-SHORT = Script.model_validate(
-    {
-        "id": "short.en",
-        "language": "en",
-        "max_probes": 0,
-        "sections": [
-            {"kind": "frustration", "questions": [{"id": "q1", "text": "What is the hardest part of it?"}]},
-            {"kind": "workaround", "questions": [{"id": "q2", "text": "What did you do about it?"}]},
-            {"kind": "impact", "questions": [{"id": "q3", "text": "What did that cost you?"}]},
-        ],
-    }
-)
 
 
 @pytest.fixture
