@@ -85,7 +85,7 @@ class SlackEmulator:
             self.calls.append(call)
             self._changed.notify_all()
 
-    async def wait_for(self, predicate: Callable[[list[Call]], bool], timeout: float = 10.0) -> list[Call]:
+    async def wait_for(self, predicate: Callable[[list[Call]], bool], timeout: float = 30.0) -> list[Call]:
         """Wait (bounded) until ``predicate(calls)`` holds; returns the calls."""
 
         async def wait() -> None:
