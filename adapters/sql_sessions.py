@@ -63,6 +63,13 @@ CREATE TABLE IF NOT EXISTS deliveries (
     key TEXT PRIMARY KEY,
     seen_at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS held_parts (
+    key TEXT PRIMARY KEY,
+    channel TEXT NOT NULL,
+    customer TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    seq INTEGER NOT NULL
+);
 """
 
 
@@ -299,6 +306,55 @@ class SqliteSessionStore:
 
         return await self._run(requeue)
 
+    async def amend_answer(
+        self, answer_id: str, text: str, *, channel: str, customer: str
+    ) -> AnswerRecord | None:
+        def amend() -> AnswerRecord | None:
+            with self._transaction() as db:
+                row = db.execute(
+                    "SELECT record FROM answers WHERE id = ? AND customer = ?", (answer_id, customer)
+                ).fetchone()
+                record = AnswerRecord.model_validate_json(row[0]) if row else None
+                if record is None or record.channel != channel:
+                    return None
+                amended = record.model_copy(update={"text": text})
+                db.execute(
+                    "UPDATE answers SET record = ? WHERE id = ?", (amended.model_dump_json(), answer_id)
+                )
+                db.execute("INSERT OR IGNORE INTO outbox (answer_id) VALUES (?)", (answer_id,))
+                return amended
+
+        return await self._run(amend)
+
+    # --- held message parts ---------------------------------------------------------------
+
+    async def hold_part(self, channel: str, customer: str, key: str, payload: str) -> bool:
+        def hold() -> bool:
+            return bool(
+                self._conn.execute(
+                    "INSERT OR IGNORE INTO held_parts (key, channel, customer, payload, seq)"
+                    " VALUES (?, ?, ?, ?, (SELECT coalesce(max(seq), 0) + 1 FROM held_parts))",
+                    (key, channel, customer, payload),
+                ).rowcount
+            )
+
+        return await self._run(hold)
+
+    async def held_parts(self, channel: str) -> list[tuple[str, str, str]]:
+        def held() -> list[tuple[str, str, str]]:
+            rows = self._conn.execute(
+                "SELECT key, customer, payload FROM held_parts WHERE channel = ? ORDER BY seq", (channel,)
+            ).fetchall()
+            return [(str(k), str(c), str(p)) for k, c, p in rows]
+
+        return await self._run(held)
+
+    async def release_parts(self, keys: Sequence[str]) -> None:
+        def release() -> None:
+            self._conn.executemany("DELETE FROM held_parts WHERE key = ?", [(key,) for key in keys])
+
+        await self._run(release)
+
     # --- erasure -------------------------------------------------------------------------
 
     async def erase_customer(self, customer: str, team: str | None = None) -> list[tuple[str, str]]:
@@ -311,7 +367,13 @@ class SqliteSessionStore:
                     f" answers WHERE (customer = ? OR pseudonym = ?) {team_clause}",
                     [customer, customer, *team_params, customer, customer, *team_params],
                 ).fetchall()
+                db.execute("DELETE FROM held_parts WHERE customer = ?", (customer,))
                 for pair_team, pair_pseudonym in pairs:
+                    db.execute(
+                        "DELETE FROM held_parts WHERE customer IN (SELECT customer FROM interviews"
+                        " WHERE team = ? AND pseudonym = ?)",
+                        (pair_team, pair_pseudonym),
+                    )
                     db.execute(
                         "DELETE FROM outbox WHERE answer_id IN (SELECT id FROM answers"
                         " WHERE team = ? AND pseudonym = ?)",

@@ -193,6 +193,19 @@ def lint(paths: Annotated[list[Path], typer.Argument(help="Interview script file
 
 
 @app.command()
+def invite(
+    team: Annotated[str, typer.Option("--team", help="The team the interview belongs to (Slack team_id).")],
+    script: Annotated[str | None, typer.Option("--script", help="Script id, e.g. discovery.es.")] = None,
+    note: Annotated[str, typer.Option("--note", help="A note for the team (who it is for).")] = "",
+) -> None:
+    """Create a single-customer invite and print its Telegram link."""
+    from bot.telegram import create_invite_link
+
+    settings = _settings()
+    typer.echo(_run(create_invite_link(settings, team, script, note)))
+
+
+@app.command()
 def run() -> None:
     """Start the configured chat channels (the terminal interview when no chat token is set)."""
     from bot.terminal import run_chat

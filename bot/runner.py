@@ -40,6 +40,10 @@ def configured_channels(settings: Settings, app: App) -> list[Channel]:
         from bot.slack import slack_channel
 
         channels.append(slack_channel(settings, app))
+    if settings.telegram_bot_token is not None:
+        from bot.telegram import telegram_channel
+
+        channels.append(telegram_channel(settings, app))
     return channels
 
 

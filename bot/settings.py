@@ -57,6 +57,18 @@ class Settings(BaseSettings):
         default=1.0, ge=0, le=60, description="seconds between two messages to one Slack channel"
     )
     telegram_api_url: str = "https://api.telegram.org/bot"
+    telegram_team_users: str = Field(
+        default="", description="Telegram users allowed /stories, as 'user id:team,...' (12345:T0123ABC)"
+    )
+    telegram_webhook_url: str | None = Field(
+        default=None, description="public HTTPS URL of POST /telegram/webhook; long polling when unset"
+    )
+    telegram_webhook_secret: SecretStr | None = Field(
+        default=None, description="the webhook's secret_token; a random one is generated when unset"
+    )
+    telegram_merge_window: float = Field(
+        default=4.0, ge=0, le=60, description="seconds to wait for more parts of a split answer"
+    )
 
     @property
     def sqlite_path(self) -> Path:

@@ -68,6 +68,26 @@ class SessionStore(Protocol):
         """Put every stored answer (of ``team``) back into the outbox; returns how many."""
         ...
 
+    async def amend_answer(
+        self, answer_id: str, text: str, *, channel: str, customer: str
+    ) -> AnswerRecord | None:
+        """Replace the text of an answer of this customer on this channel and put it back in
+        the outbox; returns the amended answer, or ``None`` if there is no such answer."""
+        ...
+
+    async def hold_part(self, channel: str, customer: str, key: str, payload: str) -> bool:
+        """Keep an inbound message part (an opaque ``payload``) durably until it is processed,
+        e.g. while a channel waits for the rest of a split answer. ``False`` if ``key`` is held."""
+        ...
+
+    async def held_parts(self, channel: str) -> list[tuple[str, str, str]]:
+        """``(key, customer, payload)`` of every part held for ``channel``, oldest first."""
+        ...
+
+    async def release_parts(self, keys: Sequence[str]) -> None:
+        """Forget held parts once processed."""
+        ...
+
     async def erase_customer(self, customer: str, team: str | None = None) -> list[tuple[str, str]]:
         """Delete every interview, answer and outbox entry of a customer, given by raw id or
         pseudonym. Returns the (team, pseudonym) pairs that were erased."""
