@@ -33,9 +33,8 @@ async def _interview(app: App, interview_id: str) -> tuple[InterviewState, list[
 async def interview_summary(app: App, interview_id: str, limit: int = 3) -> InterviewSummary:
     """The summary of one interview; an LLM summariser from ``app`` is used when present."""
     state, answers = await _interview(app, interview_id)
-    summariser = getattr(app, "summariser", None)
-    if summariser is not None:
-        return await summariser.summarize(state, answers, limit)
+    if app.summariser is not None:
+        return await app.summariser.summarize(state, answers, limit)
     return summarize(state, answers, limit)
 
 

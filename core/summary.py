@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict
 
@@ -150,6 +151,16 @@ def summarize(state: InterviewState, answers: Sequence[AnswerRecord], limit: int
         answers=len(own),
         quality=assess(state, own),
     )
+
+
+class Summariser(Protocol):
+    """Writes interview summaries (the LLM adapter implements it; :func:`summarize` is the default)."""
+
+    async def summarize(
+        self, state: InterviewState, answers: Sequence[AnswerRecord], limit: int = 3
+    ) -> InterviewSummary:
+        """The summary of ``state``'s interview from its answers."""
+        ...
 
 
 def transcript_text(answers: Sequence[AnswerRecord]) -> str:
