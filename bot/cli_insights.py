@@ -39,7 +39,8 @@ async def themes_command(
         return f"No stories in team {team} match: nothing to group yet.\n"
     lines: list[str] = []
     for rank, theme in enumerate(themes, start=1):
-        lines.append(f"{rank}. {theme.label}  ({theme.customers} customers, {theme.stories} stories)")
+        people = f"{theme.customers} customer{'' if theme.customers == 1 else 's'}"
+        lines.append(f"{rank}. {theme.label}  ({people}, {theme.stories} stories)")
         lines.extend(f'     "{q.text}"  ({q.customer})' for q in theme.quotes)
     return "\n".join(lines) + "\n"
 

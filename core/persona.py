@@ -80,7 +80,8 @@ class Persona(BaseModel):
 
 
 def their_words(answers: Sequence[AnswerRecord], limit: int = 12) -> tuple[str, ...]:
-    """The customer's own recurring words and two-word phrases, most used first."""
+    """The customer's own recurring words and two-word phrases, most used first (a phrase only
+    when it comes back; a word said once only to fill a short list)."""
     counts: Counter[str] = Counter()
     first_seen: dict[str, int] = {}
     for answer in answers:
@@ -90,15 +91,17 @@ def their_words(answers: Sequence[AnswerRecord], limit: int = 12) -> tuple[str, 
                 continue
             counts[token] += 1
             first_seen.setdefault(token, len(first_seen))
-            if index + 1 < len(tokens) and tokens[index + 1] not in STOPWORDS and len(tokens[index + 1]) > 2:
-                phrase = f"{token} {tokens[index + 1]}"
-                counts[phrase] += 2  # a repeated phrase says more than its words apart
+            following = tokens[index + 1] if index + 1 < len(tokens) else ""
+            if following and following not in STOPWORDS and len(following) > 2:
+                phrase = f"{token} {following}"
+                counts[phrase] += 1
                 first_seen.setdefault(phrase, len(first_seen))
-    ranked = sorted(counts, key=lambda w: (-counts[w], first_seen[w]))
+    # A phrase outranks its words at equal counts: "late fee" says more than "late".
+    ranked = sorted(counts, key=lambda w: (-counts[w], -w.count(" "), first_seen[w]))
     chosen: list[str] = []
     for word in ranked:
-        if counts[word] < 2 and len(chosen) >= limit // 2:
-            break
+        if counts[word] < 2 and (" " in word or len(chosen) >= limit // 2):
+            continue
         if any(word in longer.split() for longer in chosen if " " in longer):
             continue  # "invoice" adds nothing once "invoice export" is in
         chosen.append(word)

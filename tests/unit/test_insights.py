@@ -91,9 +91,15 @@ def test_themes_rank_by_distinct_customers_with_two_quotes_from_different_people
     rows = []
     for n, who in enumerate(["ann", "ben", "cat"]):
         rows.append((who, f"Supplier invoices never match the deliveries, invoices again ({n}).", [1.0, 0.0]))
-    rows += [("dan", f"Card payment terminal froze at lunch rush, terminal again {n}.", [0.0, 1.0]) for n in range(4)]
-    answers = [a for who, text, _ in rows
-               for a in answers_for(who, [("frustration", "hardest", "Q", None, text)], interview_id=f"iv-{who}")]  # fmt: skip
+    rows += [
+        ("dan", f"Card payment terminal froze at lunch rush, terminal again {n}.", [0.0, 1.0])
+        for n in range(4)
+    ]
+    answers = [
+        a
+        for who, text, _ in rows
+        for a in answers_for(who, [("frustration", "hardest", "Q", None, text)], interview_id=f"iv-{who}")
+    ]
     answers = [a.model_copy(update={"id": f"s{i}"}) for i, a in enumerate(answers)]
     themes = find_themes(answers, [v for _, _, v in rows], FirstWordClusterer())
     assert [t.customers for t in themes] == [3, 1]  # four stories of one customer rank below three people

@@ -61,7 +61,8 @@ async def test_llm_summary_kept_only_when_quotes_are_verbatim() -> None:
     answers = answers_for("alice", ALICE)
     good = _call(SummaryDraft, gist="Ops lead drowning in invoice matching",
                  frustrations=["The supplier portal exports broken CSV files."],
-                 workaround="I built a spreadsheet with lookup formulas and I check each delivery note against it.",
+                 workaround="I built a spreadsheet with lookup formulas and I check each delivery note"
+                 " against it.",
                  cost="About 6 hours a week, and last month we paid a 200 euro late fee.")  # fmt: skip
     invented = _call(SummaryDraft, gist="Happy customer", frustrations=["I love the supplier portal."])
     summariser = LlmSummariser(ScriptedChatModel(responses=[good, invented]))
