@@ -33,7 +33,7 @@ _TIME_ANCHOR = re.compile(
     r"|sunday|quarter|spring|summer|autumn|fall|winter)|(\w+ )?(days?|weeks?|months?|years?|hours?) ago"
     r"|this (morning|week|month)|earlier (today|this)|on (monday|tuesday|wednesday|thursday|friday"
     r"|saturday|sunday)|in (january|february|march|april|may|june|july|august|september|october"
-    r"|november|december|20\d\d)|the other day|once|one time|that day|that time|recently)\b",
+    r"|november|december|20\d\d)|the other day|one time|that day|that time|recently)\b",
     re.IGNORECASE,
 )
 # Past-tense markers: irregular verbs common in stories, and "-ed" forms.
@@ -51,15 +51,23 @@ _NOT_EVENT = re.compile(
 )
 
 
+# "-ed" words that are mostly adjectives or interview talk, not something that happened.
+_NOT_PAST = frozenset(
+    "based related involved interested used supposed limited advanced detailed tired mentioned "
+    "fashioned automated dedicated experienced skilled complicated concerned excited worried".split()
+)
+
+
 def describes_past_event(text: str) -> bool:
     """Whether ``text`` reads like the story of one specific past event."""
     anchors = len(_TIME_ANCHOR.findall(text))
-    past = len(_PAST_VERB.findall(text))
+    past = sum(1 for verb in _PAST_VERB.findall(text) if verb.casefold() not in _NOT_PAST)
     hedges = len(_NOT_EVENT.findall(text))
-    if anchors == 0 and past < 2:
-        return False
-    # A time anchor plus a past verb is a story; many past verbs also are, unless hedged more.
-    return (anchors >= 1 and past >= 1) or past >= 2 + hedges
+    # A time anchor plus a past verb is a story; so are several past verbs, unless outweighed
+    # by talk of habits, opinions or the future.
+    if anchors >= 1 and past >= 1:
+        return anchors + past > hedges
+    return past >= 2 + hedges
 
 
 class InterviewQuality(BaseModel):
