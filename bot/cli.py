@@ -184,6 +184,17 @@ def persona(
 
 
 @app.command()
+def summary(
+    interview_id: Annotated[str, typer.Argument(help="The interview to summarise.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """An interview's summary (top frustrations, workaround, cost, gist) and its quality figures."""
+    from bot.cli_insights import summary_command
+
+    typer.echo(_run(summary_command(_settings(), interview_id, as_json)), nl=False)
+
+
+@app.command()
 def themes(
     section: Annotated[
         SectionKind | None, typer.Option("--section", help="Only answers from this kind of section.")

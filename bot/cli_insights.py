@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import cast
 
-from bot.insights import build_persona, find_themes
+from bot.insights import build_persona, find_themes, interview_summary
 from bot.reports import ExportFormat, build_report, export_interviews
 from bot.settings import Settings
 from bot.wiring import build_app
@@ -20,6 +20,23 @@ async def persona_command(settings: Settings, interview_id: str, as_json: bool) 
     async with build_app(settings) as app:
         persona = await build_persona(app, interview_id)
     return persona.model_dump_json(indent=2) + "\n" if as_json else persona.markdown()
+
+
+async def summary_command(settings: Settings, interview_id: str, as_json: bool) -> str:
+    """The summary with its quality figures, as text (or JSON)."""
+    async with build_app(settings) as app:
+        summary = await interview_summary(app, interview_id)
+    if as_json:
+        return summary.model_dump_json(indent=2) + "\n"
+    lines = [f"{summary.customer}: {summary.gist}", "", "Top frustrations:"]
+    lines += [f'  "{q.text}"' for q in summary.frustrations] or ["  (none said)"]
+    lines.append("What they do today:")
+    lines.append(f'  "{summary.workaround.text}"' if summary.workaround else "  (not said)")
+    lines.append("What it costs them:")
+    lines.append(f'  "{summary.cost.text}"' if summary.cost else "  (not said)")
+    if summary.quality is not None:
+        lines += ["", "Interview quality:", *(f"  {line}" for line in summary.quality.lines())]
+    return "\n".join(lines) + "\n"
 
 
 async def themes_command(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from html import escape
 from typing import Literal
@@ -20,6 +20,7 @@ from bot.wiring import App
 from core.errors import NotFound
 from core.models import AnswerRecord, InterviewState, Status
 from core.persona import Persona, build_persona
+from core.quality import InterviewQuality, assess
 from core.themes import Clusterer, Theme
 
 ExportFormat = Literal["markdown", "csv", "jsonl"]
@@ -119,7 +120,7 @@ def _quote(text: str, who: str = "") -> str:
     return f"<blockquote>{escape(text)}{cite}</blockquote>"
 
 
-def _persona_html(persona: Persona) -> str:
+def _persona_html(persona: Persona, quality: InterviewQuality | None) -> str:
     def block(title: str, quotes: Sequence[str]) -> str:
         body = "".join(_quote(q) for q in quotes) or "<p class='none'>(not said)</p>"
         return f"<h4>{escape(title)}</h4>{body}"
@@ -132,7 +133,15 @@ def _persona_html(persona: Persona) -> str:
         + block("Frustrations", [q.text for q in persona.frustrations])
         + block("What they do about it today", [persona.workaround.text] if persona.workaround else [])
         + block("What it costs them", [persona.cost.text] if persona.cost else [])
-        + f"<h4>Words they use</h4><p class='words'>{escape(', '.join(persona.their_words))}</p></section>"
+        + f"<h4>Words they use</h4><p class='words'>{escape(', '.join(persona.their_words))}</p>"
+        + (
+            "<h4>Interview quality</h4><ul class='quality'>"
+            + "".join(f"<li>{escape(line)}</li>" for line in quality.lines())
+            + "</ul>"
+            if quality
+            else ""
+        )
+        + "</section>"
     )
 
 
@@ -141,8 +150,17 @@ blockquote{border-left:3px solid #4a7bd0;margin:.5rem 0;padding:.2rem .8rem;back
 cite{display:block;font-size:.8rem;color:#666}.persona{border-top:1px solid #ddd;margin-top:1.5rem}"""
 
 
-def render_report(team: str, themes: Sequence[Theme], personas: Sequence[Persona], now: datetime) -> str:
-    """The report as one HTML document with no external assets (inline CSS and SVG)."""
+def render_report(
+    team: str,
+    themes: Sequence[Theme],
+    personas: Sequence[Persona],
+    now: datetime,
+    qualities: Mapping[str, InterviewQuality] | None = None,
+) -> str:
+    """The report as one HTML document with no external assets (inline CSS and SVG);
+    ``qualities`` maps interview ids to their quality figures, shown with each persona."""
+    qualities = qualities or {}
+    people = "".join(_persona_html(p, qualities.get(p.interview_id)) for p in personas)
     theme_items = "".join(
         f'<li class="theme"><strong>{escape(t.label)}</strong> — {t.customers} customers, {t.stories} '
         f"stories{''.join(_quote(q.text, q.customer) for q in t.quotes)}</li>"
@@ -155,7 +173,7 @@ def render_report(team: str, themes: Sequence[Theme], personas: Sequence[Persona
         f"<p>Generated {escape(now.strftime('%Y-%m-%d %H:%M UTC'))}.</p>"
         f'<h2 id="themes">Themes</h2><div id="chart">{_bar_chart(themes)}</div>'
         f'<ol id="theme-list">{theme_items}</ol>'
-        f'<h2 id="personas">Personas</h2>{"".join(_persona_html(p) for p in personas) or "<p>None yet.</p>"}'
+        f'<h2 id="personas">Personas</h2>{people or "<p>None yet.</p>"}'
         "</body></html>\n"
     )
 
@@ -174,9 +192,12 @@ async def build_report(
     if not themes and section is not None:
         themes = await find_themes(app, team, clusterer=clusterer)
     drawn: list[Persona] = []
+    qualities: dict[str, InterviewQuality] = {}
     for state in await app.sessions.interviews(team=team, status=Status.FINISHED, limit=personas):
+        answers = await app.sessions.answers(interview_id=state.interview_id)
         try:
-            drawn.append(build_persona(state, await app.sessions.answers(interview_id=state.interview_id)))
+            drawn.append(build_persona(state, answers))
         except NotFound:
             continue
-    return render_report(team, themes, drawn, datetime.now(UTC))
+        qualities[state.interview_id] = assess(state, answers)
+    return render_report(team, themes, drawn, datetime.now(UTC), qualities)

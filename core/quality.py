@@ -53,8 +53,28 @@ _NOT_EVENT = re.compile(
 
 # "-ed" words that are mostly adjectives or interview talk, not something that happened.
 _NOT_PAST = frozenset(
-    "based related involved interested used supposed limited advanced detailed tired mentioned "
-    "fashioned automated dedicated experienced skilled complicated concerned excited worried".split()
+    [
+        "based",
+        "related",
+        "involved",
+        "interested",
+        "used",
+        "supposed",
+        "limited",
+        "advanced",
+        "detailed",
+        "tired",
+        "mentioned",
+        "fashioned",
+        "automated",
+        "dedicated",
+        "experienced",
+        "skilled",
+        "complicated",
+        "concerned",
+        "excited",
+        "worried",
+    ]
 )
 
 

@@ -61,6 +61,9 @@ def test_interview_to_persona_themes_export_and_report(isolated_env: Path) -> No
     persona = _earful("persona", interview_id).stdout
     assert "operations lead" in persona and "spreadsheet" in persona and "late fee" in persona
 
+    summary = _earful("summary", interview_id).stdout
+    assert "Top frustrations:" in summary and "probes answered:" in summary and "pitch only after" in summary
+
     themes = json.loads(_earful("themes", "--team", "T1", "--json").stdout)
     assert themes and sum(t["stories"] for t in themes) == len(exported[0]["answers"])
     frustration = json.loads(_earful("themes", "--team", "T1", "--section", "frustration", "--json").stdout)
@@ -95,4 +98,5 @@ def test_interview_to_persona_themes_export_and_report(isolated_env: Path) -> No
     assert "Earful report: team T1" in rendered
     assert rendered.count('class="theme-bar"') == len(frustration)
     assert "operations lead" in rendered and "Words they use" in rendered
+    assert "Interview quality" in rendered and "customer's share of words" in rendered
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in rendered  # shown as text, never run
