@@ -43,18 +43,20 @@ _DATA_RULE = (
 
 def open_chat_model(spec: str, **kwargs: Any) -> BaseChatModel:
     """The chat model named ``provider:model`` (e.g. ``openai:gpt-4o-mini``)."""
-    from langchain.chat_models import init_chat_model
-
     provider, _, model = spec.partition(":")
     if not provider or not model:
         raise InputError(f"EARFUL_LLM must look like provider:model, got {spec!r}")
     try:
+        from langchain.chat_models import init_chat_model
+
         chat = init_chat_model(model, model_provider=provider, **kwargs)
     except ImportError as error:
         raise InputError(
             f"EARFUL_LLM={spec}: the provider's package is not installed ({error}); "
             f"install the extra, e.g. pip install 'earful[{provider}]'"
         ) from None
+    except ValueError as error:  # an unknown provider: langchain lists the known ones
+        raise InputError(f"EARFUL_LLM={spec}: {error}") from None
     if not isinstance(chat, BaseChatModel):
         raise InputError(f"EARFUL_LLM={spec} is not a chat model")
     return chat

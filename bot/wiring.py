@@ -9,6 +9,7 @@ from typing import cast
 
 from bot.settings import Settings
 from core.catalog import Catalog
+from core.errors import InputError
 from core.invites import Invites, InviteStore
 from core.ports import Embedder, SessionStore, StoryStore
 from core.probing import FollowUpPolicy, RuleBasedFollowUp
@@ -61,8 +62,12 @@ def llm_parts(settings: Settings, fallback: FollowUpPolicy) -> tuple[FollowUpPol
     """The LLM follow-up policy and summariser when ``EARFUL_LLM`` is set, else ``fallback``."""
     if not settings.llm:
         return fallback, None
-    from adapters.llm import LlmFollowUp, LlmSummariser, open_chat_model
-
+    try:
+        from adapters.llm import LlmFollowUp, LlmSummariser, open_chat_model
+    except ImportError:
+        raise InputError(
+            "EARFUL_LLM is set but langchain is not installed: pip install 'earful[llm]'"
+        ) from None
     model = open_chat_model(settings.llm)
     return LlmFollowUp(model, fallback), LlmSummariser(model)
 

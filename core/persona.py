@@ -60,22 +60,28 @@ class Persona(BaseModel):
     their_words: tuple[str, ...] = ()
     answers: int = 0
 
+    def sections(self) -> list[tuple[str, list[str]]]:
+        """(title, lines) in reading order, for any renderer (Slack blocks, HTML, text); quote
+        lines are the customer's verbatim words, the last section is their words, comma-joined."""
+        return [
+            ("Role and context", [q.text for q in self.role]),
+            ("Goals", [q.text for q in self.goals]),
+            ("Frustrations", [q.text for q in self.frustrations]),
+            ("What they do about it today", [self.workaround.text] if self.workaround else []),
+            ("What it costs them", [self.cost.text] if self.cost else []),
+            ("Words they use", [", ".join(self.their_words)] if self.their_words else []),
+        ]
+
     def markdown(self) -> str:
-        """The persona as Markdown (the CLI prints it; Slack and reports render it)."""
+        """The persona as Markdown (the CLI prints it; reports render it)."""
         lines = [f"# Persona: {self.customer}", "", f"_From one interview ({self.interview_id})._", ""]
-
-        def block(title: str, quotes: Sequence[Quote]) -> None:
+        *quoted, (words_title, words) = self.sections()
+        for title, texts in quoted:
             lines.append(f"## {title}")
-            lines.extend(f"> {q.text}" for q in quotes) if quotes else lines.append("(not said)")
+            lines.extend(f"> {text}" for text in texts) if texts else lines.append("(not said)")
             lines.append("")
-
-        block("Role and context", self.role)
-        block("Goals", self.goals)
-        block("Frustrations", self.frustrations)
-        block("What they do about it today", [self.workaround] if self.workaround else [])
-        block("What it costs them", [self.cost] if self.cost else [])
-        lines.append("## Words they use")
-        lines.append(", ".join(self.their_words) if self.their_words else "(too little said)")
+        lines.append(f"## {words_title}")
+        lines.append(words[0] if words else "(too little said)")
         return "\n".join(lines).rstrip() + "\n"
 
 

@@ -110,3 +110,19 @@ def test_themes_rank_by_distinct_customers_with_two_quotes_from_different_people
     assert find_themes(answers, [v for _, _, v in rows], FirstWordClusterer(), min_customers=2) == themes[:1]
     with pytest.raises(ValueError):
         find_themes(answers, [], FirstWordClusterer())
+
+
+def test_long_emoji_and_unpunctuated_answers_still_give_verbatim_quotes() -> None:
+    rows = [
+        ("frustration", "hardest", "Q", None, "😡😡😡"),
+        ("frustration", "hardest", "Q", "short", "the export " * 400),
+        ("impact", "cost", "Q", None, "no idea"),
+    ]
+    answers = answers_for("zed", rows)
+    summary = summarize(state_for("zed"), answers)
+    assert summary.frustrations and all(len(q.text) <= 280 for q in summary.frustrations)
+    assert quotes_are_verbatim(summary, answers)
+    assert len(summary.gist) <= 160
+    persona = build_persona(state_for("zed"), answers)
+    assert persona.sections()[0] == ("Role and context", [])
+    assert "(not said)" in persona.markdown()

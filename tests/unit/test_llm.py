@@ -107,3 +107,19 @@ async def test_instructions_in_an_answer_do_not_leak_other_customers(catalog: Ca
     attack_prompt = next(str(p) for p in prompts if attack in str(p))
     assert attack_prompt.index("<customer_data>") < attack_prompt.index(attack) < attack_prompt.index(
         "</customer_data>")  # fmt: skip
+
+
+def test_llm_configuration_errors_are_clear() -> None:
+    import importlib.util
+
+    import pytest
+
+    from adapters.llm import open_chat_model
+    from core.errors import InputError
+
+    cases = [("gpt-4o", "provider:model"), ("nosuchprovider:model", "nosuchprovider")]
+    if importlib.util.find_spec("langchain_openai") is None:  # the provider is an optional extra
+        cases.append(("openai:gpt-4o-mini", "earful[openai]"))
+    for spec, words in cases:
+        with pytest.raises(InputError, match=words.replace("[", r"\[").replace("]", r"\]")):
+            open_chat_model(spec)
