@@ -170,6 +170,7 @@ def eval_themes(
     typer.echo(f"largest theme   {report.largest_theme} stories")
     typer.echo(f"single stories  {report.singletons}")
     typer.echo(f"time            {report.seconds:.1f} s")
+    typer.echo(f"method          {report.method}")
 
 
 @app.command()

@@ -32,6 +32,7 @@ class ThemesReport:
     largest_theme: int
     singletons: int
     seconds: float
+    method: str
 
     def as_dict(self) -> dict[str, float | int | str]:
         return asdict(self)
@@ -53,7 +54,8 @@ async def evaluate_themes(
     embedder = default_embedder(settings or Settings())
     started = time.perf_counter()
     vectors = await embedder.embed([r.text for r in records])
-    themes = find_themes(records, vectors, clusterer or GraphClusterer())
+    clusterer = clusterer or GraphClusterer()
+    themes = find_themes(records, vectors, clusterer)
     elapsed = time.perf_counter() - started
     theme_of = {story_id: number for number, theme in enumerate(themes) for story_id in theme.story_ids}
     predicted = [theme_of[r.id] for r in records]
@@ -67,4 +69,17 @@ async def evaluate_themes(
         largest_theme=max(t.stories for t in themes),
         singletons=sum(1 for t in themes if t.stories == 1),
         seconds=elapsed,
+        method=describe(clusterer),
     )
+
+
+def describe(clusterer: Clusterer) -> str:
+    """A short description of the clustering method and what it chose."""
+    from adapters.clustering import GraphClusterer
+
+    if isinstance(clusterer, GraphClusterer):
+        return (
+            f"SNN graph (k={clusterer.neighbours or 'auto'}) + Leiden modularity, "
+            f"resolution {clusterer.chosen_resolution} chosen by stability"
+        )
+    return type(clusterer).__name__

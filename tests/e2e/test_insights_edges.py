@@ -54,3 +54,29 @@ def test_huge_and_emoji_answers_survive_themes_export_and_report(isolated_env: P
     assert "<svg" in out.read_text(encoding="utf-8")
     since = runner.invoke(app, ["themes", "--team", "T9", "--since", "2999-01-01", "--json"])
     assert json.loads(since.output) == []
+
+
+def test_eval_themes_scores_a_small_labelled_file(isolated_env: Path) -> None:
+    topics = {
+        "card": ["My new card has not arrived yet", "Still waiting for my card in the post",
+                 "When will my card be delivered?", "The card you sent never showed up",
+                 "How long does card delivery take?", "I ordered a card two weeks ago and nothing came"],
+        "refund": ["My refund is missing from my statement", "Where is the refund for my return?",
+                   "The shop says it refunded me but I see nothing", "Refund not showing in my account",
+                   "I am still waiting on a refund from last month", "Why has my refund not arrived?"],
+        "pin": ["I forgot my PIN", "How do I reset my PIN number?", "My PIN is blocked after three tries",
+                "Can I change the PIN on my card?", "I need a new PIN, I can't remember it",
+                "Where can I unblock my PIN?"],
+    }  # fmt: skip
+    data = isolated_env / "labelled.jsonl"
+    data.write_text(
+        "".join(
+            json.dumps({"text": t, "label": label}) + "\n" for label, texts in topics.items() for t in texts
+        ),
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(app, ["eval", "themes", str(data), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["stories"] == 18 and report["labels"] == 3
+    assert report["ami"] > 0.5 and 2 <= report["themes"] <= 6
