@@ -81,6 +81,7 @@ def test_interview_to_persona_themes_export_and_report(isolated_env: Path) -> No
     _earful("report", "--team", "T1", "--out", str(report))
     page = report.read_text(encoding="utf-8")
     assert "<svg" in page and "http://" not in page.replace("http://www.w3.org/2000/svg", "")
+    assert not any(marker in page for marker in ("src=", "href=", "url(", "@import", "https://"))
     assert "<script" not in page.lower() or "&lt;script&gt;" in page  # customer text stays text
 
     chromium = _chromium()
