@@ -24,6 +24,8 @@ from core.quality import InterviewQuality, assess
 from core.themes import Clusterer, Theme
 
 ExportFormat = Literal["markdown", "csv", "jsonl"]
+MAX_THEMES = 30  # listed with quotes in the report
+MAX_BARS = 20  # drawn in the chart
 CSV_FIELDS = ("interview_id", "customer", "channel", "turn", "section", "question_id", "probe", "question",
               "text", "created_at")  # fmt: skip
 
@@ -115,6 +117,10 @@ def _bar_chart(themes: Sequence[Theme]) -> str:
     )
 
 
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
 def _quote(text: str, who: str = "") -> str:
     cite = f" <cite>{escape(who)}</cite>" if who else ""
     return f"<blockquote>{escape(text)}{cite}</blockquote>"
@@ -161,17 +167,20 @@ def render_report(
     ``qualities`` maps interview ids to their quality figures, shown with each persona."""
     qualities = qualities or {}
     people = "".join(_persona_html(p, qualities.get(p.interview_id)) for p in personas)
+    shown = themes[:MAX_THEMES]
     theme_items = "".join(
-        f'<li class="theme"><strong>{escape(t.label)}</strong> — {t.customers} customers, {t.stories} '
-        f"stories{''.join(_quote(q.text, q.customer) for q in t.quotes)}</li>"
-        for t in themes
+        f'<li class="theme"><strong>{escape(t.label)}</strong> — {_count(t.customers, "customer")}, '
+        f"{_count(t.stories, 'story', 'stories')}{''.join(_quote(q.text, q.customer) for q in t.quotes)}</li>"
+        for t in shown
     )
+    if len(themes) > len(shown):
+        theme_items += f"<li class='more'>{len(themes) - len(shown)} smaller themes not shown</li>"
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         f"<title>Earful report: {escape(team)}</title><style>{_STYLE}</style></head><body>"
         f"<h1>Earful report: team {escape(team)}</h1>"
         f"<p>Generated {escape(now.strftime('%Y-%m-%d %H:%M UTC'))}.</p>"
-        f'<h2 id="themes">Themes</h2><div id="chart">{_bar_chart(themes)}</div>'
+        f'<h2 id="themes">Themes</h2><div id="chart">{_bar_chart(shown[:MAX_BARS])}</div>'
         f'<ol id="theme-list">{theme_items}</ol>'
         f'<h2 id="personas">Personas</h2>{people or "<p>None yet.</p>"}'
         "</body></html>\n"

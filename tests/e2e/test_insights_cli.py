@@ -11,6 +11,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
+
+from bot.cli import app
 
 pytestmark = pytest.mark.slow
 
@@ -33,12 +36,11 @@ Nothing else, thanks.
 """
 
 
-def _earful(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(
-        [*EARFUL, *args], input=stdin, capture_output=True, text=True, timeout=120, check=False
-    )
-    assert result.returncode == 0, result.stderr
-    return result
+def _earful(*args: str) -> str:
+    """Run a command in this process (fast); its output."""
+    result = CliRunner().invoke(app, list(args))
+    assert result.exit_code == 0, result.output
+    return result.output
 
 
 def _chromium() -> str | None:
@@ -49,28 +51,30 @@ def _chromium() -> str | None:
 
 
 def test_interview_to_persona_themes_export_and_report(isolated_env: Path) -> None:
-    _earful("chat", "--customer", "baker-1", "--team", "T1", stdin=ANSWERS)
+    # The interview itself runs as a real process reading piped stdin, as a person would use it.
+    chat = subprocess.run([*EARFUL, "chat", "--customer", "baker-1", "--team", "T1"], input=ANSWERS,
+                          capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
+    assert chat.returncode == 0, chat.stderr
     exported = [
-        json.loads(line)
-        for line in _earful("export", "--format", "jsonl", "--team", "T1").stdout.splitlines()
+        json.loads(line) for line in _earful("export", "--format", "jsonl", "--team", "T1").splitlines()
     ]
     assert len(exported) == 1 and exported[0]["status"] == "finished"
     assert "baker-1" not in json.dumps(exported)  # pseudonyms only
     interview_id = exported[0]["interview_id"]
 
-    persona = _earful("persona", interview_id).stdout
+    persona = _earful("persona", interview_id)
     assert "operations lead" in persona and "spreadsheet" in persona and "late fee" in persona
 
-    summary = _earful("summary", interview_id).stdout
+    summary = _earful("summary", interview_id)
     assert "Top frustrations:" in summary and "probes answered:" in summary and "pitch only after" in summary
 
-    themes = json.loads(_earful("themes", "--team", "T1", "--json").stdout)
+    themes = json.loads(_earful("themes", "--team", "T1", "--json"))
     assert themes and sum(t["stories"] for t in themes) == len(exported[0]["answers"])
-    frustration = json.loads(_earful("themes", "--team", "T1", "--section", "frustration", "--json").stdout)
+    frustration = json.loads(_earful("themes", "--team", "T1", "--section", "frustration", "--json"))
     assert sum(t["stories"] for t in frustration) == sum(
         1 for a in exported[0]["answers"] if a["section"] == "frustration")  # fmt: skip
-    assert "text,created_at" in _earful("export", "--format", "csv", "--team", "T1").stdout.splitlines()[0]
-    assert "> Last Tuesday" in _earful("export", "--team", "T1").stdout
+    assert "text,created_at" in _earful("export", "--format", "csv", "--team", "T1").splitlines()[0]
+    assert "> Last Tuesday" in _earful("export", "--team", "T1")
 
     bad = subprocess.run(
         [*EARFUL, "persona", "nope"], capture_output=True, text=True, timeout=60, check=False
