@@ -63,6 +63,12 @@ def _tokens(text: str) -> list[str]:
     return [t.casefold().strip("'-") for t in _TOKEN.findall(text) if t.casefold() not in STOPWORDS]
 
 
+def _same_stem(a: str, b: str) -> bool:
+    """Crude stemming: "card"/"cards", "currency"/"currencies", "verify"/"verification"."""
+    shared = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+    return shared >= 4 and shared >= 0.8 * min(len(a), len(b))
+
+
 def keywords(groups: Sequence[Sequence[str]], limit: int = 3) -> list[tuple[str, ...]]:
     """For each group of texts, the words that set it apart (class-based TF-IDF): frequent in
     the group, rare in the others."""
@@ -79,7 +85,15 @@ def keywords(groups: Sequence[Sequence[str]], limit: int = 3) -> list[tuple[str,
             if n >= 2 or size < 3
         }
         ranked = sorted(scored, key=lambda w: (-scored[w], w))
-        result.append(tuple(ranked[:limit]))
+        chosen: list[str] = []
+        for word in ranked:
+            # "cards" or "top" add nothing next to "card" or "top-up".
+            if any(_same_stem(word, c) or word in c.split("-") or c in word.split("-") for c in chosen):
+                continue
+            chosen.append(word)
+            if len(chosen) == limit:
+                break
+        result.append(tuple(chosen))
     return result
 
 
