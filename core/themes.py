@@ -97,6 +97,17 @@ def keywords(groups: Sequence[Sequence[str]], limit: int = 3) -> list[tuple[str,
     return result
 
 
+def _unique_label(words: Sequence[str], used: set[str]) -> str:
+    """Three of ``words`` joined, the first such label not used by another theme yet."""
+    label = " · ".join(words[:3])
+    for extra in words[3:]:
+        if label not in used:
+            break
+        label = " · ".join((*words[:2], extra))
+    used.add(label)
+    return label
+
+
 def _centroid(vectors: Sequence[Sequence[float]]) -> list[float]:
     total = [0.0] * len(vectors[0])
     for vector in vectors:
@@ -156,21 +167,22 @@ def find_themes(
     for index, group_number in enumerate(labels):
         groups.setdefault(group_number, []).append(index)
     members = list(groups.values())
-    words = keywords([[answers[i].text for i in group] for group in members])
+    words = keywords([[answers[i].text for i in group] for group in members], limit=6)
+    used: set[str] = set()
     themes: list[Theme] = []
     for group, group_words in zip(members, words, strict=True):
         customers = len({answers[i].pseudonym for i in group})
         if customers < min_customers:
             continue
         representatives = _representatives(group, answers, vectors, quotes)
-        label = " · ".join(group_words) if group_words else representatives[0].text[:60]
+        label = _unique_label(group_words, used) or representatives[0].text[:60]
         themes.append(
             Theme(
                 label=label,
                 customers=customers,
                 stories=len(group),
                 quotes=representatives,
-                keywords=group_words,
+                keywords=group_words[:3],
                 story_ids=tuple(answers[i].id for i in group),
             )
         )

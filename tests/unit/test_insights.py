@@ -126,3 +126,21 @@ def test_long_emoji_and_unpunctuated_answers_still_give_verbatim_quotes() -> Non
     persona = build_persona(state_for("zed"), answers)
     assert persona.sections()[0] == ("Role and context", [])
     assert "(not said)" in persona.markdown()
+
+
+def test_theme_labels_are_distinct_words_and_unique() -> None:
+    texts = [
+        ("ann", "Card cards card arrived late, delivery slow", [1.0, 0.0, 0.0]),
+        ("ben", "Card cards arrived late again, delivery slow", [1.0, 0.0, 0.0]),
+        ("cat", "Card cards arrived late, courier lost it, courier", [0.0, 1.0, 0.0]),
+        ("dan", "Card cards arrived late, courier broken, courier", [0.0, 1.0, 0.0]),
+    ]
+    answers = [
+        a.model_copy(update={"id": f"s{i}"})
+        for i, (who, text, _) in enumerate(texts)
+        for a in answers_for(who, [("frustration", "hardest", "Q", None, text)], interview_id=f"iv-{who}")
+    ]
+    themes = find_themes(answers, [v for _, _, v in texts], FirstWordClusterer())
+    labels = [t.label for t in themes]
+    assert len(set(labels)) == len(labels)
+    assert all(not ("card" in t.keywords and "cards" in t.keywords) for t in themes)
