@@ -123,3 +123,25 @@ def test_llm_configuration_errors_are_clear() -> None:
     for spec, words in cases:
         with pytest.raises(InputError, match=words.replace("[", r"\[").replace("]", r"\]")):
             open_chat_model(spec)
+
+
+async def test_an_accepted_llm_probe_is_asked_counted_and_answered(catalog: Catalog) -> None:
+    sessions = MemorySessionStore()
+    probe = "Tell me about the last time your morning rota fell apart."
+    model = ScriptedChatModel(
+        responses=[_call(ProbeDraft, ask=True, question=probe), _call(ProbeDraft, ask=False)]
+    )
+    service = InterviewService(sessions, catalog, LlmFollowUp(model, RuleBasedFollowUp(catalog.messages_for)))
+    steps = [Start(), Consent(given=True), Answer(text="I run the rota for a busy bakery every morning."),
+             Answer(text="Last Monday two bakers called in sick and I baked alone from 4am.")]  # fmt: skip
+    replies: list[list[str]] = []
+    for number, event in enumerate(steps):
+        outcome = await service.handle(
+            Inbound(channel="console", customer="eve", event=event, delivery_key=str(number))
+        )
+        replies.append([r.text for r in outcome.replies])
+    assert replies[2] == [probe]
+    state = next(iter(sessions.states.values()))
+    assert state.probes_offered == 1 and state.position == 1  # the probe was answered; next question
+    answered = [a for a in sessions.records.values() if a.probe is not None]
+    assert len(answered) == 1 and answered[0].probe == "llm-1" and answered[0].question == probe
