@@ -8,8 +8,9 @@ turn through a crash of the process and of the machine.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
@@ -102,6 +103,18 @@ class SqliteSessionStore:
             raise StoreUnavailable("the session store is closed")
         return self._db
 
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction that takes the lock up front (no upgrade deadlocks)."""
+        db = self._conn
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
     async def close(self) -> None:
         def close() -> None:
             if self._db is not None:
@@ -148,42 +161,37 @@ class SqliteSessionStore:
             state.model_dump_json(),
             state.interview_id,
         )
-        if insert:
-            self._conn.execute(
-                "INSERT INTO interviews (team, customer, pseudonym, channel, status, updated_at,"
-                " state, interview_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                values,
+        upsert = (
+            ""
+            if insert
+            else (
+                " ON CONFLICT (interview_id) DO UPDATE SET team = excluded.team, customer ="
+                " excluded.customer, pseudonym = excluded.pseudonym, channel = excluded.channel,"
+                " status = excluded.status, updated_at = excluded.updated_at, state = excluded.state"
             )
-        else:
-            self._conn.execute(
-                "UPDATE interviews SET team = ?, customer = ?, pseudonym = ?, channel = ?,"
-                " status = ?, updated_at = ?, state = ? WHERE interview_id = ?",
-                values,
-            )
+        )
+        self._conn.execute(
+            "INSERT INTO interviews (team, customer, pseudonym, channel, status, updated_at,"
+            f" state, interview_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?){upsert}",
+            values,
+        )
 
     async def commit_turn(
         self, state: InterviewState, answer: AnswerRecord | None, delivery_key: str | None
     ) -> bool:
         def commit() -> bool:
-            db = self._conn
-            db.execute("BEGIN IMMEDIATE")
-            try:
+            with self._transaction() as db:
                 if delivery_key is not None:
                     inserted = db.execute(
                         "INSERT OR IGNORE INTO deliveries (key, seen_at) VALUES (?, ?)",
                         (delivery_key, datetime.now(UTC).isoformat()),
                     ).rowcount
                     if not inserted:
-                        db.execute("ROLLBACK")
-                        return False
+                        return False  # seen before: nothing was written
                 self._save_state(state)
                 if answer is not None:
                     self._insert_answer(answer)
-                db.execute("COMMIT")
                 return True
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
 
         return await self._run(commit)
 
@@ -208,15 +216,8 @@ class SqliteSessionStore:
 
     async def add_answers(self, answers: Sequence[AnswerRecord]) -> int:
         def add() -> int:
-            db = self._conn
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                new = sum(self._insert_answer(answer) for answer in answers)
-                db.execute("COMMIT")
-                return new
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
+            with self._transaction():
+                return sum(self._insert_answer(answer) for answer in answers)
 
         return await self._run(add)
 
@@ -302,10 +303,8 @@ class SqliteSessionStore:
 
     async def erase_customer(self, customer: str, team: str | None = None) -> list[tuple[str, str]]:
         def erase() -> list[tuple[str, str]]:
-            db = self._conn
             team_clause, team_params = ("AND team = ?", [team]) if team is not None else ("", [])
-            db.execute("BEGIN IMMEDIATE")
-            try:
+            with self._transaction() as db:
                 pairs = db.execute(
                     "SELECT DISTINCT team, pseudonym FROM interviews WHERE (customer = ? OR"
                     f" pseudonym = ?) {team_clause} UNION SELECT DISTINCT team, pseudonym FROM"
@@ -323,16 +322,27 @@ class SqliteSessionStore:
                             f"DELETE FROM {table} WHERE team = ? AND pseudonym = ?",
                             (pair_team, pair_pseudonym),
                         )
-                db.execute("COMMIT")
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
             # Deleted rows linger in free pages and the WAL until they are overwritten.
-            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            db.execute("VACUUM")
+            self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self._conn.execute("VACUUM")
             return [(str(a), str(b)) for a, b in pairs]
 
         return await self._run(erase)
+
+    # --- delivery keys outside interview turns ---------------------------------------------
+
+    async def claim_delivery(self, key: str) -> bool:
+        """:class:`core.ports.DeliveryLog`: record ``key``; ``False`` if it was already there."""
+
+        def claim() -> bool:
+            return bool(
+                self._conn.execute(
+                    "INSERT OR IGNORE INTO deliveries (key, seen_at) VALUES (?, ?)",
+                    (key, datetime.now(UTC).isoformat()),
+                ).rowcount
+            )
+
+        return await self._run(claim)
 
     # --- invites -------------------------------------------------------------------------
 
@@ -354,16 +364,12 @@ class SqliteSessionStore:
 
     async def claim_invite(self, token: str, claimant: str, now: datetime) -> Invite | None:
         def claim() -> Invite | None:
-            db = self._conn
-            db.execute("BEGIN IMMEDIATE")
-            try:
+            with self._transaction() as db:
                 row = db.execute("SELECT invite FROM invites WHERE token = ?", (token,)).fetchone()
                 if row is None:
-                    db.execute("ROLLBACK")
                     return None
                 invite = Invite.model_validate_json(row[0])
                 if invite.claimed_by not in (None, claimant):
-                    db.execute("ROLLBACK")
                     return None
                 if invite.claimed_by is None:
                     invite = invite.model_copy(update={"claimed_by": claimant, "claimed_at": now})
@@ -371,10 +377,6 @@ class SqliteSessionStore:
                         "UPDATE invites SET claimed_by = ?, invite = ? WHERE token = ?",
                         (claimant, invite.model_dump_json(), token),
                     )
-                db.execute("COMMIT")
                 return invite
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
 
         return await self._run(claim)

@@ -45,6 +45,17 @@ class Settings(BaseSettings):
         default=None, description="the bot's @username for invite links; asked from Telegram when unset"
     )
     slack_api_url: str = "https://slack.com/api/"
+    slack_client_id: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("SLACK_CLIENT_ID", "EARFUL_SLACK_CLIENT_ID"),
+        description="OAuth client id: with the secret, Earful installs into many workspaces",
+    )
+    slack_client_secret: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("SLACK_CLIENT_SECRET", "EARFUL_SLACK_CLIENT_SECRET")
+    )
+    slack_post_interval: float = Field(
+        default=1.0, ge=0, le=60, description="seconds between two messages to one Slack channel"
+    )
     telegram_api_url: str = "https://api.telegram.org/bot"
 
     @property
@@ -57,4 +68,8 @@ class Settings(BaseSettings):
 
     @property
     def has_chat_token(self) -> bool:
-        return self.slack_bot_token is not None or self.telegram_bot_token is not None
+        return (
+            self.slack_bot_token is not None
+            or self.telegram_bot_token is not None
+            or self.slack_client_id is not None
+        )

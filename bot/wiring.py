@@ -47,8 +47,10 @@ def open_stories(settings: Settings) -> StoryStore:
     from adapters.chroma_store import ChromaStoryStore, open_http_client, open_persistent_client
 
     if settings.chroma_url:
-        return ChromaStoryStore(open_http_client(settings.chroma_url))
-    return ChromaStoryStore(open_persistent_client(settings.chroma_path))
+        url = settings.chroma_url
+        return ChromaStoryStore(opener=lambda: open_http_client(url))
+    path = settings.chroma_path
+    return ChromaStoryStore(opener=lambda: open_persistent_client(path))
 
 
 def default_embedder(settings: Settings) -> Embedder:

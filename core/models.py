@@ -110,10 +110,12 @@ class Stop(BaseModel):
 
 
 class Forget(BaseModel):
-    """Erase everything this customer said; the first request asks to confirm."""
+    """Erase everything this customer said. A plain request asks to confirm; ``confirmed``
+    erases; ``cancelled`` withdraws a pending request (the "No" button)."""
 
     kind: Literal["forget"] = "forget"
     confirmed: bool = False
+    cancelled: bool = False
 
 
 Event = Start | Consent | Answer | Pause | Resume | Skip | Stop | Forget

@@ -28,7 +28,8 @@ class SessionStore(Protocol):
     async def commit_turn(
         self, state: InterviewState, answer: AnswerRecord | None, delivery_key: str | None
     ) -> bool:
-        """Atomically save ``state``, the answer (and its outbox entry) and the delivery key.
+        """Atomically save ``state`` (inserting it if new), the answer (and its outbox entry)
+        and the delivery key.
 
         Returns ``False`` and changes nothing when ``delivery_key`` was already committed.
         """
@@ -126,4 +127,13 @@ class InterviewListener(Protocol):
 
     async def interview_finished(self, state: InterviewState) -> None:
         """Called once, after the last answer of ``state`` is durable."""
+        ...
+
+
+class DeliveryLog(Protocol):
+    """Delivery keys already handled, for platform events that are not interview turns (a
+    Slack event retried, say). The session store's database keeps them."""
+
+    async def claim_delivery(self, key: str) -> bool:
+        """Record ``key`` as handled; ``False`` when it already was (a duplicate delivery)."""
         ...

@@ -227,7 +227,8 @@ class InterviewService:
             origin=dict(inbound.origin),
             updated_at=self._clock(),
         )
-        await self._sessions.create(created)
+        # Not stored yet: it is created by the commit of its first turn, so a redelivered
+        # Start (a duplicate delivery key) leaves no phantom interview behind.
         return created
 
     def _record(self, state: InterviewState, draft: AnswerDraft | None, now: datetime) -> AnswerRecord | None:

@@ -43,6 +43,12 @@ class MemorySessionStore:
     async def get(self, interview_id: str) -> InterviewState | None:
         return self.states.get(interview_id)
 
+    async def claim_delivery(self, key: str) -> bool:
+        if key in self.deliveries:
+            return False
+        self.deliveries.add(key)
+        return True
+
     async def latest_for(self, channel: str, customer: str) -> InterviewState | None:
         for interview_id in reversed(self._order):
             state = self.states.get(interview_id)
@@ -63,7 +69,8 @@ class MemorySessionStore:
                 return False
             self.deliveries.add(delivery_key)
         self.states[state.interview_id] = state
-        self._order.remove(state.interview_id)
+        if state.interview_id in self._order:
+            self._order.remove(state.interview_id)
         self._order.append(state.interview_id)
         if answer is not None:
             self._add(answer)
