@@ -88,6 +88,7 @@ class GraphClusterer:
         self.resolutions = tuple(resolutions)
         self.runs = runs
         self.chosen_resolution: float | None = None  # of the last call, for evaluation output
+        self.used_neighbours: int | None = None
 
     def cluster(self, vectors: Sequence[Sequence[float]]) -> list[int]:
         """A community number per vector; deterministic for a given input and seed."""
@@ -100,7 +101,8 @@ class GraphClusterer:
             return list(range(n))
         norms = np.linalg.norm(matrix, axis=1, keepdims=True)
         matrix = matrix / np.where(norms == 0, 1.0, norms)
-        sources, targets, weights = snn_graph(matrix, min(self.neighbours or auto_neighbours(n), n - 1))
+        self.used_neighbours = min(self.neighbours or auto_neighbours(n), n - 1)
+        sources, targets, weights = snn_graph(matrix, self.used_neighbours)
         graph = igraph.Graph(n=n, edges=list(zip(sources.tolist(), targets.tolist(), strict=True)))
         edge_weights = weights.tolist()
         best: tuple[float, float, list[int]] | None = None

@@ -79,7 +79,7 @@ def describe(clusterer: Clusterer) -> str:
 
     if isinstance(clusterer, GraphClusterer):
         return (
-            f"SNN graph (k={clusterer.neighbours or 'auto'}) + Leiden modularity, "
+            f"SNN graph (k={clusterer.used_neighbours}) + Leiden modularity, "
             f"resolution {clusterer.chosen_resolution} chosen by stability"
         )
     return type(clusterer).__name__
