@@ -189,6 +189,7 @@ class InterviewEngine:
                     "awaiting": "probe",
                     "pending_probe_text": probe.text,
                     "probe_kinds": (*state.probe_kinds, probe.kind),
+                    "probes_offered": state.probes_offered + 1,
                 }
             )
             replies.append(Reply(kind=ReplyKind.PROBE, text=probe.text, question_id=question.id))

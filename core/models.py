@@ -46,6 +46,7 @@ class InterviewState(BaseModel):
     invite_token: str | None = None
     origin: dict[str, str] = Field(default_factory=dict)  # where to report back, e.g. a Slack channel
     turn: int = 0  # increases with every stored answer; orders answers within an interview
+    probes_offered: int = 0  # probes asked over the whole interview (for the quality figures)
     started_at: datetime | None = None
     updated_at: datetime | None = None
 
