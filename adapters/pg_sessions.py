@@ -54,6 +54,13 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE invites (token TEXT PRIMARY KEY, team TEXT NOT NULL, claimed_by TEXT, invite TEXT NOT NULL);
     CREATE TABLE deliveries (key TEXT PRIMARY KEY, seen_at TIMESTAMPTZ NOT NULL);
     """,
+    """
+    CREATE TABLE held_parts (
+        key TEXT PRIMARY KEY, channel TEXT NOT NULL, customer TEXT NOT NULL, payload TEXT NOT NULL,
+        seq BIGSERIAL NOT NULL
+    );
+    CREATE INDEX held_parts_by_channel ON held_parts (channel, seq);
+    """,
 )
 # Any fixed number works; it only has to differ from other advisory locks on the database.
 MIGRATION_LOCK = 0x6561726675_6C  # "earful"
@@ -213,10 +220,15 @@ class PgSessionStore:
                 values,
             )
         else:
+            # The first turn of an interview creates it (the service no longer stores it earlier).
             await conn.execute(
-                "UPDATE interviews SET team = %s, customer = %s, pseudonym = %s, channel = %s, status = %s,"
-                " updated_at = %s, state = %s, touched = nextval('interviews_touched')"
-                " WHERE interview_id = %s",
+                "INSERT INTO interviews (team, customer, pseudonym, channel, status, updated_at, state,"
+                " interview_id, touched)"
+                " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, nextval('interviews_touched'))"
+                " ON CONFLICT (interview_id) DO UPDATE SET team = excluded.team,"
+                " customer = excluded.customer, pseudonym = excluded.pseudonym, channel = excluded.channel,"
+                " status = excluded.status,"
+                " updated_at = excluded.updated_at, state = excluded.state, touched = excluded.touched",
                 values,
             )
 
@@ -321,6 +333,55 @@ class PgSessionStore:
             )
             return cursor.rowcount
 
+    async def amend_answer(
+        self, answer_id: str, text: str, *, channel: str, customer: str
+    ) -> AnswerRecord | None:
+        async with self._connection() as conn, conn.transaction():
+            cursor = await conn.execute(
+                "SELECT record FROM answers WHERE id = %s AND customer = %s FOR UPDATE", (answer_id, customer)
+            )
+            row = await cursor.fetchone()
+            record = AnswerRecord.model_validate_json(row[0]) if row else None
+            if record is None or record.channel != channel:
+                return None
+            amended = record.model_copy(update={"text": text})
+            await conn.execute(
+                "UPDATE answers SET record = %s WHERE id = %s", (amended.model_dump_json(), answer_id)
+            )
+            await conn.execute(
+                "INSERT INTO outbox (answer_id) VALUES (%s) ON CONFLICT DO NOTHING", (answer_id,)
+            )
+            return amended
+
+    # --- held message parts and delivery keys outside turns ---------------------------------
+
+    async def hold_part(self, channel: str, customer: str, key: str, payload: str) -> bool:
+        async with self._connection() as conn:
+            cursor = await conn.execute(
+                "INSERT INTO held_parts (key, channel, customer, payload) VALUES (%s, %s, %s, %s)"
+                " ON CONFLICT DO NOTHING",
+                (key, channel, customer, payload),
+            )
+            return bool(cursor.rowcount)
+
+    async def held_parts(self, channel: str) -> list[tuple[str, str, str]]:
+        rows = await self._rows(
+            "SELECT key, customer, payload FROM held_parts WHERE channel = %s ORDER BY seq", (channel,)
+        )
+        return [(str(k), str(c), str(p)) for k, c, p in rows]
+
+    async def release_parts(self, keys: Sequence[str]) -> None:
+        async with self._connection() as conn:
+            await conn.execute("DELETE FROM held_parts WHERE key = ANY(%s)", (list(keys),))
+
+    async def claim_delivery(self, key: str) -> bool:
+        """:class:`core.ports.DeliveryLog`: record ``key``; ``False`` if it was already there."""
+        async with self._connection() as conn:
+            cursor = await conn.execute(
+                "INSERT INTO deliveries (key, seen_at) VALUES (%s, now()) ON CONFLICT DO NOTHING", (key,)
+            )
+            return bool(cursor.rowcount)
+
     # --- erasure -------------------------------------------------------------------------
 
     async def erase_customer(self, customer: str, team: str | None = None) -> list[tuple[str, str]]:
@@ -333,7 +394,13 @@ class PgSessionStore:
                 [customer, customer, *team_params, customer, customer, *team_params],
             )
             pairs = [(str(a), str(b)) for a, b in await cursor.fetchall()]
+            await conn.execute("DELETE FROM held_parts WHERE customer = %s", (customer,))
             for pair in pairs:
+                await conn.execute(
+                    "DELETE FROM held_parts WHERE customer IN"
+                    " (SELECT customer FROM interviews WHERE team = %s AND pseudonym = %s)",
+                    pair,
+                )
                 await conn.execute(
                     "DELETE FROM outbox WHERE answer_id IN"
                     " (SELECT id FROM answers WHERE team = %s AND pseudonym = %s)",

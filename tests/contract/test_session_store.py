@@ -223,3 +223,34 @@ async def test_store_calls_work_inside_the_lock(store: Any) -> None:
         assert await store.commit_turn(st, answer(st, 1), "k")
         assert await store.get(st.interview_id) == st
     assert len(await store.answers()) == 1
+
+
+async def test_first_commit_creates_the_interview(store: Any) -> None:
+    st = state("new")
+    assert await store.commit_turn(st, None, "start-key")
+    assert await store.get(st.interview_id) == st
+    assert await store.latest_for("console", "new") == st
+
+
+async def test_amend_answer_only_for_its_customer_and_channel(store: Any) -> None:
+    st = state()
+    await store.create(st)
+    await store.commit_turn(st, answer(st, 1), None)
+    await store.mark_indexed([answer(st, 1).id])
+    assert await store.amend_answer(answer(st, 1).id, "edited", channel="console", customer="bob") is None
+    assert await store.amend_answer(answer(st, 1).id, "edited", channel="slack", customer="ann") is None
+    amended = await store.amend_answer(answer(st, 1).id, "edited", channel="console", customer="ann")
+    assert amended is not None and amended.text == "edited"
+    assert [a.text for a in await store.pending_index(10)] == ["edited"]
+
+
+async def test_held_parts_and_delivery_log(store: Any) -> None:
+    assert await store.hold_part("telegram", "42", "p1", "first half")
+    assert not await store.hold_part("telegram", "42", "p1", "again")
+    assert await store.hold_part("telegram", "43", "p2", "other")
+    assert await store.hold_part("slack", "U1", "p3", "elsewhere")
+    assert await store.held_parts("telegram") == [("p1", "42", "first half"), ("p2", "43", "other")]
+    await store.release_parts(["p1"])
+    assert await store.held_parts("telegram") == [("p2", "43", "other")]
+    assert await store.claim_delivery("slack:event:T1:Ev1") is True
+    assert await store.claim_delivery("slack:event:T1:Ev1") is False
