@@ -99,6 +99,16 @@ def _story(story_id: str, text: str, meta: dict[str, Any]) -> Story:
     )
 
 
+def _unreachable(error: BaseException) -> bool:
+    """Whether ``error`` means the Chroma server cannot be reached (a network failure in the
+    HTTP client, or the client refusing to open because the server does not answer)."""
+    if isinstance(error, ConnectionError | OSError):
+        return True
+    if type(error).__module__.startswith("httpx"):
+        return True
+    return isinstance(error, ValueError) and "Could not connect" in str(error)
+
+
 class ChromaStoryStore:
     """:class:`core.ports.StoryStore` on a Chroma client (embedded or server).
 
@@ -135,7 +145,9 @@ class ChromaStoryStore:
         else:
             try:
                 found = self._client.get_collection(name)
-            except Exception:  # noqa: BLE001 - chroma raises different types per version/mode
+            except Exception as error:
+                if _unreachable(error):
+                    raise  # a server that is down is not an absent collection (erasure relies on it)
                 return None
         self._collections[name] = found
         return found
@@ -150,8 +162,10 @@ class ChromaStoryStore:
                 # Another worker rebuilt the collection (erasure): forget cached handles, retry once.
                 self._collections.clear()
                 return await asyncio.to_thread(fn, *args)
-        except (ConnectionError, OSError) as error:
-            raise StoreUnavailable(f"the story index is unavailable: {error}") from error
+        except Exception as error:
+            if _unreachable(error):
+                raise StoreUnavailable(f"the story index is unavailable: {error}") from error
+            raise
 
     async def add(self, stories: Sequence[Story], vectors: Sequence[Sequence[float]]) -> None:
         by_team: dict[str, list[int]] = {}

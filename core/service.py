@@ -302,8 +302,16 @@ class InterviewService:
     async def erase_customer(self, customer: str, team: str | None = None) -> list[tuple[str, str]]:
         """Erase a customer (raw id or pseudonym) from the record and the story index.
         Returns the (team, pseudonym) pairs erased."""
+        if self._stories is not None:
+            # The index first: if it is down (StoreUnavailable), nothing is erased yet and the
+            # customer can ask again, rather than the record going while their stories stay.
+            known = {(a.team, a.pseudonym) for a in await self._sessions.answers(customer=customer)}
+            for pair_team, pair_pseudonym in sorted(known):
+                if team is None or pair_team == team:
+                    await self._stories.delete_customer(pair_team, pair_pseudonym)
         erased = await self._sessions.erase_customer(customer, team=team)
         if self._stories is not None:
+            # Again, for a story an indexer may have added in between.
             for pair_team, pair_pseudonym in erased:
                 await self._stories.delete_customer(pair_team, pair_pseudonym)
         return erased

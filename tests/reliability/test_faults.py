@@ -141,3 +141,33 @@ async def test_erasure_reaches_postgres_and_the_chroma_server(
         assert on_disk == []
     finally:
         await store.close()
+
+
+async def test_forget_while_the_index_is_down_erases_nothing_until_it_can_erase_everything(
+    pg_url: str, catalog: Catalog, tmp_path: Path
+) -> None:
+    server = ChromaServer(tmp_path / "chroma")
+    server.start()
+    store = await PgSessionStore.open(pg_url, max_size=4)
+    stories = ChromaStoryStore(open_http_client(server.url))
+    svc = service(store, catalog, stories)
+    try:
+        for message in conversation("fay", 2):
+            await svc.handle(message.inbound())
+        await StoryIndexer(store, HashingEmbedder(), stories).drain()
+        forget = Inbound(channel=CHANNEL, customer="fay", event=Forget(), team="T1")
+        confirmed = Inbound(channel=CHANNEL, customer="fay", event=Forget(confirmed=True), team="T1")
+        await svc.handle(forget)
+        server.stop()
+        outcome = await svc.handle(confirmed)
+        assert outcome.unavailable and not outcome.erased
+        assert [r.text for r in outcome.replies] == [catalog.messages_for("en").try_again_later]
+        assert len(await store.answers(customer="fay")) == 2  # nothing erased while stories would stay
+        server.start()
+        assert await stories.count("T1") == 2
+        outcome = await svc.handle(confirmed)
+        assert outcome.erased
+        assert await store.answers(customer="fay") == [] and await stories.count("T1") == 0
+    finally:
+        server.stop()
+        await store.close()
