@@ -196,7 +196,7 @@ async def test_app_home_shows_themes_once_enough_interviews_told_frustrations(sl
     await slack.app.sessions.add_answers(stories)
     await open_home(slack)
     # Published at once (themes being grouped), then again when they are ready.
-    await slack.emulator.wait_for(lambda cs: len(publishes(slack)) == 3, timeout=20)
+    await slack.emulator.wait_for(lambda cs: len(publishes(slack)) == 3, timeout=60)
     first, ready = publishes(slack)[1:]
     assert "Grouping this workspace's stories" in all_text(first["blocks"])
     text = all_text(ready["blocks"])
