@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Sequence
 from typing import cast
 
 from adapters.slack.channel import SlackChannel
 from adapters.slack.factory import SlackConfig
+from adapters.slack.home_themes import ThemesFor
+from bot.insights import default_clusterer, embed_all
 from bot.settings import Settings
 from bot.wiring import App
 from core.errors import InputError
 from core.ports import DeliveryLog
+from core.team_views import THEME_SECTIONS
+from core.themes import Theme, find_themes
 
 
 def slack_config(settings: Settings) -> SlackConfig:
@@ -51,4 +57,21 @@ def slack_channel(settings: Settings, app: App) -> SlackChannel:
         invites=app.invites,
         # The session store's database keeps delivery keys (both SQL stores implement it).
         deliveries=cast(DeliveryLog, app.sessions),
+        summariser=app.summariser,
+        themes=home_themes(app),
     )
+
+
+def home_themes(app: App) -> ThemesFor:
+    """How the App Home tab's themes are computed: the team's frustration (and imported)
+    stories from the system of record, embedded, then clustered off the event loop."""
+
+    async def themes(team: str) -> Sequence[Theme]:
+        answers = [
+            a for a in await app.sessions.answers(team=team) if a.section in THEME_SECTIONS and a.text.strip()
+        ]
+        vectors = await embed_all(app, [a.text for a in answers])
+        # Clustering is CPU work of up to seconds: a thread keeps Slack's 3-second acks on time.
+        return await asyncio.to_thread(find_themes, answers, vectors, default_clusterer(), quotes=1)
+
+    return themes

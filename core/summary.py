@@ -66,7 +66,8 @@ _SECTIONS = {
 # Probe answers that belong to another part of the summary wherever they were asked.
 _PROBES = {"workarounds": ("pain_action",), "costs": ("pain_cost",)}
 
-_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)")
+# A "!" right after "<" is Slack markup typed into an answer (``<!channel>``), not a sentence end.
+_SENTENCE = re.compile(r"(?:[^.!?\n]|(?<=<)!)+(?:[.!?]+|$)")
 _PAIN = re.compile(
     r"\b(frustrat\w*|annoy\w*|hate|pain\w*|hard|difficult|struggl\w*|problem\w*|issue\w*|broke\w*|fail\w*"
     r"|wast\w*|slow|stuck|manual\w*|mess\w*|error\w*|lost|late|stress\w*|worst|tedious|confus\w*)\b",

@@ -18,6 +18,8 @@ from core.ports import SessionStore
 
 _WORD = re.compile(r"[^\W\d_][\w'-]{2,}", re.UNICODE)
 FRUSTRATION_SECTIONS = ("frustration", "specifics")
+# Stories themes are drawn from: told frustrations, and imported stories (which carry none).
+THEME_SECTIONS = (*FRUSTRATION_SECTIONS, "imported")
 
 
 async def team_transcript(
@@ -49,6 +51,10 @@ class TeamOverview(BaseModel):
     paused: int
     latest: tuple[InterviewState, ...]
     frustration_words: tuple[tuple[str, int], ...]
+    # What themes would be drawn from: how many interviews told a frustration, and a marker
+    # that changes whenever the team's stories change (to know when cached themes are stale).
+    theme_interviews: int = 0
+    stories_marker: str = ""
 
 
 def frequent_words(texts: Iterable[str], stopwords: Iterable[str], limit: int = 8) -> list[tuple[str, int]]:
@@ -83,4 +89,14 @@ async def team_overview(
         paused=statuses[Status.PAUSED],
         latest=tuple(interviews[:latest]),
         frustration_words=tuple(frequent_words(texts, stopwords)),
+        theme_interviews=len({a.interview_id for a in answers if a.section in THEME_SECTIONS}),
+        stories_marker=stories_marker(answers),
     )
+
+
+def stories_marker(answers: Sequence[AnswerRecord]) -> str:
+    """A short string that changes when answers are added or erased (count and newest answer)."""
+    if not answers:
+        return "0"
+    newest = max(answers, key=lambda answer: (answer.created_at, answer.id))
+    return f"{len(answers)}:{newest.created_at.isoformat()}:{newest.id}"

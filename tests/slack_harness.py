@@ -29,6 +29,7 @@ from bot.settings import Settings
 from bot.slack import slack_channel
 from bot.wiring import App, build_app
 from core.models import AnswerRecord, pseudonym
+from core.summary import Summariser
 
 SECRET = "test-signing-secret"
 TOKEN = "xoxb-test-token"
@@ -117,9 +118,12 @@ class SlackHarness:
         team: str = TEAM_A,
         user: str = "UFOUNDER",
         channel: str = "CTEAM",
+        message_ts: str | None = None,
+        view: dict[str, Any] | None = None,
     ) -> httpx.Response:
-        """A signed ``block_actions`` payload: a button pressed."""
-        payload = {
+        """A signed ``block_actions`` payload: a button pressed (on the message ``message_ts``
+        when given, or in the modal ``view``)."""
+        payload: dict[str, Any] = {
             "type": "block_actions",
             "team": {"id": team, "domain": "earful"},
             "user": {"id": user, "team_id": team},
@@ -131,6 +135,13 @@ class SlackHarness:
             "response_url": self.emulator.response_url(str(next(self._ids))),
             "actions": [{"type": "button", "action_id": action_id, "block_id": "b", "value": value}],
         }
+        if message_ts is not None:
+            payload["container"]["message_ts"] = message_ts
+            payload["message"] = {"type": "message", "ts": message_ts, "text": ""}
+        if view is not None:  # a button inside a modal: Slack sends the view, and no channel
+            payload["container"] = {"type": "view", "view_id": view.get("id", "V1")}
+            payload["view"] = view
+            del payload["channel"]
         return await self.post(
             urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded"
         )
@@ -144,7 +155,7 @@ async def _started(server: Any) -> None:
 
 @asynccontextmanager
 async def running_slack(
-    tmp: Path, *, real_embedder: bool = False, **settings: Any
+    tmp: Path, *, real_embedder: bool = False, summariser: Summariser | None = None, **settings: Any
 ) -> AsyncIterator[SlackHarness]:
     """Earful's Slack channel in HTTP mode behind ``bot.http`` on a free port of 127.0.0.1
     (with the hashing test embedder unless ``real_embedder``: the packaged MiniLM)."""
@@ -161,6 +172,8 @@ async def running_slack(
     config = Settings(**{**values, **settings})
     try:
         async with build_app(config, embedder=None if real_embedder else HashingEmbedder()) as app:
+            if summariser is not None:  # as if EARFUL_LLM had chosen one
+                app.summariser = summariser
             channel = slack_channel(config, app)
             server = http_server(build_http_app(channel.routes()), "127.0.0.1", 0)
             serving = asyncio.create_task(server.serve())

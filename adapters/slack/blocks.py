@@ -105,12 +105,18 @@ def _answer_blocks(answers: Sequence[AnswerRecord]) -> list[Block]:
 
 
 def transcript_view(
-    pseudonym: str, answers: Sequence[AnswerRecord], wording: SlackWording, when: str
+    pseudonym: str,
+    answers: Sequence[AnswerRecord],
+    wording: SlackWording,
+    when: str,
+    actions: Block | None = None,
 ) -> dict[str, Any]:
-    """A modal with a whole interview, question by question (cut at Slack's block limit)."""
+    """A modal with a whole interview, question by question (cut at Slack's block limit),
+    with ``actions`` (e.g. a "Make persona" button) under its heading."""
     heading = wording.transcript_heading.format(pseudonym=escape(pseudonym), date=when, answers=len(answers))
-    fits = (MODAL_BLOCKS - 2) // 2
-    blocks = [section(heading), *_answer_blocks(answers[:fits])]
+    top = [section(heading), *([actions] if actions else [])]
+    fits = (MODAL_BLOCKS - len(top) - 1) // 2
+    blocks = [*top, *_answer_blocks(answers[:fits])]
     if len(answers) > fits:
         blocks.append(context(wording.transcript_truncated.format(shown=fits)))
     return {
@@ -160,8 +166,8 @@ def summary_message(summary: InterviewSummary, wording: SlackWording) -> Message
     return f"{header} {escape(clip(summary.gist, 200))}", blocks
 
 
-def home_view(overview: TeamOverview, wording: SlackWording) -> dict[str, Any]:
-    """The App Home tab: counts, latest interviews and frequent frustration words."""
+def home_view(overview: TeamOverview, wording: SlackWording, themes: Sequence[Block] = ()) -> dict[str, Any]:
+    """The App Home tab: counts, latest interviews, frequent frustration words and ``themes``."""
     blocks = [
         section(wording.home_title),
         section(
@@ -188,7 +194,13 @@ def home_view(overview: TeamOverview, wording: SlackWording) -> dict[str, Any]:
         blocks.append(section(words))
     else:
         blocks.append(section(wording.home_no_words))
-    return {"type": "home", "blocks": blocks}
+    blocks += themes
+    return {"type": "home", "blocks": blocks[:MODAL_BLOCKS]}
+
+
+def notice_view(title: str, text: str) -> dict[str, Any]:
+    """A modal with one text (e.g. why something cannot be shown)."""
+    return {"type": "modal", "title": {"type": "plain_text", "text": title}, "blocks": [section(text)]}
 
 
 def text_message(text: str) -> Message:

@@ -21,11 +21,13 @@ from adapters.slack.completion import SlackCompletionNotifier
 from adapters.slack.delivery import ChannelPacer, Poster
 from adapters.slack.desk import SlackDesk
 from adapters.slack.factory import SlackConfig, build_bolt_app, installation_store, web_client
+from adapters.slack.home_themes import HomeThemes, ThemesFor
 from adapters.slack.wording import SlackWording, load_wording
 from core.invites import Invites
 from core.ports import DeliveryLog, SessionStore
 from core.service import InterviewService
 from core.stories import StorySearch
+from core.summary import Summariser
 
 
 class SlackChannel:
@@ -43,6 +45,8 @@ class SlackChannel:
         invites: Invites,
         deliveries: DeliveryLog,
         wording: SlackWording | None = None,
+        summariser: Summariser | None = None,
+        themes: ThemesFor | None = None,
     ) -> None:
         self.config = config
         self.wording = wording or load_wording()
@@ -56,12 +60,13 @@ class SlackChannel:
             wording=self.wording,
             poster=self.poster,
             telegram_bot_username=config.telegram_bot_username,
+            themes=HomeThemes(themes, needed_interviews=config.themes_after) if themes else None,
         )
         self.bolt = build_bolt_app(config, self.desk, deliveries, self.installations)
         self._http = AsyncSlackRequestHandler(self.bolt)
         self._socket: AsyncSocketModeHandler | None = None
         service.add_listener(
-            SlackCompletionNotifier(sessions, self.client_for_team, self.poster, self.wording)
+            SlackCompletionNotifier(sessions, self.client_for_team, self.poster, self.wording, summariser)
         )
 
     async def client_for_team(self, team: str) -> AsyncWebClient | None:
@@ -100,5 +105,7 @@ class SlackChannel:
             with contextlib.suppress(Exception):
                 await self._socket.close_async()  # type: ignore[no-untyped-call]
             self._socket = None
+        if self.desk.themes is not None:
+            await self.desk.themes.close()
         if self.installations is not None:
             await self.installations.close()

@@ -13,10 +13,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import blocks
 from adapters.slack.delivery import Poster
+from adapters.slack.insight_blocks import persona_button, quality_block
 from adapters.slack.wording import SlackWording
-from core.models import InterviewState
+from core.models import AnswerRecord, InterviewState
 from core.ports import SessionStore
-from core.summary import summarize
+from core.summary import InterviewSummary, Summariser, summarize
 
 log = logging.getLogger(__name__)
 
@@ -27,12 +28,27 @@ class SlackCompletionNotifier:
     """A :class:`core.ports.InterviewListener` posting summaries and transcripts to Slack."""
 
     def __init__(
-        self, sessions: SessionStore, client_for_team: ClientForTeam, poster: Poster, wording: SlackWording
+        self,
+        sessions: SessionStore,
+        client_for_team: ClientForTeam,
+        poster: Poster,
+        wording: SlackWording,
+        summariser: Summariser | None = None,
     ) -> None:
         self._sessions = sessions
         self._client_for_team = client_for_team
         self._poster = poster
         self._wording = wording
+        self._summariser = summariser  # the LLM's when EARFUL_LLM is set; extractive otherwise
+
+    async def summary(self, state: InterviewState, answers: list[AnswerRecord]) -> InterviewSummary:
+        """The summariser's summary (it checks its own quotes), the extractive one if it fails."""
+        if self._summariser is not None:
+            try:
+                return await self._summariser.summarize(state, answers)
+            except Exception:  # a summary is still owed to the team
+                log.warning("summariser failed for %s; extractive summary", state.interview_id, exc_info=True)
+        return summarize(state, answers)
 
     async def interview_finished(self, state: InterviewState) -> None:
         """Post the summary of ``state`` and its transcript, if it came from a Slack channel."""
@@ -50,7 +66,11 @@ class SlackCompletionNotifier:
             return
         answers = await self._sessions.answers(interview_id=state.interview_id)
         answers.sort(key=lambda answer: answer.turn)
-        summary = summarize(state, answers)
-        ts = await self._poster.post(client, channel, blocks.summary_message(summary, self._wording))
+        summary = await self.summary(state, answers)
+        text, summary_blocks = blocks.summary_message(summary, self._wording)
+        if summary.quality is not None:
+            summary_blocks.append(quality_block(summary.quality, self._wording))
+        summary_blocks.append(persona_button(state.interview_id, self._wording))
+        ts = await self._poster.post(client, channel, (text, summary_blocks))
         for message in blocks.transcript_messages(state.pseudonym, answers, self._wording):
             await self._poster.post(client, channel, message, thread_ts=ts)

@@ -22,6 +22,8 @@ from adapters.slack.commands import (
     stories_request,
 )
 from adapters.slack.delivery import Poster
+from adapters.slack.home_themes import HomeThemes, WhenReady
+from adapters.slack.insight_blocks import persona_button, themes_blocks
 from adapters.slack.mrkdwn import escape
 from adapters.slack.wording import SlackWording
 from core.errors import AccessDenied, EarfulError, InputError, NotFound, StoreUnavailable
@@ -56,6 +58,7 @@ class SlackDesk:
     poster: Poster
     telegram_bot_username: str | None = None
     results: int = 5
+    themes: HomeThemes | None = None  # the App Home tab's themes (none: frequent words only)
 
     def friendly(self, error: Exception) -> str:
         """Words for an error; unexpected ones are logged, never shown."""
@@ -227,16 +230,35 @@ class SlackDesk:
         try:
             state, answers = await team_transcript(self.sessions, team, interview_id)
         except Exception as error:  # noqa: BLE001 - the edge: every error becomes words
-            return {
-                "type": "modal",
-                "title": {"type": "plain_text", "text": self.wording.transcript_title},
-                "blocks": [blocks.section(self.friendly(error))],
-            }
+            return blocks.notice_view(self.wording.transcript_title, self.friendly(error))
         pseudonym = state.pseudonym if state else answers[0].pseudonym
         when = answers[0].created_at.date().isoformat() if answers else "?"
-        return blocks.transcript_view(pseudonym, answers, self.wording, when)
+        button = persona_button(interview_id, self.wording)
+        return blocks.transcript_view(pseudonym, answers, self.wording, when, actions=button)
 
-    async def home(self, team: str) -> dict[str, Any]:
-        """The App Home tab of ``team``."""
+    async def home(self, team: str, when_ready: WhenReady | None = None) -> dict[str, Any]:
+        """The App Home tab of ``team``; stale themes start a background refresh, after which
+        ``when_ready`` is called (e.g. to publish the tab again)."""
         overview = await team_overview(self.sessions, team, self.wording.stopwords)
-        return blocks.home_view(overview, self.wording)
+        if self.themes is None:
+            return blocks.home_view(overview, self.wording)
+        enough = overview.theme_interviews >= self.themes.needed_interviews
+        if enough:
+            self.themes.refresh(team, overview.stories_marker, when_ready)
+        shown = themes_blocks(
+            self.themes.cached(team),
+            overview.theme_interviews,
+            self.themes.needed_interviews,
+            self.themes.computing(team),
+            self.wording,
+            self.themes.shown,
+        )
+        return blocks.home_view(overview, self.wording, shown)
+
+    async def publish_home(self, client: AsyncWebClient, team: str, user: str) -> None:
+        """Publish ``user``'s App Home tab now, and again once fresh themes are ready."""
+
+        async def again() -> None:
+            await client.views_publish(user_id=user, view=await self.home(team))
+
+        await client.views_publish(user_id=user, view=await self.home(team, again))

@@ -42,6 +42,7 @@ class SlackConfig:
     telegram_bot_username: str | None = None
     post_interval: float = 1.0  # seconds between two messages to one channel
     rate_limit_retries: int = 3
+    themes_after: int = 5  # interviews with frustrations told before the home tab shows themes
 
     @property
     def oauth(self) -> bool:

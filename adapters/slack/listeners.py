@@ -17,6 +17,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack.blocks import CHOICE_ACTION, TRANSCRIPT_ACTION
 from adapters.slack.commands import split_command
 from adapters.slack.desk import SlackDesk
+from adapters.slack.insight_blocks import PERSONA_ACTION
+from adapters.slack.personas import persona_reply
 
 COMMAND = "/earful"
 
@@ -77,8 +79,19 @@ def register(app: AsyncApp, desk: SlackDesk) -> None:
         view = await desk.transcript_view(str(context.team_id), action.get("value", ""))
         await client.views_open(trigger_id=body["trigger_id"], view=view)
 
+    @app.action(PERSONA_ACTION)
+    async def persona(
+        ack: AsyncAck,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        client: AsyncWebClient,
+        context: AsyncBoltContext,
+    ) -> None:
+        await ack()
+        await persona_reply(desk, client, str(context.team_id), action.get("value", ""), body)
+
     @app.event("app_home_opened")
     async def home(event: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext) -> None:
         if event.get("tab", "home") != "home":
             return
-        await client.views_publish(user_id=event["user"], view=await desk.home(str(context.team_id)))
+        await desk.publish_home(client, str(context.team_id), event["user"])

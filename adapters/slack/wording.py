@@ -82,6 +82,31 @@ class SlackWording(BaseModel):
     status_words: dict[str, str]
     dm_commands: DmCommands
     stopwords: tuple[str, ...] = Field(min_length=1)
+    # Insights (issue 5): quality figures, personas, themes on the App Home tab.
+    quality_title: str
+    quality_customer_share: str
+    quality_events: str
+    quality_no_pitch: str
+    quality_pitch_after: str
+    quality_pitch_before: str
+    quality_probes: str
+    make_persona: str = Field(max_length=75)  # Slack's limit for a button label
+    persona_title: str = Field(max_length=24)  # Slack's limit for a modal title
+    persona_heading: str
+    persona_role: str
+    persona_goals: str
+    persona_frustrations: str
+    persona_workaround: str
+    persona_cost: str
+    persona_words: str
+    persona_not_said: str
+    persona_denied: str
+    persona_missing: str
+    home_themes: str
+    home_theme: str
+    home_themes_waiting: str
+    home_themes_computing: str
+    home_themes_none: str
 
     def score(self, match: str) -> str:
         """The word shown for a match of kind ``match``."""
