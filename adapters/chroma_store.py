@@ -151,6 +151,29 @@ class ChromaStoryStore:
         section: str | None = None,
         since: datetime | None = None,
     ) -> list[tuple[Story, float]]:
+        found = await self._query(team, vector, k, section, since, with_vectors=False)
+        return [(story, score) for story, score, _ in found]
+
+    async def search_vectors(
+        self,
+        team: str,
+        vector: Sequence[float],
+        k: int,
+        *,
+        section: str | None = None,
+        since: datetime | None = None,
+    ) -> list[tuple[Story, float, list[float]]]:
+        return await self._query(team, vector, k, section, since, with_vectors=True)
+
+    async def _query(
+        self,
+        team: str,
+        vector: Sequence[float],
+        k: int,
+        section: str | None,
+        since: datetime | None,
+        with_vectors: bool,
+    ) -> list[tuple[Story, float, list[float]]]:
         conditions: list[dict[str, Any]] = []
         if section is not None:
             conditions.append({"section": section})
@@ -161,27 +184,30 @@ class ChromaStoryStore:
             where = conditions[0]
         elif conditions:
             where = {"$and": conditions}
+        include: list[Any] = ["documents", "metadatas", "distances"]
+        if with_vectors:
+            include.append("embeddings")
 
-        def query() -> list[tuple[Story, float]]:
+        def query() -> list[tuple[Story, float, list[float]]]:
             collection = self._collection(team, create=False)
             if collection is None:
                 return []
             result = collection.query(
-                query_embeddings=[list(vector)],
-                n_results=k,
-                where=where,
-                include=["documents", "metadatas", "distances"],
+                query_embeddings=[list(vector)], n_results=k, where=where, include=include
             )
             ids = result["ids"][0]
             documents = (result["documents"] or [[]])[0]
             metadatas = (result["metadatas"] or [[]])[0]
             distances = (result["distances"] or [[]])[0]
+            embeddings = result.get("embeddings")
+            vectors = [list(map(float, e)) for e in embeddings[0]] if embeddings is not None else []
+            rows = zip(ids, documents, metadatas, distances, strict=True)
             return [
-                (_story(i, doc or "", dict(meta or {})), 1.0 - float(dist))
-                for i, doc, meta, dist in zip(ids, documents, metadatas, distances, strict=True)
+                (_story(i, doc or "", dict(meta or {})), 1.0 - float(dist), vectors[n] if vectors else [])
+                for n, (i, doc, meta, dist) in enumerate(rows)
             ]
 
-        found: list[tuple[Story, float]] = await self._run(query)
+        found: list[tuple[Story, float, list[float]]] = await self._run(query)
         return found
 
     async def delete_customer(self, team: str, customer: str) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -26,6 +27,9 @@ class Settings(BaseSettings):
     llm: str | None = Field(default=None, description="provider:model for the optional LLM")
     log_level: str = "WARNING"
     debug: bool = False
+    search_ranker: Literal["expansion", "cosine"] = Field(
+        default="expansion", description="how story search orders what the index found (core.ranking)"
+    )
 
     slack_bot_token: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("SLACK_BOT_TOKEN", "EARFUL_SLACK_BOT_TOKEN")

@@ -12,6 +12,7 @@ from core.catalog import Catalog
 from core.invites import Invites, InviteStore
 from core.ports import Embedder, SessionStore, StoryStore
 from core.probing import FollowUpPolicy, RuleBasedFollowUp
+from core.ranking import CosineRanker, Ranker
 from core.service import InterviewService
 from core.stories import StoryIndexer, StorySearch
 from prompts import default_catalog
@@ -55,6 +56,15 @@ def default_embedder(settings: Settings) -> Embedder:
     return MiniLMEmbedder(threads=settings.embedding_threads)
 
 
+def default_ranker(settings: Settings) -> Ranker:
+    """How story search orders candidates: query expansion (numpy) unless set to plain cosine."""
+    if settings.search_ranker == "cosine":
+        return CosineRanker()
+    from adapters.ranking import NumpyExpansionRanker
+
+    return NumpyExpansionRanker()
+
+
 @asynccontextmanager
 async def build_app(
     settings: Settings,
@@ -64,6 +74,7 @@ async def build_app(
     stories: StoryStore | None = None,
     embedder: Embedder | None = None,
     policy: FollowUpPolicy | None = None,
+    ranker: Ranker | None = None,
 ) -> AsyncIterator[App]:
     """Build the application; any part may be handed in (tests pass in-memory fakes)."""
     catalog = catalog or default_catalog()
@@ -89,7 +100,7 @@ async def build_app(
             stories=stories,
             embedder=embedder,
             service=service,
-            search=StorySearch(embedder, stories),
+            search=StorySearch(embedder, stories, ranker=ranker or default_ranker(settings)),
             indexer=indexer,
             invites=invites,
         )

@@ -97,6 +97,18 @@ class StoryStore(Protocol):
         """The ``k`` nearest stories of ``team`` with their cosine similarity, best first."""
         ...
 
+    async def search_vectors(
+        self,
+        team: str,
+        vector: Sequence[float],
+        k: int,
+        *,
+        section: str | None = None,
+        since: datetime | None = None,
+    ) -> list[tuple[Story, float, list[float]]]:
+        """Like :meth:`search`, with each story's stored vector (for re-ranking)."""
+        ...
+
     async def delete_customer(self, team: str, customer: str) -> int:
         """Remove every story of this customer pseudonym; returns how many."""
         ...

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from core.models import AnswerRecord, Story, StoryHit
 from core.ports import Embedder, SessionStore, StoryStore
+from core.ranking import Ranker
 from core.redact import redact
 
 # Cosine similarity of MiniLM sentence vectors, read as words a person understands.
@@ -53,9 +54,12 @@ class StorySearch:
     # interview still leaves ``k`` results when one talkative customer dominates.
     OVERFETCH = 8
 
-    def __init__(self, embedder: Embedder, stories: StoryStore) -> None:
+    def __init__(self, embedder: Embedder, stories: StoryStore, ranker: Ranker | None = None) -> None:
+        """``ranker`` re-orders the candidates the index found (see :mod:`core.ranking`); without
+        one, stories come in the index's plain cosine order."""
         self._embedder = embedder
         self._stories = stories
+        self._ranker = ranker
 
     async def search(
         self,
@@ -72,7 +76,7 @@ class StorySearch:
             return []
         [vector] = await self._embedder.embed([text])
         fetch = k * self.OVERFETCH if one_per_interview else k
-        found = await self._stories.search(team, vector, fetch, section=section, since=since)
+        found = await self._ranked(team, vector, fetch, section, since)
         hits: list[StoryHit] = []
         seen: set[str] = set()
         for story, score in found:
@@ -84,6 +88,19 @@ class StorySearch:
             if len(hits) == k:
                 break
         return hits
+
+    async def _ranked(
+        self, team: str, vector: list[float], fetch: int, section: str | None, since: datetime | None
+    ) -> list[tuple[Story, float]]:
+        """Candidates best first by the ranker, each with its plain cosine similarity: that is the
+        score people read ("close", "related"), while the ranker only decides the order."""
+        if self._ranker is None:
+            return await self._stories.search(team, vector, fetch, section=section, since=since)
+        fetch = max(fetch, self._ranker.candidates)
+        found = await self._stories.search_vectors(team, vector, fetch, section=section, since=since)
+        scores = self._ranker.scores(vector, [stored for _, _, stored in found])
+        order = sorted(range(len(found)), key=lambda i: -scores[i])
+        return [(found[i][0], found[i][1]) for i in order]
 
 
 class StoryIndexer:

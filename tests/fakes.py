@@ -175,6 +175,19 @@ class MemoryStoryStore:
         scored.sort(key=lambda pair: -pair[1])
         return scored[:k]
 
+    async def search_vectors(
+        self,
+        team: str,
+        vector: Sequence[float],
+        k: int,
+        *,
+        section: str | None = None,
+        since: datetime | None = None,
+    ) -> list[tuple[Story, float, list[float]]]:
+        found = await self.search(team, vector, k, section=section, since=since)
+        stored = self.teams.get(team, {})
+        return [(story, score, list(stored[story.id][1])) for story, score in found]
+
     async def delete_customer(self, team: str, customer: str) -> int:
         stories = self.teams.get(team, {})
         doomed = [i for i, (story, _) in stories.items() if story.customer == customer]
