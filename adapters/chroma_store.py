@@ -93,6 +93,17 @@ def _story(story_id: str, text: str, meta: dict[str, Any]) -> Story:
     )
 
 
+def _where(section: str | None, since: datetime | None) -> dict[str, Any] | None:
+    conditions: list[dict[str, Any]] = []
+    if section is not None:
+        conditions.append({"section": section})
+    if since is not None:
+        conditions.append({"created_at": {"$gte": since.timestamp()}})
+    if len(conditions) > 1:
+        return {"$and": conditions}
+    return conditions[0] if conditions else None
+
+
 class ChromaStoryStore:
     """:class:`core.ports.StoryStore` on a Chroma client (embedded or server)."""
 
@@ -151,8 +162,29 @@ class ChromaStoryStore:
         section: str | None = None,
         since: datetime | None = None,
     ) -> list[tuple[Story, float]]:
-        found = await self._query(team, vector, k, section, since, with_vectors=False)
-        return [(story, score) for story, score, _ in found]
+        where = _where(section, since)
+
+        def query() -> list[tuple[Story, float]]:
+            collection = self._collection(team, create=False)
+            if collection is None:
+                return []
+            result = collection.query(
+                query_embeddings=[list(vector)],
+                n_results=k,
+                where=where,
+                include=["documents", "metadatas", "distances"],
+            )
+            ids = result["ids"][0]
+            documents = (result["documents"] or [[]])[0]
+            metadatas = (result["metadatas"] or [[]])[0]
+            distances = (result["distances"] or [[]])[0]
+            return [
+                (_story(i, doc or "", dict(meta or {})), 1.0 - float(dist))
+                for i, doc, meta, dist in zip(ids, documents, metadatas, distances, strict=True)
+            ]
+
+        found: list[tuple[Story, float]] = await self._run(query)
+        return found
 
     async def search_vectors(
         self,
@@ -162,52 +194,44 @@ class ChromaStoryStore:
         *,
         section: str | None = None,
         since: datetime | None = None,
-    ) -> list[tuple[Story, float, list[float]]]:
-        return await self._query(team, vector, k, section, since, with_vectors=True)
+    ) -> list[tuple[str, float, Sequence[float]]]:
+        where = _where(section, since)
 
-    async def _query(
-        self,
-        team: str,
-        vector: Sequence[float],
-        k: int,
-        section: str | None,
-        since: datetime | None,
-        with_vectors: bool,
-    ) -> list[tuple[Story, float, list[float]]]:
-        conditions: list[dict[str, Any]] = []
-        if section is not None:
-            conditions.append({"section": section})
-        if since is not None:
-            conditions.append({"created_at": {"$gte": since.timestamp()}})
-        where: dict[str, Any] | None = None
-        if len(conditions) == 1:
-            where = conditions[0]
-        elif conditions:
-            where = {"$and": conditions}
-        include: list[Any] = ["documents", "metadatas", "distances"]
-        if with_vectors:
-            include.append("embeddings")
-
-        def query() -> list[tuple[Story, float, list[float]]]:
+        def query() -> list[tuple[str, float, Sequence[float]]]:
             collection = self._collection(team, create=False)
             if collection is None:
                 return []
+            # No documents or metadata here: loading them for every candidate costs more than
+            # the nearest-neighbour search itself (5 ms against 1.6 ms for 48 of 100,000).
             result = collection.query(
-                query_embeddings=[list(vector)], n_results=k, where=where, include=include
+                query_embeddings=[list(vector)], n_results=k, where=where, include=["distances", "embeddings"]
             )
             ids = result["ids"][0]
-            documents = (result["documents"] or [[]])[0]
-            metadatas = (result["metadatas"] or [[]])[0]
             distances = (result["distances"] or [[]])[0]
-            embeddings = result.get("embeddings")
-            vectors = [list(map(float, e)) for e in embeddings[0]] if embeddings is not None else []
-            rows = zip(ids, documents, metadatas, distances, strict=True)
-            return [
-                (_story(i, doc or "", dict(meta or {})), 1.0 - float(dist), vectors[n] if vectors else [])
-                for n, (i, doc, meta, dist) in enumerate(rows)
-            ]
+            embeddings = result["embeddings"]
+            # The stored vectors stay as the arrays Chroma returns: converting 40 x 384 numbers to
+            # Python floats would cost a millisecond per search for nothing.
+            rows = embeddings[0] if embeddings is not None else [[] for _ in ids]
+            return [(i, 1.0 - float(dist), row) for i, dist, row in zip(ids, distances, rows, strict=True)]
 
-        found: list[tuple[Story, float, list[float]]] = await self._run(query)
+        found: list[tuple[str, float, Sequence[float]]] = await self._run(query)
+        return found
+
+    async def get(self, team: str, ids: Sequence[str]) -> list[Story]:
+        def get() -> list[Story]:
+            collection = self._collection(team, create=False)
+            if collection is None or not ids:
+                return []
+            result = collection.get(ids=list(ids), include=["documents", "metadatas"])
+            documents = result["documents"] or []
+            metadatas = result["metadatas"] or []
+            by_id = {
+                i: _story(i, doc or "", dict(meta or {}))
+                for i, doc, meta in zip(result["ids"], documents, metadatas, strict=True)
+            }
+            return [by_id[i] for i in ids if i in by_id]
+
+        found: list[Story] = await self._run(get)
         return found
 
     async def delete_customer(self, team: str, customer: str) -> int:

@@ -105,8 +105,13 @@ class StoryStore(Protocol):
         *,
         section: str | None = None,
         since: datetime | None = None,
-    ) -> list[tuple[Story, float, list[float]]]:
-        """Like :meth:`search`, with each story's stored vector (for re-ranking)."""
+    ) -> list[tuple[str, float, Sequence[float]]]:
+        """Like :meth:`search`, but only each story's id, cosine similarity and stored vector (for
+        re-ranking), nearest first: cheaper than loading every candidate's text."""
+        ...
+
+    async def get(self, team: str, ids: Sequence[str]) -> list[Story]:
+        """The stories of ``team`` with these ids, in the order given; unknown ids are skipped."""
         ...
 
     async def delete_customer(self, team: str, customer: str) -> int:

@@ -76,31 +76,47 @@ class StorySearch:
             return []
         [vector] = await self._embedder.embed([text])
         fetch = k * self.OVERFETCH if one_per_interview else k
-        found = await self._ranked(team, vector, fetch, section, since)
+        if self._ranker is None:
+            found = await self._stories.search(team, vector, fetch, section=section, since=since)
+            return self._pick(found, k, one_per_interview)
+        candidates = await self._stories.search_vectors(
+            team, vector, max(fetch, self._ranker.candidates), section=section, since=since
+        )
+        scores = self._ranker.scores(vector, [stored for _, _, stored in candidates])
+        order = sorted(range(len(candidates)), key=lambda i: -scores[i])
+        ranked = [(candidates[i][0], candidates[i][1]) for i in order]
+        # Only the winners' texts are loaded, a few more than k at a time in case several come
+        # from one interview; the score kept is the plain cosine, which people read ("close").
         hits: list[StoryHit] = []
         seen: set[str] = set()
+        step = 2 * k
+        for start in range(0, len(ranked), step):
+            chunk = ranked[start : start + step]
+            cosine = dict(chunk)
+            stories = await self._stories.get(team, [story_id for story_id, _ in chunk])
+            hits.extend(
+                self._pick([(s, cosine[s.id]) for s in stories], k - len(hits), one_per_interview, seen)
+            )
+            if len(hits) >= k:
+                break
+        return hits
+
+    @staticmethod
+    def _pick(
+        found: list[tuple[Story, float]], k: int, one_per_interview: bool, seen: set[str] | None = None
+    ) -> list[StoryHit]:
+        """Up to ``k`` hits from ``found`` (best first), skipping interviews already in ``seen``."""
+        seen = set() if seen is None else seen
+        hits: list[StoryHit] = []
         for story, score in found:
+            if len(hits) == k:
+                break
             if one_per_interview:
                 if story.interview_id in seen:
                     continue
                 seen.add(story.interview_id)
             hits.append(StoryHit(story=story, score=score, match=match_word(score)))
-            if len(hits) == k:
-                break
         return hits
-
-    async def _ranked(
-        self, team: str, vector: list[float], fetch: int, section: str | None, since: datetime | None
-    ) -> list[tuple[Story, float]]:
-        """Candidates best first by the ranker, each with its plain cosine similarity: that is the
-        score people read ("close", "related"), while the ranker only decides the order."""
-        if self._ranker is None:
-            return await self._stories.search(team, vector, fetch, section=section, since=since)
-        fetch = max(fetch, self._ranker.candidates)
-        found = await self._stories.search_vectors(team, vector, fetch, section=section, since=since)
-        scores = self._ranker.scores(vector, [stored for _, _, stored in found])
-        order = sorted(range(len(found)), key=lambda i: -scores[i])
-        return [(found[i][0], found[i][1]) for i in order]
 
 
 class StoryIndexer:

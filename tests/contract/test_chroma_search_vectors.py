@@ -1,5 +1,5 @@
-"""ChromaStoryStore.search_vectors against real chromadb: the stored vectors come back with the
-stories, in the same order and with the same scores as plain search."""
+"""ChromaStoryStore.search_vectors and get against real chromadb: ids and stored vectors come back
+in the same order and with the same scores as plain search; get returns whole stories."""
 
 from __future__ import annotations
 
@@ -38,8 +38,15 @@ async def test_search_vectors_returns_stored_vectors(tmp_path: Path) -> None:
     [query] = await embedder.embed(["card declined"])
     plain = await store.search("T1", query, 3)
     with_vectors = await store.search_vectors("T1", query, 3)
-    assert [(s.id, score) for s, score in plain] == [(s.id, score) for s, score, _ in with_vectors]
+    assert [(s.id, pytest.approx(score)) for s, score in plain] == [
+        (i, score) for i, score, _ in with_vectors
+    ]
     by_id = dict(zip([s.id for s in stories], vectors, strict=True))
-    for story, _, vector in with_vectors:
-        assert vector == pytest.approx(by_id[story.id], abs=1e-6)
+    for story_id, _, vector in with_vectors:
+        assert vector == pytest.approx(by_id[story_id], abs=1e-6)
     assert await store.search_vectors("nobody", query, 3) == []
+    # get: in the order asked, unknown ids skipped, full stories back
+    got = await store.get("T1", ["s2", "missing", "s0"])
+    assert [s.id for s in got] == ["s2", "s0"]
+    assert got[0] == stories[2]
+    assert await store.get("nobody", ["s0"]) == []

@@ -125,3 +125,18 @@ async def test_ranked_search_keeps_one_story_per_interview(
         "t", "refund missing", 5, one_per_interview=False
     )
     assert len(everything) == 4
+
+
+async def test_ranked_search_reads_on_when_one_interview_fills_the_first_winners(
+    story_store: MemoryStoryStore, embedder: HashingEmbedder
+) -> None:
+    # Ten near-identical answers from one talkative interview outrank the others; with k=2 the
+    # search loads winners 2k at a time and must read past them to find a second interview.
+    talkative = [story(i, "the export to excel failed again today", "talkative") for i in range(10)]
+    other = story(10, "excel export failing for our team", "quiet")
+    texts = [s.text for s in [*talkative, other]]
+    await story_store.add([*talkative, other], await embedder.embed(texts))
+    hits = await StorySearch(embedder, story_store, ranker=ExpansionRanker()).search(
+        "t", "the export to excel failed again", 2
+    )
+    assert [h.story.interview_id for h in hits] == ["talkative", "quiet"]
