@@ -140,11 +140,31 @@ class StoryIndexer:
         """Tell a running :meth:`run` loop that new answers are waiting."""
         self._wake.set()
 
+    # Stories embedded per step when indexing a batch; the index writes one step while the model
+    # embeds the next, so a large import keeps both cores busy.
+    STEP = 128
+
     async def index(self, answers: Sequence[AnswerRecord]) -> None:
         """Embed and index these answers now (without touching the outbox)."""
-        stories = [story_from_answer(answer) for answer in answers]
-        vectors = await self._embedder.embed([story.text for story in stories])
-        await self._stories.add(stories, vectors)
+        # Similar lengths together: the model pads every text of a step to the longest one.
+        stories = sorted((story_from_answer(answer) for answer in answers), key=lambda s: len(s.text))
+        steps = [stories[i : i + self.STEP] for i in range(0, len(stories), self.STEP)]
+        writing: asyncio.Task[None] | None = None
+        try:
+            for step in steps:
+                embedding = asyncio.ensure_future(self._embedder.embed([story.text for story in step]))
+                try:
+                    if writing is not None:
+                        await writing
+                    vectors = await embedding
+                finally:
+                    embedding.cancel()  # only still running when the write failed
+                writing = asyncio.ensure_future(self._stories.add(step, vectors))
+            if writing is not None:
+                await writing
+        finally:
+            if writing is not None and not writing.done():
+                writing.cancel()
 
     async def drain(self) -> int:
         """Index everything waiting in the outbox; returns how many answers were indexed."""
