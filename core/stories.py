@@ -85,11 +85,12 @@ class StorySearch:
         scores = self._ranker.scores(vector, [stored for _, _, stored in candidates])
         order = sorted(range(len(candidates)), key=lambda i: -scores[i])
         ranked = [(candidates[i][0], candidates[i][1]) for i in order]
-        # Only the winners' texts are loaded, a few more than k at a time in case several come
-        # from one interview; the score kept is the plain cosine, which people read ("close").
+        # Only the winners' texts are loaded, two more than k at a time in case several come from
+        # one interview (loading costs by the story); the score kept is the plain cosine, which
+        # people read ("close").
         hits: list[StoryHit] = []
         seen: set[str] = set()
-        step = 2 * k
+        step = k + 2
         for start in range(0, len(ranked), step):
             chunk = ranked[start : start + step]
             cosine = dict(chunk)
