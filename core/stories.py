@@ -71,7 +71,8 @@ class StorySearch:
         since: datetime | None = None,
         one_per_interview: bool = True,
     ) -> list[StoryHit]:
-        """The ``k`` stories of ``team`` most similar to ``text``, best first."""
+        """The ``k`` stories of ``team`` most similar to ``text``, best first; with
+        ``one_per_interview`` (the default) at most one story per customer, and so per interview."""
         if not text.strip() or k <= 0:
             return []
         [vector] = await self._embedder.embed([text])
@@ -113,9 +114,11 @@ class StorySearch:
             if len(hits) == k:
                 break
             if one_per_interview:
-                if story.interview_id in seen:
+                # Keyed by customer: one person's two interviews still give one story, so the
+                # results are different people ("who else told us this?").
+                if story.customer in seen:
                     continue
-                seen.add(story.interview_id)
+                seen.add(story.customer)
             hits.append(StoryHit(story=story, score=score, match=match_word(score)))
         return hits
 
