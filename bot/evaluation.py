@@ -14,6 +14,7 @@ from pathlib import Path
 from bot.importing import BadLine, read_jsonl
 from bot.settings import Settings
 from bot.wiring import App, build_app
+from core.errors import InputError
 from core.models import AnswerRecord
 
 EVAL_TEAM = "eval"
@@ -139,7 +140,13 @@ async def _baseline(
     path: Path, k: int, labelled: list[AnswerRecord], app: App, folder: Path
 ) -> RetrievalReport:
     from adapters.embeddings import MiniLMEmbedder
-    from adapters.langchain_retriever import LangChainChromaBaseline
+
+    try:
+        from adapters.langchain_retriever import LangChainChromaBaseline
+    except ImportError:
+        raise InputError(
+            "--compare baseline needs langchain-chroma: pip install 'earful[langchain]'"
+        ) from None
 
     model = app.embedder if isinstance(app.embedder, MiniLMEmbedder) else MiniLMEmbedder()
 

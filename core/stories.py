@@ -72,7 +72,7 @@ class StorySearch:
         one_per_interview: bool = True,
     ) -> list[StoryHit]:
         """The ``k`` stories of ``team`` most similar to ``text``, best first; with
-        ``one_per_interview`` (the default) at most one story per customer, and so per interview."""
+        ``one_per_interview`` (the default) at most one story per interview (per customer)."""
         if not text.strip() or k <= 0:
             return []
         [vector] = await self._embedder.embed([text])
@@ -114,11 +114,9 @@ class StorySearch:
             if len(hits) == k:
                 break
             if one_per_interview:
-                # Keyed by customer: one person's two interviews still give one story, so the
-                # results are different people ("who else told us this?").
-                if story.customer in seen:
+                if story.interview_id in seen:
                     continue
-                seen.add(story.customer)
+                seen.add(story.interview_id)
             hits.append(StoryHit(story=story, score=score, match=match_word(score)))
         return hits
 

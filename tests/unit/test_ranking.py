@@ -140,14 +140,3 @@ async def test_ranked_search_reads_on_when_one_interview_fills_the_first_winners
         "t", "the export to excel failed again", 2
     )
     assert [h.story.interview_id for h in hits] == ["talkative", "quiet"]
-
-
-async def test_one_story_per_customer_across_their_interviews(
-    story_store: MemoryStoryStore, embedder: HashingEmbedder
-) -> None:
-    texts = ["refund missing again", "refund missing still", "my refund is missing"]
-    stories = [story(0, texts[0], "first", "dana"), story(1, texts[1], "second", "dana"), story(2, texts[2])]
-    await story_store.add(stories, await embedder.embed(texts))
-    for ranker in (None, ExpansionRanker()):
-        hits = await StorySearch(embedder, story_store, ranker=ranker).search("t", "refund missing", 5)
-        assert sorted(h.story.customer for h in hits) == ["c2", "dana"]
