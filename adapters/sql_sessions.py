@@ -302,9 +302,18 @@ class SqliteSessionStore:
 
     async def mark_indexed(self, answer_ids: Sequence[str]) -> None:
         def mark() -> None:
-            self._conn.executemany(
-                "DELETE FROM outbox WHERE answer_id = ?", [(answer_id,) for answer_id in answer_ids]
-            )
+            # One transaction for the batch: in autocommit each row was its own fsync
+            # (synchronous=FULL), which made indexing an import wait ~1.5 ms per story.
+            db = self._conn
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                db.executemany(
+                    "DELETE FROM outbox WHERE answer_id = ?", [(answer_id,) for answer_id in answer_ids]
+                )
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
 
         await self._run(mark)
 

@@ -124,13 +124,26 @@ def eval_retrieval(
     file: Annotated[Path, typer.Argument(help="Labelled JSON lines ('text', 'label').")],
     k: Annotated[int, typer.Option("--k", min=1, max=100)] = 5,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    compare: Annotated[
+        str | None,
+        typer.Option("--compare", help="'baseline': also run plain LangChain + Chroma on the same file."),
+    ] = None,
 ) -> None:
     """Leave-one-out precision@k of story search on a labelled file (temporary store)."""
-    from bot.evaluation import evaluate_retrieval
+    from bot.evaluation import compare_retrieval, evaluate_retrieval, format_reports
 
     settings = _settings()
     if not file.is_file():
         raise _fail(f"{file}: no such file")
+    if compare is not None:
+        if compare != "baseline":
+            raise _fail(f"--compare takes 'baseline', not {compare!r}", 2)
+        reports = _run(compare_retrieval(file, k, settings))
+        if as_json:
+            typer.echo(json.dumps([r.as_dict() for r in reports], indent=2))
+        else:
+            typer.echo("\n".join(format_reports(reports)))
+        return
     report = _run(evaluate_retrieval(file, k, settings))
     if as_json:
         typer.echo(json.dumps(report.as_dict(), indent=2))

@@ -3,15 +3,18 @@ JSON-lines file, through the real import, index and search path on a temporary s
 
 from __future__ import annotations
 
+import asyncio
 import statistics
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from bot.importing import BadLine, read_jsonl
 from bot.settings import Settings
 from bot.wiring import App, build_app
+from core.errors import InputError
 from core.models import AnswerRecord
 
 EVAL_TEAM = "eval"
@@ -31,6 +34,7 @@ class RetrievalReport:
     latency_p50_ms: float
     latency_p99_ms: float
     import_per_second: float
+    pipeline: str = "earful"
 
     def as_dict(self) -> dict[str, float | int | str]:
         return asdict(self)
@@ -51,38 +55,34 @@ async def _import(app: App, records: list[AnswerRecord], batch: int = 512) -> No
         await app.indexer.drain()
 
 
-async def evaluate_retrieval(path: Path, k: int = 5, settings: Settings | None = None) -> RetrievalReport:
-    """Import ``path`` into a temporary store and ask every labelled line for its k nearest
-    other stories; a neighbour is relevant when its label equals the query's."""
-    records = [item for item in read_jsonl(path, EVAL_TEAM) if not isinstance(item, BadLine)]
-    labelled = [record for record in records if record.label is not None]
-    with tempfile.TemporaryDirectory(prefix="earful-eval-") as folder:
-        base = settings or Settings()
-        temp = base.model_copy(update={"data_dir": Path(folder), "chroma_url": None})
-        async with build_app(temp) as app:
-            started = time.perf_counter()
-            await _import(app, labelled)
-            import_rate = len(labelled) / max(time.perf_counter() - started, 1e-9)
-            label_counts: dict[str, int] = {}
-            for record in labelled:
-                label_counts[str(record.label)] = label_counts.get(str(record.label), 0) + 1
-            precisions: list[float] = []
-            recalls: list[float] = []
-            reciprocal_ranks: list[float] = []
-            latencies: list[float] = []
-            for record in labelled:
-                others = label_counts[str(record.label)] - 1
-                if others < k:
-                    continue  # too few relevant stories to fill k: not a fair query
-                started = time.perf_counter()
-                hits = await app.search.search(EVAL_TEAM, record.text, k + 1)
-                latencies.append((time.perf_counter() - started) * 1000)
-                neighbours = [hit for hit in hits if hit.story.id != record.id][:k]
-                relevant = [hit.story.label == record.label for hit in neighbours]
-                precisions.append(sum(relevant) / k)
-                recalls.append(sum(relevant) / others)
-                first = next((rank for rank, ok in enumerate(relevant, start=1) if ok), None)
-                reciprocal_ranks.append(1 / first if first else 0.0)
+Neighbours = Callable[[AnswerRecord, int], Awaitable[list[str]]]
+
+
+async def _leave_one_out(
+    name: str, path: Path, k: int, labelled: list[AnswerRecord], neighbours: Neighbours, import_rate: float
+) -> RetrievalReport:
+    """Ask every labelled line for its ``k`` nearest other stories; a neighbour is relevant when
+    its label equals the query's. ``neighbours(record, n)`` returns story ids, best first."""
+    label_of = {record.id: record.label for record in labelled}
+    label_counts: dict[str, int] = {}
+    for record in labelled:
+        label_counts[str(record.label)] = label_counts.get(str(record.label), 0) + 1
+    precisions: list[float] = []
+    recalls: list[float] = []
+    reciprocal_ranks: list[float] = []
+    latencies: list[float] = []
+    for record in labelled:
+        others = label_counts[str(record.label)] - 1
+        if others < k:
+            continue  # too few relevant stories to fill k: not a fair query
+        started = time.perf_counter()
+        found = await neighbours(record, k + 1)
+        latencies.append((time.perf_counter() - started) * 1000)
+        relevant = [label_of.get(i) == record.label for i in found if i != record.id][:k]
+        precisions.append(sum(relevant) / k)
+        recalls.append(sum(relevant) / others)
+        first = next((rank for rank, ok in enumerate(relevant, start=1) if ok), None)
+        reciprocal_ranks.append(1 / first if first else 0.0)
     count = len(precisions)
     return RetrievalReport(
         file=str(path),
@@ -95,4 +95,98 @@ async def evaluate_retrieval(path: Path, k: int = 5, settings: Settings | None =
         latency_p50_ms=percentile(latencies, 0.5),
         latency_p99_ms=percentile(latencies, 0.99),
         import_per_second=import_rate,
+        pipeline=name,
     )
+
+
+def _labelled(path: Path) -> list[AnswerRecord]:
+    records = [item for item in read_jsonl(path, EVAL_TEAM) if not isinstance(item, BadLine)]
+    return [record for record in records if record.label is not None]
+
+
+async def evaluate_retrieval(path: Path, k: int = 5, settings: Settings | None = None) -> RetrievalReport:
+    """Import ``path`` into a temporary store through the real path (record, outbox, embedder,
+    index) and measure leave-one-out retrieval with the configured ranker."""
+    reports = await compare_retrieval(path, k, settings, baseline=False)
+    return reports[0]
+
+
+async def compare_retrieval(
+    path: Path, k: int = 5, settings: Settings | None = None, *, baseline: bool = True
+) -> list[RetrievalReport]:
+    """Earful's report on ``path`` and, with ``baseline``, the plain LangChain + Chroma pipeline's
+    on the same file with the same model in the same run (a store of its own)."""
+    labelled = _labelled(path)
+    reports: list[RetrievalReport] = []
+    with tempfile.TemporaryDirectory(prefix="earful-eval-") as folder:
+        base = settings or Settings()
+        temp = base.model_copy(update={"data_dir": Path(folder), "chroma_url": None})
+        async with build_app(temp) as app:
+            # Load the model first: the import rate is about importing, and the baseline below
+            # reuses the loaded model.
+            await app.embedder.embed(["warm up"])
+            started = time.perf_counter()
+            await _import(app, labelled)
+            import_rate = len(labelled) / max(time.perf_counter() - started, 1e-9)
+
+            async def earful(record: AnswerRecord, n: int) -> list[str]:
+                return [hit.story.id for hit in await app.search.search(EVAL_TEAM, record.text, n)]
+
+            name = f"earful ({temp.search_ranker})"
+            reports.append(await _leave_one_out(name, path, k, labelled, earful, import_rate))
+            if baseline:
+                reports.append(await _baseline(path, k, labelled, app, Path(folder) / "baseline"))
+    return reports
+
+
+async def _baseline(
+    path: Path, k: int, labelled: list[AnswerRecord], app: App, folder: Path
+) -> RetrievalReport:
+    from adapters.embeddings import MiniLMEmbedder
+
+    try:
+        from adapters.langchain_retriever import LangChainChromaBaseline
+    except ImportError:
+        raise InputError(
+            "--compare baseline needs langchain-chroma: pip install 'earful[langchain]'"
+        ) from None
+
+    model = app.embedder if isinstance(app.embedder, MiniLMEmbedder) else MiniLMEmbedder()
+
+    def encode(texts: list[str]) -> list[list[float]]:
+        rows: list[list[float]] = model.encode(texts).tolist()
+        return rows
+
+    chain = LangChainChromaBaseline(encode, folder)
+    started = time.perf_counter()
+    await asyncio.to_thread(chain.add, [r.id for r in labelled], [r.text for r in labelled])
+    import_rate = len(labelled) / max(time.perf_counter() - started, 1e-9)
+
+    async def neighbours(record: AnswerRecord, n: int) -> list[str]:
+        return chain.search(record.text, n)
+
+    return await _leave_one_out(
+        "langchain Chroma.similarity_search", path, k, labelled, neighbours, import_rate
+    )
+
+
+def format_reports(reports: list[RetrievalReport]) -> list[str]:
+    """Reports side by side, one row per pipeline, with the first row's ratio to the others."""
+    first = reports[0]
+    k = first.k
+    lines = [
+        f"file      {first.file}",
+        f"stories   {first.stories}   queries {first.queries}   k {k}",
+        f"{'pipeline':<36} {f'precision@{k}':>12} {f'recall@{k}':>9} {'MRR':>6}"
+        f" {'p50 ms':>7} {'p99 ms':>7} {'import/s':>9}",
+    ]
+    for report in reports:
+        lines.append(
+            f"{report.pipeline:<36} {report.precision_at_k:>12.3f} {report.recall_at_k:>9.3f}"
+            f" {report.mrr:>6.3f} {report.latency_p50_ms:>7.1f} {report.latency_p99_ms:>7.1f}"
+            f" {report.import_per_second:>9.0f}"
+        )
+    for other in reports[1:]:
+        gain = first.precision_at_k - other.precision_at_k
+        lines.append(f"precision@{k}: {first.pipeline} {gain:+.3f} against {other.pipeline}")
+    return lines

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -22,10 +23,13 @@ class Settings(BaseSettings):
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=3000, ge=1, le=65535)
     embedding_threads: int | None = Field(default=None, ge=1, le=64)
-    index_batch_size: int = Field(default=64, ge=1, le=4096)
+    index_batch_size: int = Field(default=512, ge=1, le=4096)
     llm: str | None = Field(default=None, description="provider:model for the optional LLM")
     log_level: str = "WARNING"
     debug: bool = False
+    search_ranker: Literal["expansion", "cosine"] = Field(
+        default="expansion", description="how story search orders what the index found (core.ranking)"
+    )
 
     slack_bot_token: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("SLACK_BOT_TOKEN", "EARFUL_SLACK_BOT_TOKEN")

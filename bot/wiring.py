@@ -13,6 +13,7 @@ from core.errors import InputError
 from core.invites import Invites, InviteStore
 from core.ports import Embedder, SessionStore, StoryStore
 from core.probing import FollowUpPolicy, RuleBasedFollowUp
+from core.ranking import CosineRanker, Ranker
 from core.service import InterviewService
 from core.stories import StoryIndexer, StorySearch
 from core.summary import Summariser
@@ -65,6 +66,15 @@ def default_embedder(settings: Settings) -> Embedder:
     return MiniLMEmbedder(threads=settings.embedding_threads)
 
 
+def default_ranker(settings: Settings) -> Ranker:
+    """How story search orders candidates: query expansion (numpy) unless set to plain cosine."""
+    if settings.search_ranker == "cosine":
+        return CosineRanker()
+    from adapters.ranking import NumpyExpansionRanker
+
+    return NumpyExpansionRanker()
+
+
 def llm_parts(settings: Settings, fallback: FollowUpPolicy) -> tuple[FollowUpPolicy, Summariser | None]:
     """The LLM follow-up policy and summariser when ``EARFUL_LLM`` is set, else ``fallback``."""
     if not settings.llm:
@@ -88,6 +98,7 @@ async def build_app(
     stories: StoryStore | None = None,
     embedder: Embedder | None = None,
     policy: FollowUpPolicy | None = None,
+    ranker: Ranker | None = None,
 ) -> AsyncIterator[App]:
     """Build the application; any part may be handed in (tests pass in-memory fakes)."""
     catalog = catalog or default_catalog()
@@ -114,7 +125,7 @@ async def build_app(
             stories=stories,
             embedder=embedder,
             service=service,
-            search=StorySearch(embedder, stories),
+            search=StorySearch(embedder, stories, ranker=ranker or default_ranker(settings)),
             indexer=indexer,
             invites=invites,
             summariser=summariser,

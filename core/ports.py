@@ -125,6 +125,23 @@ class StoryStore(Protocol):
         """The ``k`` nearest stories of ``team`` with their cosine similarity, best first."""
         ...
 
+    async def search_vectors(
+        self,
+        team: str,
+        vector: Sequence[float],
+        k: int,
+        *,
+        section: str | None = None,
+        since: datetime | None = None,
+    ) -> list[tuple[str, float, Sequence[float]]]:
+        """Like :meth:`search`, but only each story's id, cosine similarity and stored vector (for
+        re-ranking), nearest first: cheaper than loading every candidate's text."""
+        ...
+
+    async def get(self, team: str, ids: Sequence[str]) -> list[Story]:
+        """The stories of ``team`` with these ids, in the order given; unknown ids are skipped."""
+        ...
+
     async def delete_customer(self, team: str, customer: str) -> int:
         """Remove every story of this customer pseudonym; returns how many."""
         ...

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from core.models import AnswerRecord, Story, StoryHit
 from core.ports import Embedder, SessionStore, StoryStore
+from core.ranking import Ranker
 from core.redact import redact
 
 # Cosine similarity of MiniLM sentence vectors, read as words a person understands.
@@ -53,9 +54,12 @@ class StorySearch:
     # interview still leaves ``k`` results when one talkative customer dominates.
     OVERFETCH = 8
 
-    def __init__(self, embedder: Embedder, stories: StoryStore) -> None:
+    def __init__(self, embedder: Embedder, stories: StoryStore, ranker: Ranker | None = None) -> None:
+        """``ranker`` re-orders the candidates the index found (see :mod:`core.ranking`); without
+        one, stories come in the index's plain cosine order."""
         self._embedder = embedder
         self._stories = stories
+        self._ranker = ranker
 
     async def search(
         self,
@@ -67,22 +71,53 @@ class StorySearch:
         since: datetime | None = None,
         one_per_interview: bool = True,
     ) -> list[StoryHit]:
-        """The ``k`` stories of ``team`` most similar to ``text``, best first."""
+        """The ``k`` stories of ``team`` most similar to ``text``, best first; with
+        ``one_per_interview`` (the default) at most one story per interview (per customer)."""
         if not text.strip() or k <= 0:
             return []
         [vector] = await self._embedder.embed([text])
         fetch = k * self.OVERFETCH if one_per_interview else k
-        found = await self._stories.search(team, vector, fetch, section=section, since=since)
+        if self._ranker is None:
+            found = await self._stories.search(team, vector, fetch, section=section, since=since)
+            return self._pick(found, k, one_per_interview)
+        candidates = await self._stories.search_vectors(
+            team, vector, max(fetch, self._ranker.candidates), section=section, since=since
+        )
+        scores = self._ranker.scores(vector, [stored for _, _, stored in candidates])
+        order = sorted(range(len(candidates)), key=lambda i: -scores[i])
+        ranked = [(candidates[i][0], candidates[i][1]) for i in order]
+        # Only the winners' texts are loaded, two more than k at a time in case several come from
+        # one interview (loading costs by the story); the score kept is the plain cosine, which
+        # people read ("close").
         hits: list[StoryHit] = []
         seen: set[str] = set()
+        step = k + 2
+        for start in range(0, len(ranked), step):
+            chunk = ranked[start : start + step]
+            cosine = dict(chunk)
+            stories = await self._stories.get(team, [story_id for story_id, _ in chunk])
+            hits.extend(
+                self._pick([(s, cosine[s.id]) for s in stories], k - len(hits), one_per_interview, seen)
+            )
+            if len(hits) >= k:
+                break
+        return hits
+
+    @staticmethod
+    def _pick(
+        found: list[tuple[Story, float]], k: int, one_per_interview: bool, seen: set[str] | None = None
+    ) -> list[StoryHit]:
+        """Up to ``k`` hits from ``found`` (best first), skipping interviews already in ``seen``."""
+        seen = set() if seen is None else seen
+        hits: list[StoryHit] = []
         for story, score in found:
+            if len(hits) == k:
+                break
             if one_per_interview:
                 if story.interview_id in seen:
                     continue
                 seen.add(story.interview_id)
             hits.append(StoryHit(story=story, score=score, match=match_word(score)))
-            if len(hits) == k:
-                break
         return hits
 
 
@@ -107,11 +142,31 @@ class StoryIndexer:
         """Tell a running :meth:`run` loop that new answers are waiting."""
         self._wake.set()
 
+    # Stories embedded per step when indexing a batch; the index writes one step while the model
+    # embeds the next, so a large import keeps both cores busy.
+    STEP = 128
+
     async def index(self, answers: Sequence[AnswerRecord]) -> None:
         """Embed and index these answers now (without touching the outbox)."""
-        stories = [story_from_answer(answer) for answer in answers]
-        vectors = await self._embedder.embed([story.text for story in stories])
-        await self._stories.add(stories, vectors)
+        # Similar lengths together: the model pads every text of a step to the longest one.
+        stories = sorted((story_from_answer(answer) for answer in answers), key=lambda s: len(s.text))
+        steps = [stories[i : i + self.STEP] for i in range(0, len(stories), self.STEP)]
+        writing: asyncio.Task[None] | None = None
+        try:
+            for step in steps:
+                embedding = asyncio.ensure_future(self._embedder.embed([story.text for story in step]))
+                try:
+                    if writing is not None:
+                        await writing
+                    vectors = await embedding
+                finally:
+                    embedding.cancel()  # only still running when the write failed
+                writing = asyncio.ensure_future(self._stories.add(step, vectors))
+            if writing is not None:
+                await writing
+        finally:
+            if writing is not None and not writing.done():
+                writing.cancel()
 
     async def drain(self) -> int:
         """Index everything waiting in the outbox; returns how many answers were indexed."""

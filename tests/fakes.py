@@ -219,6 +219,23 @@ class MemoryStoryStore:
         scored.sort(key=lambda pair: -pair[1])
         return scored[:k]
 
+    async def search_vectors(
+        self,
+        team: str,
+        vector: Sequence[float],
+        k: int,
+        *,
+        section: str | None = None,
+        since: datetime | None = None,
+    ) -> list[tuple[str, float, Sequence[float]]]:
+        found = await self.search(team, vector, k, section=section, since=since)
+        stored = self.teams.get(team, {})
+        return [(story.id, score, list(stored[story.id][1])) for story, score in found]
+
+    async def get(self, team: str, ids: Sequence[str]) -> list[Story]:
+        stored = self.teams.get(team, {})
+        return [stored[i][0] for i in ids if i in stored]
+
     async def delete_customer(self, team: str, customer: str) -> int:
         stories = self.teams.get(team, {})
         doomed = [i for i, (story, _) in stories.items() if story.customer == customer]
