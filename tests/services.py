@@ -126,6 +126,20 @@ class ChromaServer:
             self.stop()
             unavailable("a Chroma server (chroma run)")
 
+    def vacuum(self) -> None:
+        """Stop the server, run `chroma vacuum` on its data (freed pages of its SQLite file can
+        keep deleted text until then), and start it again on the same port."""
+        self.stop()
+        chroma = shutil.which("chroma", path=str(Path(sys.executable).parent)) or "chroma"
+        subprocess.run(
+            [chroma, "vacuum", "--path", str(self.path), "--force"],
+            check=True,
+            timeout=60,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        self.start()
+
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()
