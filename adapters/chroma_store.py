@@ -99,6 +99,16 @@ def _story(story_id: str, text: str, meta: dict[str, Any]) -> Story:
     )
 
 
+def _unreachable(error: BaseException) -> bool:
+    """Whether ``error`` means the Chroma server cannot be reached (a network failure in the
+    HTTP client, or the client refusing to open because the server does not answer)."""
+    if isinstance(error, ConnectionError | OSError):
+        return True
+    if type(error).__module__.startswith("httpx"):
+        return True
+    return isinstance(error, ValueError) and "Could not connect" in str(error)
+
+
 def _where(section: str | None, since: datetime | None) -> dict[str, Any] | None:
     conditions: list[dict[str, Any]] = []
     if section is not None:
@@ -146,16 +156,27 @@ class ChromaStoryStore:
         else:
             try:
                 found = self._client.get_collection(name)
-            except Exception:  # noqa: BLE001 - chroma raises different types per version/mode
+            except Exception as error:
+                if _unreachable(error):
+                    raise  # a server that is down is not an absent collection (erasure relies on it)
                 return None
         self._collections[name] = found
         return found
 
     async def _run(self, fn: Any, *args: Any) -> Any:
+        from chromadb.errors import NotFoundError  # loaded already: the client exists
+
         try:
-            return await asyncio.to_thread(fn, *args)
-        except (ConnectionError, OSError) as error:
-            raise StoreUnavailable(f"the story index is unavailable: {error}") from error
+            try:
+                return await asyncio.to_thread(fn, *args)
+            except NotFoundError:
+                # Another worker rebuilt the collection (erasure): forget cached handles, retry once.
+                self._collections.clear()
+                return await asyncio.to_thread(fn, *args)
+        except Exception as error:
+            if _unreachable(error):
+                raise StoreUnavailable(f"the story index is unavailable: {error}") from error
+            raise
 
     async def add(self, stories: Sequence[Story], vectors: Sequence[Sequence[float]]) -> None:
         by_team: dict[str, list[int]] = {}
@@ -266,10 +287,36 @@ class ChromaStoryStore:
             ids = collection.get(where={"customer": customer}, include=[])["ids"]
             if ids:
                 collection.delete(ids=ids)
+                self._rebuild(team, collection)
             return len(ids)
 
         removed: int = await self._run(delete)
         return removed
+
+    def _rebuild(self, team: str, collection: Collection) -> None:
+        """Copy what is left into a fresh collection: deleting by id leaves the text in Chroma's
+        write-ahead log and the vectors in its index files (MEASURED.md), dropping the whole
+        collection removes them. Should this stop half-way, `earful reindex` rebuilds the team
+        from the system of record."""
+        kept: dict[str, list[Any]] = {"ids": [], "embeddings": [], "documents": [], "metadatas": []}
+        while True:
+            page = collection.get(
+                include=["embeddings", "documents", "metadatas"], limit=_ADD_BATCH, offset=len(kept["ids"])
+            )
+            if not page["ids"]:
+                break
+            kept["ids"].extend(page["ids"])
+            kept["embeddings"].extend([list(map(float, v)) for v in page["embeddings"]])  # type: ignore[union-attr]
+            kept["documents"].extend(page["documents"] or [])
+            kept["metadatas"].extend(page["metadatas"] or [])
+        name = collection_name(team)
+        self._collections.pop(name, None)
+        self._client.delete_collection(name)
+        fresh = self._collection(team)
+        assert fresh is not None
+        for start in range(0, len(kept["ids"]), _ADD_BATCH):
+            end = start + _ADD_BATCH
+            fresh.add(**{key: values[start:end] for key, values in kept.items()})
 
     async def reset(self, team: str | None = None) -> None:
         def reset() -> None:

@@ -10,14 +10,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
 from core.errors import StoreUnavailable
 from core.invites import Invite
+from core.locks import KeyedLocks
 from core.models import AnswerRecord, InterviewState, Status
 
 T = TypeVar("T")
@@ -73,6 +75,9 @@ CREATE TABLE IF NOT EXISTS held_parts (
 """
 
 
+_CONVERSATIONS: dict[Path, KeyedLocks] = {}
+
+
 class SqliteSessionStore:
     """:class:`core.ports.SessionStore` on one SQLite file."""
 
@@ -80,6 +85,8 @@ class SqliteSessionStore:
         self.path = path
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="earful-sqlite")
         self._db: sqlite3.Connection | None = None
+        # Shared by every store on this file in this process (tests open several).
+        self._conversations = _CONVERSATIONS.setdefault(path.resolve(), KeyedLocks())
 
     @classmethod
     async def open(cls, path: Path) -> SqliteSessionStore:
@@ -130,6 +137,12 @@ class SqliteSessionStore:
 
         await self._run(close)
         self._executor.shutdown(wait=True)
+
+    @asynccontextmanager
+    async def conversation_lock(self, channel: str, customer: str) -> AsyncIterator[None]:
+        """Within this process: one SQLite file has one owning process (use PostgreSQL for many)."""
+        async with self._conversations.hold(channel, customer):
+            yield
 
     # --- interviews ----------------------------------------------------------------------
 

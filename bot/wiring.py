@@ -40,6 +40,11 @@ async def open_sessions(settings: Settings) -> SessionStore:
     """The system of record chosen by the settings."""
     from adapters.sql_sessions import SqliteSessionStore
 
+    if settings.database_url:
+        # Several workers share PostgreSQL; each migrates on start (safe concurrently).
+        from adapters.pg_sessions import PgSessionStore
+
+        return await PgSessionStore.open(settings.database_url)
     return await SqliteSessionStore.open(settings.sqlite_path)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from typing import Protocol
 
@@ -95,6 +96,12 @@ class SessionStore(Protocol):
 
     async def close(self) -> None:
         """Release connections."""
+        ...
+
+    def conversation_lock(self, channel: str, customer: str) -> AbstractAsyncContextManager[None]:
+        """Hold this while handling one message of the (channel, customer) conversation, so its
+        messages are processed one at a time and in order by every worker sharing the store
+        (a database lock on PostgreSQL; within one process for the embedded stores)."""
         ...
 
 

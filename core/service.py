@@ -19,10 +19,11 @@ from typing import Any
 
 from core.catalog import Catalog
 from core.engine import AnswerDraft, Transition
-from core.errors import InviteError
+from core.errors import InviteError, StoreUnavailable
 from core.invites import Invites
 from core.models import (
     OPEN_STATUSES,
+    Answer,
     AnswerRecord,
     Event,
     InterviewState,
@@ -33,6 +34,7 @@ from core.models import (
 )
 from core.ports import InterviewListener, SessionStore, StoryStore
 from core.probing import FollowUpPolicy
+from core.text import storable
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +71,7 @@ class Outcome:
     duplicate: bool = False
     erased: bool = False
     answer_id: str | None = None  # the answer this event stored, if any (e.g. to amend on edit)
+    unavailable: bool = False  # a store was down: nothing was saved, the customer is asked to retry
 
 
 def _now() -> datetime:
@@ -129,7 +132,24 @@ class InterviewService:
         if lock is None:
             lock = self._locks[key] = asyncio.Lock()
         async with lock:
-            return await self._handle(inbound)
+            try:
+                # Across workers sharing the store, the store's lock orders the conversation.
+                async with self._sessions.conversation_lock(inbound.channel, inbound.customer):
+                    return await self._handle(self._storable(inbound))
+            except StoreUnavailable as error:
+                # The turn commits atomically or not at all, so asking again loses nothing.
+                log.warning("store unavailable for %s: %s", inbound.channel, error)
+                messages = self._catalog.messages_for(inbound.language or "en")
+                reply = Reply(kind=ReplyKind.INFO, text=messages.try_again_later)
+                return Outcome(None, [reply], unavailable=True)
+
+    @staticmethod
+    def _storable(inbound: Inbound) -> Inbound:
+        """Lone surrogates cannot be stored anywhere (see core.text); everything else stays."""
+        event = inbound.event
+        if isinstance(event, Answer) and storable(event.text) != event.text:
+            return replace(inbound, event=Answer(text=storable(event.text)))
+        return inbound
 
     async def _handle(self, inbound: Inbound) -> Outcome:
         state = await self._current(inbound)
@@ -282,8 +302,16 @@ class InterviewService:
     async def erase_customer(self, customer: str, team: str | None = None) -> list[tuple[str, str]]:
         """Erase a customer (raw id or pseudonym) from the record and the story index.
         Returns the (team, pseudonym) pairs erased."""
+        if self._stories is not None:
+            # The index first: if it is down (StoreUnavailable), nothing is erased yet and the
+            # customer can ask again, rather than the record going while their stories stay.
+            known = {(a.team, a.pseudonym) for a in await self._sessions.answers(customer=customer)}
+            for pair_team, pair_pseudonym in sorted(known):
+                if team is None or pair_team == team:
+                    await self._stories.delete_customer(pair_team, pair_pseudonym)
         erased = await self._sessions.erase_customer(customer, team=team)
         if self._stories is not None:
+            # Again, for a story an indexer may have added in between.
             for pair_team, pair_pseudonym in erased:
                 await self._stories.delete_customer(pair_team, pair_pseudonym)
         return erased

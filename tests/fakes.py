@@ -5,10 +5,12 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from datetime import datetime
 
 from core.invites import Invite
+from core.locks import KeyedLocks
 from core.models import AnswerRecord, InterviewState, Status, Story
 
 
@@ -24,6 +26,12 @@ class MemorySessionStore:
         self.invites: dict[str, Invite] = {}
         self.held: dict[str, tuple[str, str, str]] = {}  # key -> (channel, customer, payload)
         self._order: list[str] = []
+        self._conversations = KeyedLocks()
+
+    @asynccontextmanager
+    async def conversation_lock(self, channel: str, customer: str) -> AsyncIterator[None]:
+        async with self._conversations.hold(channel, customer):
+            yield
 
     async def add_invite(self, invite: Invite) -> None:
         assert invite.token not in self.invites

@@ -1,0 +1,256 @@
+"""One contract for every SessionStore (and InviteStore): in memory, SQLite, PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fakes import MemorySessionStore
+
+from core.invites import Invite
+from core.models import AnswerRecord, InterviewState, Status
+
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
+Opener = Callable[[], Awaitable[Any]]
+
+
+@pytest.fixture(params=["memory", "sqlite", "postgres"])
+async def opener(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Opener]:
+    """Opens stores on one database; each call is another connection (another 'worker')."""
+    opened: list[Any] = []
+    if request.param == "memory":
+        memory = MemorySessionStore()
+
+        async def open_store() -> Any:
+            return memory
+    elif request.param == "sqlite":
+        from adapters.sql_sessions import SqliteSessionStore
+
+        async def open_store() -> Any:
+            opened.append(await SqliteSessionStore.open(tmp_path / "s.sqlite3"))
+            return opened[-1]
+    else:
+        from adapters.pg_sessions import PgSessionStore
+
+        url = request.getfixturevalue("pg_url")
+
+        async def open_store() -> Any:
+            opened.append(await PgSessionStore.open(url, max_size=4))
+            return opened[-1]
+
+    yield open_store
+    for store in opened:
+        await store.close()
+
+
+@pytest.fixture
+async def store(opener: Opener) -> Any:
+    return await opener()
+
+
+def state(customer: str = "ann", team: str = "T1", n: int = 0, **changes: Any) -> InterviewState:
+    return InterviewState(
+        interview_id=f"{team}-{customer}-{n}",
+        team=team,
+        customer=customer,
+        channel="console",
+        script_id="discovery",
+        updated_at=T0 + timedelta(minutes=n),
+        **changes,
+    )
+
+
+def answer(st: InterviewState, turn: int, text: str = "it broke") -> AnswerRecord:
+    return AnswerRecord(
+        id=f"{st.interview_id}-{turn:04d}",
+        interview_id=st.interview_id,
+        team=st.team,
+        customer=st.customer,
+        pseudonym=st.pseudonym,
+        channel=st.channel,
+        question_id=f"q{turn}",
+        question="What was hard?",
+        section="frustration",
+        text=text,
+        turn=turn,
+        created_at=T0 + timedelta(seconds=turn),
+    )
+
+
+async def test_create_get_and_latest(store: Any) -> None:
+    first, second = state(n=0), state(n=1)
+    await store.create(first)
+    await store.create(second)
+    assert await store.get(first.interview_id) == first
+    assert await store.get("nope") is None
+    assert (await store.latest_for("console", "ann")) == second
+    assert await store.latest_for("console", "bob") is None
+
+
+async def test_commit_turn_stores_answer_and_outbox_once_per_delivery(store: Any) -> None:
+    st = state()
+    await store.create(st)
+    moved = st.model_copy(update={"status": Status.ACTIVE, "turn": 1, "updated_at": T0 + timedelta(hours=1)})
+    assert await store.commit_turn(moved, answer(moved, 1), "upd-1") is True
+    again = moved.model_copy(update={"turn": 2})
+    assert await store.commit_turn(again, answer(again, 2), "upd-1") is False
+    assert (await store.get(st.interview_id)) == moved
+    assert [a.turn for a in await store.answers(interview_id=st.interview_id)] == [1]
+    assert [a.id for a in await store.pending_index(10)] == [answer(moved, 1).id]
+
+
+async def test_answers_filters_and_order(store: Any) -> None:
+    for customer, team in (("ann", "T1"), ("bob", "T1"), ("cy", "T2")):
+        st = state(customer, team)
+        await store.create(st)
+        for turn in (2, 1):
+            assert await store.commit_turn(st, answer(st, turn), None)
+    assert len(await store.answers()) == 6
+    assert {a.customer for a in await store.answers(team="T1")} == {"ann", "bob"}
+    ann = await store.answers(customer="ann")
+    assert [a.turn for a in ann] == [1, 2]
+    assert await store.answers(customer=ann[0].pseudonym) == ann
+    assert await store.add_answers([answer(state("dan"), 1), ann[0]]) == 1
+
+
+async def test_interviews_by_team_status_and_limit(store: Any) -> None:
+    cases = [("T1", Status.ACTIVE), ("T1", Status.FINISHED), ("T2", Status.ACTIVE)]
+    for n, (team, status) in enumerate(cases):
+        await store.create(state(f"c{n}", team, n, status=status))
+    assert {s.customer for s in await store.interviews(team="T1")} == {"c0", "c1"}
+    assert [s.customer for s in await store.interviews(status=Status.ACTIVE)] == ["c2", "c0"]
+    assert len(await store.interviews(limit=1)) == 1
+
+
+async def test_outbox_drains_and_requeues(store: Any) -> None:
+    st = state()
+    await store.create(st)
+    for turn in (1, 2, 3):
+        await store.commit_turn(st, answer(st, turn), None)
+    pending = await store.pending_index(2)
+    assert [a.turn for a in pending] == [1, 2]
+    await store.mark_indexed([a.id for a in pending])
+    assert [a.turn for a in await store.pending_index(10)] == [3]
+    assert await store.requeue_all("T1") == 2
+    assert await store.requeue_all("T9") == 0
+    assert len(await store.pending_index(10)) == 3
+
+
+async def test_erase_by_id_or_pseudonym_leaves_others(store: Any) -> None:
+    ann, bob = state("ann"), state("bob")
+    for st in (ann, bob):
+        await store.create(st)
+        await store.commit_turn(st, answer(st, 1, f"{st.customer} speaks"), None)
+    assert await store.erase_customer("ann") == [("T1", ann.pseudonym)]
+    assert await store.get(ann.interview_id) is None
+    assert await store.answers(customer="ann") == []
+    assert [a.customer for a in await store.pending_index(10)] == ["bob"]
+    assert await store.erase_customer(bob.pseudonym, team="T2") == []
+    assert await store.erase_customer(bob.pseudonym, team="T1") == [("T1", bob.pseudonym)]
+    assert await store.answers() == []
+
+
+async def test_invites_claim_once(store: Any) -> None:
+    invite = Invite(token="tok", team="T1", created_at=T0, expires_at=T0 + timedelta(days=1))
+    await store.add_invite(invite)
+    assert await store.get_invite("tok") == invite
+    assert await store.get_invite("other") is None
+    claimed = await store.claim_invite("tok", "telegram:1", T0)
+    assert claimed is not None and claimed.claimed_by == "telegram:1"
+    assert await store.claim_invite("tok", "telegram:1", T0) == claimed
+    assert await store.claim_invite("tok", "telegram:2", T0) is None
+    assert await store.claim_invite("missing", "telegram:1", T0) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "   \t\n", "x" * 100_000, "nul\x00bell\x07esc\x1b", "שלום עולם مرحبا", "🙂👍🏽‍", "<b>&amp;</b>"],
+)
+async def test_text_round_trips_exactly(store: Any, text: str) -> None:
+    st = state()
+    await store.create(st)
+    await store.commit_turn(st, answer(st, 1, text), None)
+    assert [a.text for a in await store.answers()] == [text]
+
+
+async def test_racing_workers_store_a_delivery_once(opener: Opener) -> None:
+    workers = [await opener() for _ in range(2)]
+    st = state()
+    await workers[0].create(st)
+    results = await asyncio.gather(
+        *(w.commit_turn(st, answer(st, 1), "slack:Ev1") for w in workers for _ in range(3))
+    )
+    assert sorted(results) == [False] * 5 + [True]
+    assert len(await workers[1].answers()) == 1
+
+
+async def test_conversation_lock_orders_one_conversation_only(opener: Opener) -> None:
+    workers = [await opener() for _ in range(2)]
+    order: list[str] = []
+    inside = asyncio.Event()
+    release = asyncio.Event()
+
+    async def first() -> None:
+        async with workers[0].conversation_lock("telegram", "42"):
+            order.append("first in")
+            inside.set()
+            await release.wait()
+            order.append("first out")
+
+    async def second() -> None:
+        await inside.wait()
+        async with workers[1].conversation_lock("telegram", "42"):
+            order.append("second in")
+
+    async def other() -> None:
+        await inside.wait()
+        async with workers[1].conversation_lock("telegram", "43"):
+            order.append("other in")
+        release.set()
+
+    await asyncio.wait_for(asyncio.gather(first(), second(), other()), 20)
+    assert order.index("other in") < order.index("first out") < order.index("second in")
+
+
+async def test_store_calls_work_inside_the_lock(store: Any) -> None:
+    st = state()
+    async with store.conversation_lock("console", "ann"):
+        await store.create(st)
+        assert await store.commit_turn(st, answer(st, 1), "k")
+        assert await store.get(st.interview_id) == st
+    assert len(await store.answers()) == 1
+
+
+async def test_first_commit_creates_the_interview(store: Any) -> None:
+    st = state("new")
+    assert await store.commit_turn(st, None, "start-key")
+    assert await store.get(st.interview_id) == st
+    assert await store.latest_for("console", "new") == st
+
+
+async def test_amend_answer_only_for_its_customer_and_channel(store: Any) -> None:
+    st = state()
+    await store.create(st)
+    await store.commit_turn(st, answer(st, 1), None)
+    await store.mark_indexed([answer(st, 1).id])
+    assert await store.amend_answer(answer(st, 1).id, "edited", channel="console", customer="bob") is None
+    assert await store.amend_answer(answer(st, 1).id, "edited", channel="slack", customer="ann") is None
+    amended = await store.amend_answer(answer(st, 1).id, "edited", channel="console", customer="ann")
+    assert amended is not None and amended.text == "edited"
+    assert [a.text for a in await store.pending_index(10)] == ["edited"]
+
+
+async def test_held_parts_and_delivery_log(store: Any) -> None:
+    assert await store.hold_part("telegram", "42", "p1", "first half")
+    assert not await store.hold_part("telegram", "42", "p1", "again")
+    assert await store.hold_part("telegram", "43", "p2", "other")
+    assert await store.hold_part("slack", "U1", "p3", "elsewhere")
+    assert await store.held_parts("telegram") == [("p1", "42", "first half"), ("p2", "43", "other")]
+    await store.release_parts(["p1"])
+    assert await store.held_parts("telegram") == [("p2", "43", "other")]
+    assert await store.claim_delivery("slack:event:T1:Ev1") is True
+    assert await store.claim_delivery("slack:event:T1:Ev1") is False
