@@ -127,12 +127,18 @@ class ChromaStoryStore:
     touches the index never pays for importing chromadb)."""
 
     def __init__(
-        self, client: ClientAPI | None = None, *, opener: Callable[[], ClientAPI] | None = None
+        self,
+        client: ClientAPI | None = None,
+        *,
+        opener: Callable[[], ClientAPI] | None = None,
+        sqlite_file: Path | None = None,
     ) -> None:
         if (client is None) == (opener is None):
             raise ValueError("pass a client or an opener")
         self._opener = opener
         self._opened = client
+        # The embedded client's own database: vacuumed after an erasure (see _rebuild).
+        self._sqlite_file = sqlite_file
         self._open_lock = threading.Lock()
         self._collections: dict[str, Collection] = {}
 
@@ -317,6 +323,19 @@ class ChromaStoryStore:
         for start in range(0, len(kept["ids"]), _ADD_BATCH):
             end = start + _ADD_BATCH
             fresh.add(**{key: values[start:end] for key, values in kept.items()})
+        self._vacuum()
+
+    def _vacuum(self) -> None:
+        """Even with its rows gone, deleted text stays readable in the free pages of the
+        embedded client's SQLite file until they are reused: rewrite the file. (A Chroma
+        server's file is vacuumed by its operator: ``chroma vacuum``, docs/scale.md.)"""
+        if self._sqlite_file is None or not self._sqlite_file.exists():
+            return
+        import sqlite3
+
+        with contextlib.closing(sqlite3.connect(self._sqlite_file, isolation_level=None, timeout=30)) as db:
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            db.execute("VACUUM")
 
     async def reset(self, team: str | None = None) -> None:
         def reset() -> None:

@@ -56,7 +56,7 @@ def open_stories(settings: Settings) -> StoryStore:
         url = settings.chroma_url
         return ChromaStoryStore(opener=lambda: open_http_client(url))
     path = settings.chroma_path
-    return ChromaStoryStore(opener=lambda: open_persistent_client(path))
+    return ChromaStoryStore(opener=lambda: open_persistent_client(path), sqlite_file=path / "chroma.sqlite3")
 
 
 def default_embedder(settings: Settings) -> Embedder:

@@ -239,12 +239,6 @@ async def test_a_wrong_token_is_a_clear_error(tg: TelegramEmulator, tmp_path: Pa
         await channel.stop()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Chroma keeps deleted documents in its own write-ahead log (embeddings_queue in "
-    "chroma.sqlite3; chroma #3793, MEASURED.md): real erasure needs the collection rebuilt and the "
-    "log purged in adapters/chroma_store.py. Remove this marker when that lands.",
-)
 async def test_forget_leaves_no_bytes_in_chromas_own_files(tmp_path: Path) -> None:
     from datetime import UTC, datetime
 
