@@ -31,11 +31,11 @@ _SAFE_TEAM = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
 _ADD_BATCH = 4000  # below Chroma's maximum batch size (5,461 on this build)
 
 
-def collection_name(team: str) -> str:
+def collection_name(team: str, prefix: str = _PREFIX) -> str:
     """A valid Chroma collection name for ``team`` (3-512 of ``[a-zA-Z0-9._-]``)."""
     if _SAFE_TEAM.match(team):
-        return f"{_PREFIX}{team}"
-    return f"{_PREFIX}h{hashlib.sha256(team.encode()).hexdigest()[:32]}"
+        return f"{prefix}{team}"
+    return f"{prefix}h{hashlib.sha256(team.encode()).hexdigest()[:32]}"
 
 
 def open_persistent_client(path: Path) -> ClientAPI:
@@ -96,12 +96,22 @@ def _story(story_id: str, text: str, meta: dict[str, Any]) -> Story:
 class ChromaStoryStore:
     """:class:`core.ports.StoryStore` on a Chroma client (embedded or server)."""
 
-    def __init__(self, client: ClientAPI) -> None:
+    def __init__(self, client: ClientAPI, prefix: str = _PREFIX) -> None:
+        """``prefix`` names this store's collections; a second index of the same stories (other
+        vectors, e.g. multilingual ones) uses another prefix on the same client."""
         self._client = client
+        self._prefix = prefix
         self._collections: dict[str, Collection] = {}
 
+    def sibling(self, prefix: str) -> ChromaStoryStore:
+        """Another story index on the same Chroma client whose collections use ``prefix``.
+        Neither prefix may start with the other, or resetting one would drop the other."""
+        if prefix.startswith(self._prefix) or self._prefix.startswith(prefix):
+            raise ValueError(f"prefix {prefix!r} overlaps {self._prefix!r}")
+        return ChromaStoryStore(self._client, prefix)
+
     def _collection(self, team: str, create: bool = True) -> Collection | None:
-        name = collection_name(team)
+        name = collection_name(team, self._prefix)
         if name in self._collections:
             return self._collections[name]
         if create:
@@ -150,10 +160,13 @@ class ChromaStoryStore:
         *,
         section: str | None = None,
         since: datetime | None = None,
+        language: str | None = None,
     ) -> list[tuple[Story, float]]:
         conditions: list[dict[str, Any]] = []
         if section is not None:
             conditions.append({"section": section})
+        if language is not None:
+            conditions.append({"language": language})
         if since is not None:
             conditions.append({"created_at": {"$gte": since.timestamp()}})
         where: dict[str, Any] | None = None
@@ -200,9 +213,9 @@ class ChromaStoryStore:
     async def reset(self, team: str | None = None) -> None:
         def reset() -> None:
             names = (
-                [collection_name(team)]
+                [collection_name(team, self._prefix)]
                 if team is not None
-                else [c.name for c in self._client.list_collections() if c.name.startswith(_PREFIX)]
+                else [c.name for c in self._client.list_collections() if c.name.startswith(self._prefix)]
             )
             for name in names:
                 self._collections.pop(name, None)

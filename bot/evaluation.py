@@ -3,6 +3,7 @@ JSON-lines file, through the real import, index and search path on a temporary s
 
 from __future__ import annotations
 
+import random
 import statistics
 import tempfile
 import time
@@ -31,6 +32,7 @@ class RetrievalReport:
     latency_p50_ms: float
     latency_p99_ms: float
     import_per_second: float
+    pool: str | None = None  # the stories searched, when not ``file`` itself
 
     def as_dict(self) -> dict[str, float | int | str]:
         return asdict(self)
@@ -51,11 +53,31 @@ async def _import(app: App, records: list[AnswerRecord], batch: int = 512) -> No
         await app.indexer.drain()
 
 
-async def evaluate_retrieval(path: Path, k: int = 5, settings: Settings | None = None) -> RetrievalReport:
-    """Import ``path`` into a temporary store and ask every labelled line for its k nearest
-    other stories; a neighbour is relevant when its label equals the query's."""
+def _labelled(path: Path) -> list[AnswerRecord]:
     records = [item for item in read_jsonl(path, EVAL_TEAM) if not isinstance(item, BadLine)]
-    labelled = [record for record in records if record.label is not None]
+    return [record for record in records if record.label is not None]
+
+
+def seeded_sample(records: list[AnswerRecord], size: int | None, seed: int = 0) -> list[AnswerRecord]:
+    """``size`` of ``records`` chosen by a fixed seed (the same lines on every run), in file order."""
+    if size is None or size >= len(records):
+        return records
+    return [records[i] for i in sorted(random.Random(seed).sample(range(len(records)), size))]
+
+
+async def evaluate_retrieval(
+    path: Path,
+    k: int = 5,
+    settings: Settings | None = None,
+    *,
+    pool: Path | None = None,
+    sample: int | None = None,
+) -> RetrievalReport:
+    """Import ``path`` (or ``pool``) into a temporary store and ask every labelled line of
+    ``path`` (or a seeded ``sample`` of them) for its k nearest other stories; a neighbour is
+    relevant when its label equals the query's."""
+    labelled = _labelled(pool if pool is not None else path)
+    queries = seeded_sample(labelled if pool is None else _labelled(path), sample)
     with tempfile.TemporaryDirectory(prefix="earful-eval-") as folder:
         base = settings or Settings()
         temp = base.model_copy(update={"data_dir": Path(folder), "chroma_url": None})
@@ -70,8 +92,9 @@ async def evaluate_retrieval(path: Path, k: int = 5, settings: Settings | None =
             recalls: list[float] = []
             reciprocal_ranks: list[float] = []
             latencies: list[float] = []
-            for record in labelled:
-                others = label_counts[str(record.label)] - 1
+            for record in queries:
+                # Leave-one-out within one file; against a pool every same-label story counts.
+                others = label_counts.get(str(record.label), 0) - (pool is None)
                 if others < k:
                     continue  # too few relevant stories to fill k: not a fair query
                 started = time.perf_counter()
@@ -89,6 +112,7 @@ async def evaluate_retrieval(path: Path, k: int = 5, settings: Settings | None =
         k=k,
         stories=len(labelled),
         queries=count,
+        pool=None if pool is None else str(pool),
         precision_at_k=statistics.fmean(precisions) if count else 0.0,
         recall_at_k=statistics.fmean(recalls) if count else 0.0,
         mrr=statistics.fmean(reciprocal_ranks) if count else 0.0,

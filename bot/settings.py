@@ -23,6 +23,9 @@ class Settings(BaseSettings):
     http_port: int = Field(default=3000, ge=1, le=65535)
     embedding_threads: int | None = Field(default=None, ge=1, le=64)
     index_batch_size: int = Field(default=64, ge=1, le=4096)
+    multilingual: bool = Field(
+        default=True, description="also index every story with a multilingual model (search across languages)"
+    )
     llm: str | None = Field(default=None, description="provider:model for the optional LLM")
     log_level: str = "WARNING"
     debug: bool = False

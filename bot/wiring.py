@@ -9,6 +9,7 @@ from typing import cast
 
 from bot.settings import Settings
 from core.catalog import Catalog
+from core.crosslingual import CrossLingualSearch, Multilingual, MultilingualStories
 from core.invites import Invites, InviteStore
 from core.ports import Embedder, SessionStore, StoryStore
 from core.probing import FollowUpPolicy, RuleBasedFollowUp
@@ -27,7 +28,7 @@ class App:
     stories: StoryStore
     embedder: Embedder
     service: InterviewService
-    search: StorySearch
+    search: StorySearch | CrossLingualSearch
     indexer: StoryIndexer
     invites: Invites
 
@@ -55,6 +56,21 @@ def default_embedder(settings: Settings) -> Embedder:
     return MiniLMEmbedder(threads=settings.embedding_threads)
 
 
+def default_multilingual(settings: Settings, stories: StoryStore) -> Multilingual | None:
+    """The multilingual model, its own index beside ``stories`` and the language detector, or
+    ``None`` when switched off (EARFUL_MULTILINGUAL=false) or ``stories`` is not Chroma's."""
+    from adapters.chroma_store import ChromaStoryStore
+
+    if not settings.multilingual or not isinstance(stories, ChromaStoryStore):
+        return None
+    from adapters.langid_detector import LangidDetector
+    from adapters.multilingual import E5Embedder
+
+    return Multilingual(
+        E5Embedder(threads=settings.embedding_threads), stories.sibling("earfulml_"), LangidDetector()
+    )
+
+
 @asynccontextmanager
 async def build_app(
     settings: Settings,
@@ -64,6 +80,7 @@ async def build_app(
     stories: StoryStore | None = None,
     embedder: Embedder | None = None,
     policy: FollowUpPolicy | None = None,
+    multilingual: Multilingual | None = None,
 ) -> AsyncIterator[App]:
     """Build the application; any part may be handed in (tests pass in-memory fakes)."""
     catalog = catalog or default_catalog()
@@ -71,6 +88,12 @@ async def build_app(
     try:
         stories = stories or open_stories(settings)
         embedder = embedder or default_embedder(settings)
+        search: StorySearch | CrossLingualSearch = StorySearch(embedder, stories)
+        multilingual = multilingual or default_multilingual(settings, stories)
+        if multilingual is not None:
+            primary = stories
+            stories = MultilingualStories(primary, multilingual)
+            search = CrossLingualSearch(search, embedder, primary, multilingual)
         indexer = StoryIndexer(sessions, embedder, stories, batch_size=settings.index_batch_size)
         # The session store's database keeps invites too (both SQL stores implement it).
         invites = Invites(cast(InviteStore, sessions))
@@ -89,7 +112,7 @@ async def build_app(
             stories=stories,
             embedder=embedder,
             service=service,
-            search=StorySearch(embedder, stories),
+            search=search,
             indexer=indexer,
             invites=invites,
         )

@@ -93,8 +93,10 @@ class StoryStore(Protocol):
         *,
         section: str | None = None,
         since: datetime | None = None,
+        language: str | None = None,
     ) -> list[tuple[Story, float]]:
-        """The ``k`` nearest stories of ``team`` with their cosine similarity, best first."""
+        """The ``k`` nearest stories of ``team`` with their cosine similarity, best first
+        (only stories in ``language``, an ISO 639-1 code, when it is given)."""
         ...
 
     async def delete_customer(self, team: str, customer: str) -> int:

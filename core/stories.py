@@ -66,13 +66,17 @@ class StorySearch:
         section: str | None = None,
         since: datetime | None = None,
         one_per_interview: bool = True,
+        language: str | None = None,
     ) -> list[StoryHit]:
-        """The ``k`` stories of ``team`` most similar to ``text``, best first."""
+        """The ``k`` stories of ``team`` most similar to ``text``, best first (only stories in
+        ``language`` when it is given)."""
         if not text.strip() or k <= 0:
             return []
         [vector] = await self._embedder.embed([text])
         fetch = k * self.OVERFETCH if one_per_interview else k
-        found = await self._stories.search(team, vector, fetch, section=section, since=since)
+        # Passed only when asked for, so stores written before the filter existed still work.
+        only = {"language": language} if language is not None else {}
+        found = await self._stories.search(team, vector, fetch, section=section, since=since, **only)
         hits: list[StoryHit] = []
         seen: set[str] = set()
         for story, score in found:

@@ -166,11 +166,14 @@ class MemoryStoryStore:
         *,
         section: str | None = None,
         since: datetime | None = None,
+        language: str | None = None,
     ) -> list[tuple[Story, float]]:
         scored = [
             (story, _cosine(vector, stored))
             for story, stored in self.teams.get(team, {}).values()
-            if (section is None or story.section == section) and (since is None or story.created_at >= since)
+            if (section is None or story.section == section)
+            and (since is None or story.created_at >= since)
+            and (language is None or story.language == language)
         ]
         scored.sort(key=lambda pair: -pair[1])
         return scored[:k]
