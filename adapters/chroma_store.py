@@ -197,6 +197,19 @@ class ChromaStoryStore:
         found: list[tuple[Story, float]] = await self._run(query)
         return found
 
+    async def has_language_other_than(self, team: str, language: str) -> bool:
+        """Whether any story of ``team`` is in a language other than ``language``."""
+
+        def probe() -> bool:
+            collection = self._collection(team, create=False)
+            if collection is None:
+                return False
+            found = collection.get(where={"language": {"$ne": language}}, limit=1, include=[])
+            return bool(found["ids"])
+
+        other: bool = await self._run(probe)
+        return other
+
     async def delete_customer(self, team: str, customer: str) -> int:
         def delete() -> int:
             collection = self._collection(team, create=False)

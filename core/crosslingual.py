@@ -21,8 +21,10 @@ similarities on banking77) before results are merged and labelled close/related/
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -36,6 +38,9 @@ ENGLISH = "en"
 _E5_MEAN, _E5_SCALE, _MINILM_MEAN = 0.912, 3.67, 0.693
 # Weight of the multilingual score against the pivot's English score for English stories.
 PIVOT_ALPHA = 0.4
+# How long "this team has only English stories" is trusted before the index is asked again
+# (another worker may have indexed a story in another language meanwhile).
+RECHECK_SECONDS = 30.0
 
 
 def calibrated(score: float) -> float:
@@ -50,6 +55,8 @@ class Multilingual:
     embedder: Embedder  # a multilingual model
     stories: StoryStore  # a second index of the same stories, with the multilingual vectors
     detector: LanguageDetector | None
+    # team -> (has stories in a language other than English, when that was learnt)
+    other_languages: dict[str, tuple[bool, float]] = field(default_factory=dict)
 
 
 class MultilingualStories:
@@ -74,6 +81,9 @@ class MultilingualStories:
         """Index ``stories`` in both indexes (the primary first: it is what English search uses)."""
         filed = [self.with_language(story) for story in stories]
         await self.primary.add(filed, vectors)
+        for story in filed:
+            if story.language != ENGLISH:
+                self._ml.other_languages[story.team] = (True, time.monotonic())
         if filed:
             await self._ml.stories.add(filed, await self._ml.embedder.embed([s.text for s in filed]))
 
@@ -146,16 +156,25 @@ class CrossLingualSearch:
         fetch = k * self.OVERFETCH
         scored: dict[str, tuple[Story, float]] = {}
         if self.query_language(text) == ENGLISH:
-            if wanted in (None, ENGLISH):
-                for hit in await self._english.search(
-                    team, text, fetch, section=section, since=since, one_per_interview=False
-                ):
-                    if hit.story.language == ENGLISH:
-                        scored[hit.story.id] = (hit.story, hit.score)
-            if wanted != ENGLISH:
-                for story, score in await self._multilingual(team, text, fetch, section, since, wanted):
-                    if story.language != ENGLISH:
-                        scored[story.id] = (story, calibrated(score))
+            # The English search and the multilingual one run side by side (both models
+            # release the GIL); the second is skipped while a team has English stories only.
+            english_call = (
+                self._english.search(team, text, fetch, section=section, since=since, one_per_interview=False)
+                if wanted in (None, ENGLISH)
+                else _nothing()
+            )
+            others_call = (
+                self._multilingual(team, text, fetch, section, since, wanted)
+                if wanted not in (None, ENGLISH) or (wanted is None and await self._has_other_languages(team))
+                else _nothing()
+            )
+            english_hits, other_found = await asyncio.gather(english_call, others_call)
+            for hit in english_hits:
+                if hit.story.language == ENGLISH:
+                    scored[hit.story.id] = (hit.story, hit.score)
+            for story, score in other_found:
+                if story.language != ENGLISH:
+                    scored[story.id] = (story, calibrated(score))
         else:
             found = await self._multilingual(team, text, fetch, section, since, wanted)
             for story, score in found:
@@ -175,6 +194,18 @@ class CrossLingualSearch:
             if len(hits) == k:
                 break
         return hits
+
+    async def _has_other_languages(self, team: str) -> bool:
+        probe = getattr(self._ml.stories, "has_language_other_than", None)
+        if probe is None:
+            return True  # a store that cannot tell: always look
+        known = self._ml.other_languages.get(team)
+        now = time.monotonic()
+        if known is not None and now - known[1] < RECHECK_SECONDS:
+            return known[0]
+        found = bool(await probe(team, ENGLISH))
+        self._ml.other_languages[team] = (found, now)
+        return found
 
     async def _multilingual(
         self,
@@ -220,3 +251,7 @@ class CrossLingualSearch:
                 story_id, floor_pivot
             )
             scored[story_id] = (story, blend)
+
+
+async def _nothing() -> list[Any]:
+    return []

@@ -178,6 +178,9 @@ class MemoryStoryStore:
         scored.sort(key=lambda pair: -pair[1])
         return scored[:k]
 
+    async def has_language_other_than(self, team: str, language: str) -> bool:
+        return any(story.language != language for story, _ in self.teams.get(team, {}).values())
+
     async def delete_customer(self, team: str, customer: str) -> int:
         stories = self.teams.get(team, {})
         doomed = [i for i, (story, _) in stories.items() if story.customer == customer]
