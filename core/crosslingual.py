@@ -232,7 +232,7 @@ class CrossLingualSearch:
         """Re-rank English stories through the English model: the best English story found by
         the multilingual model asks the English index for its neighbours, and each English
         story's score becomes a blend of both (a story missing from one list gets that
-        list's lowest score)."""
+        list's lowest score). Blended scores stay on the English model's scale."""
         best = max(english, key=lambda pair: pair[1])[0]
         [vector] = await self._english_embedder.embed([best.text])
         neighbours = [
@@ -243,7 +243,10 @@ class CrossLingualSearch:
         if not neighbours:
             return
         multilingual = {story.id: calibrated(score) for story, score in english}
-        pivoted = {story.id: score for story, score in neighbours}
+        # Similarity through the pivot is only as good as the pivot's own match: scaling by it
+        # keeps the pivot story itself (cosine 1.0 to itself) from looking like a perfect hit.
+        strength = max(0.0, multilingual[best.id])
+        pivoted = {story.id: score * strength for story, score in neighbours}
         floor_ml, floor_pivot = min(multilingual.values()), min(pivoted.values())
         stories = {story.id: story for story, _ in english + neighbours}
         for story_id, story in stories.items():
