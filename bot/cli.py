@@ -103,7 +103,9 @@ def stories(
         )
     )
     if as_json:
-        typer.echo(json.dumps([hit.model_dump(mode="json") for hit in hits], ensure_ascii=False, indent=2))
+        # ``lang`` repeats story.language at the top of each hit, the name the issue gave it.
+        shown = [{**hit.model_dump(mode="json"), "lang": hit.story.language} for hit in hits]
+        typer.echo(json.dumps(shown, ensure_ascii=False, indent=2))
     else:
         print_hits(hits, team or settings.team)
 

@@ -9,6 +9,7 @@ must never cost a turn: any failure of the detector falls back to the hint.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Protocol
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,7 @@ _MACRO = {
 # Below this many letters a text is too short for any detector to be trusted.
 MIN_LETTERS = 4
 UNKNOWN = "und"
+_FILTER = re.compile(r"(?:^|\s)lang:([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)?)(?=\s|$)", re.IGNORECASE)
 
 
 class LanguageDetector(Protocol):
@@ -76,3 +78,12 @@ def detect_language(
         return fallback
     detected = normalise_language(code)
     return fallback if detected in (UNKNOWN, "zxx") else detected
+
+
+def split_language_filter(text: str) -> tuple[str, str | None]:
+    """``"card stolen lang:ar"`` -> ``("card stolen", "ar")``: a ``lang:`` filter typed into a
+    search (as in Slack) taken out of the question. The last one wins; none -> ``None``."""
+    found = _FILTER.findall(text)
+    if not found:
+        return text, None
+    return " ".join(_FILTER.sub(" ", text).split()), normalise_language(found[-1])

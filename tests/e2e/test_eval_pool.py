@@ -78,3 +78,25 @@ def test_the_query_sample_is_fixed_and_keeps_file_order(tmp_path: Path) -> None:
     assert first == seeded_sample(records, 4)
     assert [records.index(r) for r in first] == sorted(records.index(r) for r in first)
     assert len(first) == 4 and seeded_sample(records, None) == records
+
+
+@pytest.mark.slow
+def test_stories_lang_filters_and_shows_the_language(isolated_env: Path) -> None:
+    mixed = isolated_env / "mixed.jsonl"
+    mixed.write_text(
+        "\n".join(
+            json.dumps({"id": str(i), "text": text}, ensure_ascii=False)
+            for i, text in enumerate(POOL["lost_card"] + QUERIES["lost_card"] + QUERIES["exchange_rate"])
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    runner = CliRunner()
+    assert runner.invoke(app, ["import", str(mixed)]).exit_code == 0
+    result = runner.invoke(app, ["stories", "I lost my card", "--lang", "ar", "--json"])
+    assert result.exit_code == 0, result.output
+    hits = json.loads(result.output)
+    assert [hit["lang"] for hit in hits] == ["ar", "ar", "ar"]
+    assert hits[0]["story"]["text"] in QUERIES["lost_card"]
+    everything = runner.invoke(app, ["stories", "I lost my card", "--k", "10"])
+    assert ", ar" in everything.output and ", en" in everything.output  # each hit shows its language

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from adapters.langid_detector import LangidDetector
-from core.languages import detect_language, normalise_language
+from core.languages import detect_language, normalise_language, split_language_filter
 
 
 class Broken:
@@ -78,3 +78,10 @@ def test_the_real_detector_leaves_tiny_answers_to_the_hint(detector: LangidDetec
     assert detect_language(detector, "ok", "ar") == "ar"
     assert detect_language(detector, "👍👍", "es") == "es"
     assert detect_language(detector, "thanks", "tr") == "tr"  # too little to override the channel
+
+
+def test_a_lang_filter_typed_into_a_search_is_taken_out_of_the_question() -> None:
+    assert split_language_filter("card stolen lang:ar") == ("card stolen", "ar")
+    assert split_language_filter("lang:pt-BR my card never came") == ("my card never came", "pt")
+    assert split_language_filter("what about slang:xx words") == ("what about slang:xx words", None)
+    assert split_language_filter("no filter here") == ("no filter here", None)
