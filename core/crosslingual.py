@@ -22,6 +22,7 @@ similarities on banking77) before results are merged and labelled close/related/
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -32,6 +33,8 @@ from core.languages import LanguageDetector, detect_language, normalise_language
 from core.models import Story, StoryHit
 from core.ports import Embedder, StoryStore
 from core.stories import StorySearch, match_word
+
+log = logging.getLogger(__name__)
 
 ENGLISH = "en"
 # multilingual-e5 cosine -> MiniLM-like cosine: 3.67 * (e5 - 0.912) + 0.693 (banking77 dev).
@@ -88,8 +91,15 @@ class MultilingualStories:
         for story in filed:
             if story.language != ENGLISH:
                 self._ml.other_languages[story.team] = (True, time.monotonic())
-        if filed:
+        if not filed:
+            return
+        try:
             await self._ml.stories.add(filed, await self._ml.embedder.embed([s.text for s in filed]))
+        except Exception as error:  # noqa: BLE001 - English search must not stop with the second index
+            log.warning(
+                "multilingual indexing failed (English search unaffected; `earful reindex` repairs): %s",
+                error,
+            )
 
     async def search(
         self,
@@ -159,11 +169,15 @@ class CrossLingualSearch:
         wanted = normalise_language(language) if language else None
         fetch = k * self.OVERFETCH
         scored: dict[str, tuple[Story, float]] = {}
+        # Asked for English only: the index filters, so other languages cannot crowd it out.
+        only_english = {"language": ENGLISH} if wanted == ENGLISH else {}
         if self.query_language(text) == ENGLISH:
             # The English search and the multilingual one run side by side (both models
             # release the GIL); the second is skipped while a team has English stories only.
             english_call = (
-                self._english.search(team, text, fetch, section=section, since=since, one_per_interview=False)
+                self._english.search(
+                    team, text, fetch, section=section, since=since, one_per_interview=False, **only_english
+                )
                 if wanted in (None, ENGLISH)
                 else _nothing()
             )
@@ -181,6 +195,13 @@ class CrossLingualSearch:
                     scored[story.id] = (story, calibrated(score))
         else:
             found = await self._multilingual(team, text, fetch, section, since, wanted)
+            if not found and wanted in (None, ENGLISH):  # no multilingual index to ask: English one
+                found = await self._primary.search(
+                    team, (await self._english_embedder.embed([text]))[0], fetch, section=section, since=since
+                )
+                for story, score in found:
+                    scored[story.id] = (story, score)
+                found = []
             for story, score in found:
                 scored[story.id] = (story, calibrated(score))
             english = [(story, score) for story, score in found if story.language == ENGLISH]
@@ -220,9 +241,13 @@ class CrossLingualSearch:
         since: datetime | None,
         language: str | None,
     ) -> list[tuple[Story, float]]:
-        [vector] = await self._ml.embedder.embed([text])
         only = {"language": language} if language is not None else {}
-        return await self._ml.stories.search(team, vector, fetch, section=section, since=since, **only)
+        try:
+            [vector] = await self._ml.embedder.embed([text])
+            return await self._ml.stories.search(team, vector, fetch, section=section, since=since, **only)
+        except Exception as error:  # noqa: BLE001 - without it, a search still answers in English
+            log.warning("multilingual search failed, answering from the English index only: %s", error)
+            return []
 
     async def _pivot(
         self,
