@@ -13,15 +13,15 @@ import asyncio
 import contextlib
 import hashlib
 import re
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import chromadb
-from chromadb.api import ClientAPI
-from chromadb.api.models.Collection import Collection
-from chromadb.config import Settings
+if TYPE_CHECKING:  # chromadb takes 0.5-2 s to import: only on first use, off the reply path
+    from chromadb.api import ClientAPI
+    from chromadb.api.models.Collection import Collection
 
 from core.errors import StoreUnavailable
 from core.models import Story
@@ -40,6 +40,9 @@ def collection_name(team: str, prefix: str = _PREFIX) -> str:
 
 def open_persistent_client(path: Path) -> ClientAPI:
     """An embedded Chroma client storing under ``path``, with telemetry off."""
+    import chromadb
+    from chromadb.config import Settings
+
     path.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(
         path=str(path), settings=Settings(anonymized_telemetry=False, allow_reset=True)
@@ -49,6 +52,9 @@ def open_persistent_client(path: Path) -> ClientAPI:
 def open_http_client(url: str) -> ClientAPI:
     """A client for a Chroma server (``chroma run``) at ``url``, with telemetry off."""
     from urllib.parse import urlparse
+
+    import chromadb
+    from chromadb.config import Settings
 
     parsed = urlparse(url)
     return chromadb.HttpClient(
@@ -94,21 +100,44 @@ def _story(story_id: str, text: str, meta: dict[str, Any]) -> Story:
 
 
 class ChromaStoryStore:
-    """:class:`core.ports.StoryStore` on a Chroma client (embedded or server)."""
+    """:class:`core.ports.StoryStore` on a Chroma client (embedded or server).
 
-    def __init__(self, client: ClientAPI, prefix: str = _PREFIX) -> None:
-        """``prefix`` names this store's collections; a second index of the same stories (other
-        vectors, e.g. multilingual ones) uses another prefix on the same client."""
-        self._client = client
+    Takes a client, or an ``opener`` that opens one on first use (so a process that never
+    touches the index never pays for importing chromadb). ``prefix`` names this store's
+    collections; a second index of the same stories (other vectors, e.g. multilingual ones)
+    uses another prefix on the same client (see :meth:`sibling`)."""
+
+    def __init__(
+        self,
+        client: ClientAPI | None = None,
+        *,
+        opener: Callable[[], ClientAPI] | None = None,
+        prefix: str = _PREFIX,
+    ) -> None:
+        if (client is None) == (opener is None):
+            raise ValueError("pass a client or an opener")
+        self._opener = opener
+        self._opened = client
+        self._open_lock = threading.Lock()
         self._prefix = prefix
         self._collections: dict[str, Collection] = {}
 
     def sibling(self, prefix: str) -> ChromaStoryStore:
-        """Another story index on the same Chroma client whose collections use ``prefix``.
-        Neither prefix may start with the other, or resetting one would drop the other."""
+        """Another story index on the same Chroma client (opened when either first needs it)
+        whose collections use ``prefix``. Neither prefix may start with the other, or resetting
+        one would drop the other."""
         if prefix.startswith(self._prefix) or self._prefix.startswith(prefix):
             raise ValueError(f"prefix {prefix!r} overlaps {self._prefix!r}")
-        return ChromaStoryStore(self._client, prefix)
+        return ChromaStoryStore(opener=lambda: self._client, prefix=prefix)
+
+    @property
+    def _client(self) -> ClientAPI:
+        if self._opened is None:
+            with self._open_lock:
+                if self._opened is None and self._opener is not None:
+                    self._opened = self._opener()
+        assert self._opened is not None
+        return self._opened
 
     def _collection(self, team: str, create: bool = True) -> Collection | None:
         name = collection_name(team, self._prefix)

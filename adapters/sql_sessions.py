@@ -8,8 +8,9 @@ turn through a crash of the process and of the machine.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
@@ -62,6 +63,13 @@ CREATE TABLE IF NOT EXISTS deliveries (
     key TEXT PRIMARY KEY,
     seen_at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS held_parts (
+    key TEXT PRIMARY KEY,
+    channel TEXT NOT NULL,
+    customer TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    seq INTEGER NOT NULL
+);
 """
 
 
@@ -101,6 +109,18 @@ class SqliteSessionStore:
         if self._db is None:
             raise StoreUnavailable("the session store is closed")
         return self._db
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction that takes the lock up front (no upgrade deadlocks)."""
+        db = self._conn
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
 
     async def close(self) -> None:
         def close() -> None:
@@ -148,42 +168,37 @@ class SqliteSessionStore:
             state.model_dump_json(),
             state.interview_id,
         )
-        if insert:
-            self._conn.execute(
-                "INSERT INTO interviews (team, customer, pseudonym, channel, status, updated_at,"
-                " state, interview_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                values,
+        upsert = (
+            ""
+            if insert
+            else (
+                " ON CONFLICT (interview_id) DO UPDATE SET team = excluded.team, customer ="
+                " excluded.customer, pseudonym = excluded.pseudonym, channel = excluded.channel,"
+                " status = excluded.status, updated_at = excluded.updated_at, state = excluded.state"
             )
-        else:
-            self._conn.execute(
-                "UPDATE interviews SET team = ?, customer = ?, pseudonym = ?, channel = ?,"
-                " status = ?, updated_at = ?, state = ? WHERE interview_id = ?",
-                values,
-            )
+        )
+        self._conn.execute(
+            "INSERT INTO interviews (team, customer, pseudonym, channel, status, updated_at,"
+            f" state, interview_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?){upsert}",
+            values,
+        )
 
     async def commit_turn(
         self, state: InterviewState, answer: AnswerRecord | None, delivery_key: str | None
     ) -> bool:
         def commit() -> bool:
-            db = self._conn
-            db.execute("BEGIN IMMEDIATE")
-            try:
+            with self._transaction() as db:
                 if delivery_key is not None:
                     inserted = db.execute(
                         "INSERT OR IGNORE INTO deliveries (key, seen_at) VALUES (?, ?)",
                         (delivery_key, datetime.now(UTC).isoformat()),
                     ).rowcount
                     if not inserted:
-                        db.execute("ROLLBACK")
-                        return False
+                        return False  # seen before: nothing was written
                 self._save_state(state)
                 if answer is not None:
                     self._insert_answer(answer)
-                db.execute("COMMIT")
                 return True
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
 
         return await self._run(commit)
 
@@ -208,15 +223,8 @@ class SqliteSessionStore:
 
     async def add_answers(self, answers: Sequence[AnswerRecord]) -> int:
         def add() -> int:
-            db = self._conn
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                new = sum(self._insert_answer(answer) for answer in answers)
-                db.execute("COMMIT")
-                return new
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
+            with self._transaction():
+                return sum(self._insert_answer(answer) for answer in answers)
 
         return await self._run(add)
 
@@ -298,21 +306,74 @@ class SqliteSessionStore:
 
         return await self._run(requeue)
 
+    async def amend_answer(
+        self, answer_id: str, text: str, *, channel: str, customer: str
+    ) -> AnswerRecord | None:
+        def amend() -> AnswerRecord | None:
+            with self._transaction() as db:
+                row = db.execute(
+                    "SELECT record FROM answers WHERE id = ? AND customer = ?", (answer_id, customer)
+                ).fetchone()
+                record = AnswerRecord.model_validate_json(row[0]) if row else None
+                if record is None or record.channel != channel:
+                    return None
+                amended = record.model_copy(update={"text": text})
+                db.execute(
+                    "UPDATE answers SET record = ? WHERE id = ?", (amended.model_dump_json(), answer_id)
+                )
+                db.execute("INSERT OR IGNORE INTO outbox (answer_id) VALUES (?)", (answer_id,))
+                return amended
+
+        return await self._run(amend)
+
+    # --- held message parts ---------------------------------------------------------------
+
+    async def hold_part(self, channel: str, customer: str, key: str, payload: str) -> bool:
+        def hold() -> bool:
+            return bool(
+                self._conn.execute(
+                    "INSERT OR IGNORE INTO held_parts (key, channel, customer, payload, seq)"
+                    " VALUES (?, ?, ?, ?, (SELECT coalesce(max(seq), 0) + 1 FROM held_parts))",
+                    (key, channel, customer, payload),
+                ).rowcount
+            )
+
+        return await self._run(hold)
+
+    async def held_parts(self, channel: str) -> list[tuple[str, str, str]]:
+        def held() -> list[tuple[str, str, str]]:
+            rows = self._conn.execute(
+                "SELECT key, customer, payload FROM held_parts WHERE channel = ? ORDER BY seq", (channel,)
+            ).fetchall()
+            return [(str(k), str(c), str(p)) for k, c, p in rows]
+
+        return await self._run(held)
+
+    async def release_parts(self, keys: Sequence[str]) -> None:
+        def release() -> None:
+            self._conn.executemany("DELETE FROM held_parts WHERE key = ?", [(key,) for key in keys])
+
+        await self._run(release)
+
     # --- erasure -------------------------------------------------------------------------
 
     async def erase_customer(self, customer: str, team: str | None = None) -> list[tuple[str, str]]:
         def erase() -> list[tuple[str, str]]:
-            db = self._conn
             team_clause, team_params = ("AND team = ?", [team]) if team is not None else ("", [])
-            db.execute("BEGIN IMMEDIATE")
-            try:
+            with self._transaction() as db:
                 pairs = db.execute(
                     "SELECT DISTINCT team, pseudonym FROM interviews WHERE (customer = ? OR"
                     f" pseudonym = ?) {team_clause} UNION SELECT DISTINCT team, pseudonym FROM"
                     f" answers WHERE (customer = ? OR pseudonym = ?) {team_clause}",
                     [customer, customer, *team_params, customer, customer, *team_params],
                 ).fetchall()
+                db.execute("DELETE FROM held_parts WHERE customer = ?", (customer,))
                 for pair_team, pair_pseudonym in pairs:
+                    db.execute(
+                        "DELETE FROM held_parts WHERE customer IN (SELECT customer FROM interviews"
+                        " WHERE team = ? AND pseudonym = ?)",
+                        (pair_team, pair_pseudonym),
+                    )
                     db.execute(
                         "DELETE FROM outbox WHERE answer_id IN (SELECT id FROM answers"
                         " WHERE team = ? AND pseudonym = ?)",
@@ -323,16 +384,27 @@ class SqliteSessionStore:
                             f"DELETE FROM {table} WHERE team = ? AND pseudonym = ?",
                             (pair_team, pair_pseudonym),
                         )
-                db.execute("COMMIT")
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
             # Deleted rows linger in free pages and the WAL until they are overwritten.
-            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            db.execute("VACUUM")
+            self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self._conn.execute("VACUUM")
             return [(str(a), str(b)) for a, b in pairs]
 
         return await self._run(erase)
+
+    # --- delivery keys outside interview turns ---------------------------------------------
+
+    async def claim_delivery(self, key: str) -> bool:
+        """:class:`core.ports.DeliveryLog`: record ``key``; ``False`` if it was already there."""
+
+        def claim() -> bool:
+            return bool(
+                self._conn.execute(
+                    "INSERT OR IGNORE INTO deliveries (key, seen_at) VALUES (?, ?)",
+                    (key, datetime.now(UTC).isoformat()),
+                ).rowcount
+            )
+
+        return await self._run(claim)
 
     # --- invites -------------------------------------------------------------------------
 
@@ -354,16 +426,12 @@ class SqliteSessionStore:
 
     async def claim_invite(self, token: str, claimant: str, now: datetime) -> Invite | None:
         def claim() -> Invite | None:
-            db = self._conn
-            db.execute("BEGIN IMMEDIATE")
-            try:
+            with self._transaction() as db:
                 row = db.execute("SELECT invite FROM invites WHERE token = ?", (token,)).fetchone()
                 if row is None:
-                    db.execute("ROLLBACK")
                     return None
                 invite = Invite.model_validate_json(row[0])
                 if invite.claimed_by not in (None, claimant):
-                    db.execute("ROLLBACK")
                     return None
                 if invite.claimed_by is None:
                     invite = invite.model_copy(update={"claimed_by": claimant, "claimed_at": now})
@@ -371,10 +439,6 @@ class SqliteSessionStore:
                         "UPDATE invites SET claimed_by = ?, invite = ? WHERE token = ?",
                         (claimant, invite.model_dump_json(), token),
                     )
-                db.execute("COMMIT")
                 return invite
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
 
         return await self._run(claim)

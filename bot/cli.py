@@ -16,7 +16,6 @@ import typer
 
 from bot.settings import Settings
 from core.errors import EarfulError, ScriptError
-from core.lint import lint_script
 from core.script import SectionKind
 
 T = TypeVar("T")
@@ -166,6 +165,109 @@ def eval_retrieval(
     typer.echo(f"import          {report.import_per_second:.0f} stories/s")
 
 
+@eval_app.command("themes")
+def eval_themes(
+    file: Annotated[Path, typer.Argument(help="Labelled JSON lines ('text', 'label').")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Adjusted mutual information of themes against the labels (themes count chosen by the method)."""
+    from bot.theme_eval import evaluate_themes
+
+    settings = _settings()
+    if not file.is_file():
+        raise _fail(f"{file}: no such file")
+    report = _run(evaluate_themes(file, settings))
+    if as_json:
+        typer.echo(json.dumps(report.as_dict(), indent=2))
+        return
+    typer.echo(f"file            {report.file}")
+    typer.echo(f"stories         {report.stories}")
+    typer.echo(f"labels          {report.labels}")
+    typer.echo(f"themes found    {report.themes}")
+    typer.echo(f"AMI             {report.ami:.3f}")
+    typer.echo(f"largest theme   {report.largest_theme} stories")
+    typer.echo(f"single stories  {report.singletons}")
+    typer.echo(f"time            {report.seconds:.1f} s")
+    typer.echo(f"method          {report.method}")
+
+
+@app.command()
+def persona(
+    interview_id: Annotated[str, typer.Argument(help="The interview to draw the persona from.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """The persona of one customer, from one interview (never averaged across people)."""
+    from bot.cli_insights import persona_command
+
+    typer.echo(_run(persona_command(_settings(), interview_id, as_json)), nl=False)
+
+
+@app.command()
+def summary(
+    interview_id: Annotated[str, typer.Argument(help="The interview to summarise.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """An interview's summary (top frustrations, workaround, cost, gist) and its quality figures."""
+    from bot.cli_insights import summary_command
+
+    typer.echo(_run(summary_command(_settings(), interview_id, as_json)), nl=False)
+
+
+@app.command()
+def themes(
+    section: Annotated[
+        SectionKind | None, typer.Option("--section", help="Only answers from this kind of section.")
+    ] = None,
+    since: Annotated[
+        datetime | None, typer.Option("--since", help="Only stories told on or after this date.")
+    ] = None,
+    team: TeamOption = None,
+    min_customers: Annotated[int, typer.Option("--min-customers", min=1, help="Hide smaller themes.")] = 1,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Themes among the team's stories, ranked by distinct customers, with two quotes each."""
+    from bot.cli_insights import themes_command
+
+    settings = _settings()
+    if since is not None and since.tzinfo is None:
+        since = since.replace(tzinfo=UTC)
+    text = _run(
+        themes_command(
+            settings, team or settings.team, section.value if section else None, since, min_customers, as_json
+        )
+    )
+    typer.echo(text, nl=False)
+
+
+@app.command()
+def export(
+    fmt: Annotated[str, typer.Option("--format", help="markdown, csv or jsonl.")] = "markdown",
+    team: TeamOption = None,
+) -> None:
+    """Print every interview of the team, whole (customers by pseudonym)."""
+    from bot.cli_insights import export_command
+
+    if fmt not in ("markdown", "csv", "jsonl"):
+        raise _fail(f"unknown format '{fmt}': use markdown, csv or jsonl", 2)
+    settings = _settings()
+    typer.echo(_run(export_command(settings, team or settings.team, fmt)), nl=False)
+
+
+@app.command()
+def report(
+    out: Annotated[Path, typer.Option("--out", help="Where to write the HTML file.")] = Path(
+        "earful-report.html"
+    ),
+    team: TeamOption = None,
+) -> None:
+    """Write one self-contained HTML file: themes chart, personas and quotes."""
+    from bot.cli_insights import report_command
+
+    settings = _settings()
+    _run(report_command(settings, team or settings.team, out))
+    typer.echo(f"wrote {out}")
+
+
 @app.command()
 def erase(
     customer: Annotated[str, typer.Option("--customer", help="Customer id or pseudonym.")],
@@ -194,7 +296,8 @@ def reindex(team: TeamOption = None) -> None:
 
 @app.command()
 def lint(paths: Annotated[list[Path], typer.Argument(help="Interview script files (YAML).")]) -> None:
-    """Check interview scripts: open questions before the pitch, no pitch before the story."""
+    """Check interview scripts: open questions before the pitch, no pitch before the story.
+    (The same checks run whenever a script is loaded.)"""
     from prompts import load_script
 
     failed = False
@@ -206,14 +309,22 @@ def lint(paths: Annotated[list[Path], typer.Argument(help="Interview script file
             for problem in error.problems:
                 typer.secho(f"{path}: {problem}", fg=typer.colors.RED, err=True)
             continue
-        findings = lint_script(script)
-        for finding in findings:
-            typer.secho(f"{path}: {finding}", fg=typer.colors.RED, err=True)
-        failed = failed or bool(findings)
-        if not findings:
-            typer.echo(f"{path}: ok ({len(script.questions())} questions)")
+        typer.echo(f"{path}: ok ({len(script.questions())} questions)")
     if failed:
         raise typer.Exit(1)
+
+
+@app.command()
+def invite(
+    team: Annotated[str, typer.Option("--team", help="The team the interview belongs to (Slack team_id).")],
+    script: Annotated[str | None, typer.Option("--script", help="Script id, e.g. discovery.es.")] = None,
+    note: Annotated[str, typer.Option("--note", help="A note for the team (who it is for).")] = "",
+) -> None:
+    """Create a single-customer invite and print its Telegram link."""
+    from bot.telegram import create_invite_link
+
+    settings = _settings()
+    typer.echo(_run(create_invite_link(settings, team, script, note)))
 
 
 @app.command()

@@ -48,7 +48,30 @@ class Settings(BaseSettings):
         default=None, description="the bot's @username for invite links; asked from Telegram when unset"
     )
     slack_api_url: str = "https://slack.com/api/"
+    slack_client_id: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("SLACK_CLIENT_ID", "EARFUL_SLACK_CLIENT_ID"),
+        description="OAuth client id: with the secret, Earful installs into many workspaces",
+    )
+    slack_client_secret: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("SLACK_CLIENT_SECRET", "EARFUL_SLACK_CLIENT_SECRET")
+    )
+    slack_post_interval: float = Field(
+        default=1.0, ge=0, le=60, description="seconds between two messages to one Slack channel"
+    )
     telegram_api_url: str = "https://api.telegram.org/bot"
+    telegram_team_users: str = Field(
+        default="", description="Telegram users allowed /stories, as 'user id:team,...' (12345:T0123ABC)"
+    )
+    telegram_webhook_url: str | None = Field(
+        default=None, description="public HTTPS URL of POST /telegram/webhook; long polling when unset"
+    )
+    telegram_webhook_secret: SecretStr | None = Field(
+        default=None, description="the webhook's secret_token; a random one is generated when unset"
+    )
+    telegram_merge_window: float = Field(
+        default=4.0, ge=0, le=60, description="seconds to wait for more parts of a split answer"
+    )
 
     @property
     def sqlite_path(self) -> Path:
@@ -60,4 +83,8 @@ class Settings(BaseSettings):
 
     @property
     def has_chat_token(self) -> bool:
-        return self.slack_bot_token is not None or self.telegram_bot_token is not None
+        return (
+            self.slack_bot_token is not None
+            or self.telegram_bot_token is not None
+            or self.slack_client_id is not None
+        )

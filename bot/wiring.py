@@ -10,11 +10,13 @@ from typing import cast
 from bot.settings import Settings
 from core.catalog import Catalog
 from core.crosslingual import CrossLingualSearch, Multilingual, MultilingualStories
+from core.errors import InputError
 from core.invites import Invites, InviteStore
 from core.ports import Embedder, SessionStore, StoryStore
 from core.probing import FollowUpPolicy, RuleBasedFollowUp
 from core.service import InterviewService
 from core.stories import StoryIndexer, StorySearch
+from core.summary import Summariser
 from prompts import default_catalog
 
 
@@ -31,6 +33,7 @@ class App:
     search: StorySearch | CrossLingualSearch
     indexer: StoryIndexer
     invites: Invites
+    summariser: Summariser | None = None  # the LLM's, when EARFUL_LLM is set
 
 
 async def open_sessions(settings: Settings) -> SessionStore:
@@ -45,8 +48,10 @@ def open_stories(settings: Settings) -> StoryStore:
     from adapters.chroma_store import ChromaStoryStore, open_http_client, open_persistent_client
 
     if settings.chroma_url:
-        return ChromaStoryStore(open_http_client(settings.chroma_url))
-    return ChromaStoryStore(open_persistent_client(settings.chroma_path))
+        url = settings.chroma_url
+        return ChromaStoryStore(opener=lambda: open_http_client(url))
+    path = settings.chroma_path
+    return ChromaStoryStore(opener=lambda: open_persistent_client(path))
 
 
 def default_embedder(settings: Settings) -> Embedder:
@@ -59,16 +64,30 @@ def default_embedder(settings: Settings) -> Embedder:
 def default_multilingual(settings: Settings, stories: StoryStore) -> Multilingual | None:
     """The multilingual model, its own index beside ``stories`` and the language detector, or
     ``None`` when switched off (EARFUL_MULTILINGUAL=false) or ``stories`` is not Chroma's."""
-    from adapters.chroma_store import ChromaStoryStore
-
-    if not settings.multilingual or not isinstance(stories, ChromaStoryStore):
+    # Duck-typed, so that building the app does not import chromadb before the index is used.
+    sibling = getattr(stories, "sibling", None)
+    if not settings.multilingual or sibling is None:
         return None
     from adapters.langid_detector import LangidDetector
     from adapters.multilingual import E5Embedder
 
     return Multilingual(
-        E5Embedder(threads=settings.embedding_threads), stories.sibling("earfulml_"), LangidDetector()
+        E5Embedder(threads=settings.embedding_threads), sibling("earfulml_"), LangidDetector()
     )
+
+
+def llm_parts(settings: Settings, fallback: FollowUpPolicy) -> tuple[FollowUpPolicy, Summariser | None]:
+    """The LLM follow-up policy and summariser when ``EARFUL_LLM`` is set, else ``fallback``."""
+    if not settings.llm:
+        return fallback, None
+    try:
+        from adapters.llm import LlmFollowUp, LlmSummariser, open_chat_model
+    except ImportError:
+        raise InputError(
+            "EARFUL_LLM is set but langchain is not installed: pip install 'earful[llm]'"
+        ) from None
+    model = open_chat_model(settings.llm)
+    return LlmFollowUp(model, fallback), LlmSummariser(model)
 
 
 @asynccontextmanager
@@ -97,10 +116,11 @@ async def build_app(
         indexer = StoryIndexer(sessions, embedder, stories, batch_size=settings.index_batch_size)
         # The session store's database keeps invites too (both SQL stores implement it).
         invites = Invites(cast(InviteStore, sessions))
+        chosen_policy, summariser = llm_parts(settings, policy or RuleBasedFollowUp(catalog.messages_for))
         service = InterviewService(
             sessions,
             catalog,
-            policy or RuleBasedFollowUp(catalog.messages_for),
+            chosen_policy,
             stories=stories,
             invites=invites,
             on_answer=indexer.notify,
@@ -115,6 +135,7 @@ async def build_app(
             search=search,
             indexer=indexer,
             invites=invites,
+            summariser=summariser,
         )
     finally:
         await sessions.close()

@@ -100,13 +100,20 @@ class InterviewEngine:
         if isinstance(event, Forget):
             return self._forget(state, event)
         if state.forget_requested:
-            # Anything but a confirmation cancels a pending forget request.
+            # A typed yes confirms, a typed no cancels; anything else cancels the request and
+            # is handled as usual (the customer simply went on answering).
             state = state.model_copy(update={"forget_requested": False})
-            if isinstance(event, Answer) and self.messages.is_yes(event.text) is True:
+            decision = self.messages.is_yes(event.text) if isinstance(event, Answer) else None
+            if decision is True:
                 return self._forget(state, Forget(confirmed=True))
-            return Transition(state, [self._info(self.messages.forget_cancelled)])
+            if decision is False:
+                return self._forget(state, Forget(cancelled=True))
         if state.status in (Status.FINISHED, Status.STOPPED, Status.DECLINED):
             return Transition(state, [self._info(self.messages.already_finished)])
+        if isinstance(event, Stop):
+            return Transition(
+                state.model_copy(update={"status": Status.STOPPED}), [self._info(self.messages.stopped)]
+            )
         if isinstance(event, Start):
             return self._start(state)
         if isinstance(event, Consent):
@@ -128,10 +135,6 @@ class InterviewEngine:
         if isinstance(event, Skip):
             skipped = state.model_copy(update={"status": Status.ACTIVE})
             return self._advance(skipped, [self._info(self.messages.skipped)])
-        if isinstance(event, Stop):
-            return Transition(
-                state.model_copy(update={"status": Status.STOPPED}), [self._info(self.messages.stopped)]
-            )
         return self._answer(state, event, probe)
 
     # --- transitions -------------------------------------------------------------------
@@ -186,6 +189,7 @@ class InterviewEngine:
                     "awaiting": "probe",
                     "pending_probe_text": probe.text,
                     "probe_kinds": (*state.probe_kinds, probe.kind),
+                    "probes_offered": state.probes_offered + 1,
                 }
             )
             replies.append(Reply(kind=ReplyKind.PROBE, text=probe.text, question_id=question.id))
@@ -211,6 +215,12 @@ class InterviewEngine:
         return Transition(moved, [*replies, self.current_reply(moved)])
 
     def _forget(self, state: InterviewState, event: Forget) -> Transition:
+        if event.cancelled:
+            cancelled = state.model_copy(update={"forget_requested": False})
+            replies = [self._info(self.messages.forget_cancelled)]
+            if cancelled.status is Status.ACTIVE:
+                replies.append(self.current_reply(cancelled))
+            return Transition(cancelled, replies)
         if not event.confirmed:
             return Transition(
                 state.model_copy(update={"forget_requested": True}),

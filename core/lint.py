@@ -17,7 +17,7 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "hypothetical: asks about an imagined future, not a past event",
         re.compile(
-            r"^(how much|what) would you (pay|spend|give)|^would you|^will you|^if you (could|had)"
+            r"\bwould you\b|\bwill you\b|^if you (could|had|were)"
             r"|^imagine|^what if|^suppose|^would it|^could you see yourself|^are you going to"
             r"|^how likely|^would (this|that|it)",
             re.I,
@@ -71,7 +71,7 @@ def lint_script(script: Script) -> list[LintFinding]:
     """Every question before the first pitch section that is leading, yes/no or hypothetical."""
     findings: list[LintFinding] = []
     for section in script.sections:
-        if section.kind in (SectionKind.PITCH, SectionKind.REACTION):
+        if section.kind is SectionKind.PITCH:
             break
         for question in section.questions:
             problem = question_problem(question.text)

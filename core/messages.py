@@ -72,6 +72,12 @@ class Messages(BaseModel):
     invite_used: str
     probes: ProbeWording
     vocabulary: ProbeVocabulary
+    # Chat-platform extras; defaults keep catalogues that predate them valid.
+    command_descriptions: dict[str, str] = Field(
+        default_factory=dict, description="command name -> its line in a chat app's command menu"
+    )
+    stories_usage: str = "Usage: /stories TEXT, e.g. /stories exports take forever"
+    stories_none: str = "No similar stories yet."
 
     def invite_problem(self, reason: str) -> str:
         """The polite refusal for an invite that is ``unknown``, ``expired`` or ``used``."""

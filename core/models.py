@@ -46,6 +46,7 @@ class InterviewState(BaseModel):
     invite_token: str | None = None
     origin: dict[str, str] = Field(default_factory=dict)  # where to report back, e.g. a Slack channel
     turn: int = 0  # increases with every stored answer; orders answers within an interview
+    probes_offered: int = 0  # probes asked over the whole interview (for the quality figures)
     started_at: datetime | None = None
     updated_at: datetime | None = None
 
@@ -109,10 +110,12 @@ class Stop(BaseModel):
 
 
 class Forget(BaseModel):
-    """Erase everything this customer said; the first request asks to confirm."""
+    """Erase everything this customer said. A plain request asks to confirm; ``confirmed``
+    erases; ``cancelled`` withdraws a pending request (the "No" button)."""
 
     kind: Literal["forget"] = "forget"
     confirmed: bool = False
+    cancelled: bool = False
 
 
 Event = Start | Consent | Answer | Pause | Resume | Skip | Stop | Forget

@@ -28,7 +28,8 @@ class SessionStore(Protocol):
     async def commit_turn(
         self, state: InterviewState, answer: AnswerRecord | None, delivery_key: str | None
     ) -> bool:
-        """Atomically save ``state``, the answer (and its outbox entry) and the delivery key.
+        """Atomically save ``state`` (inserting it if new), the answer (and its outbox entry)
+        and the delivery key.
 
         Returns ``False`` and changes nothing when ``delivery_key`` was already committed.
         """
@@ -65,6 +66,26 @@ class SessionStore(Protocol):
 
     async def requeue_all(self, team: str | None = None) -> int:
         """Put every stored answer (of ``team``) back into the outbox; returns how many."""
+        ...
+
+    async def amend_answer(
+        self, answer_id: str, text: str, *, channel: str, customer: str
+    ) -> AnswerRecord | None:
+        """Replace the text of an answer of this customer on this channel and put it back in
+        the outbox; returns the amended answer, or ``None`` if there is no such answer."""
+        ...
+
+    async def hold_part(self, channel: str, customer: str, key: str, payload: str) -> bool:
+        """Keep an inbound message part (an opaque ``payload``) durably until it is processed,
+        e.g. while a channel waits for the rest of a split answer. ``False`` if ``key`` is held."""
+        ...
+
+    async def held_parts(self, channel: str) -> list[tuple[str, str, str]]:
+        """``(key, customer, payload)`` of every part held for ``channel``, oldest first."""
+        ...
+
+    async def release_parts(self, keys: Sequence[str]) -> None:
+        """Forget held parts once processed."""
         ...
 
     async def erase_customer(self, customer: str, team: str | None = None) -> list[tuple[str, str]]:
@@ -128,4 +149,13 @@ class InterviewListener(Protocol):
 
     async def interview_finished(self, state: InterviewState) -> None:
         """Called once, after the last answer of ``state`` is durable."""
+        ...
+
+
+class DeliveryLog(Protocol):
+    """Delivery keys already handled, for platform events that are not interview turns (a
+    Slack event retried, say). The session store's database keeps them."""
+
+    async def claim_delivery(self, key: str) -> bool:
+        """Record ``key`` as handled; ``False`` when it already was (a duplicate delivery)."""
         ...

@@ -125,7 +125,22 @@ def parse_script(data: Any, source: str) -> Script:
     try:
         script = Script.model_validate(data)
     except ValidationError as error:
-        raise ScriptError(source, [_describe(data, item) for item in error.errors()]) from None
+        errors = error.errors()
+        # A section whose only question is invalid also fails "at least 1 item": that echo
+        # of the real problem would only mislead.
+        deeper = [tuple(item["loc"]) for item in errors]
+        shown = [
+            item
+            for item in errors
+            if not (
+                item["type"] == "too_short"
+                and any(
+                    len(other) > len(item["loc"]) and other[: len(item["loc"])] == tuple(item["loc"])
+                    for other in deeper
+                )
+            )
+        ]
+        raise ScriptError(source, [_describe(data, item) for item in shown]) from None
     problems = structural_problems(script)
     if problems:
         raise ScriptError(source, problems)

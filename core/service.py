@@ -13,7 +13,7 @@ import logging
 import uuid
 import weakref
 from collections.abc import Callable, Coroutine, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -68,6 +68,7 @@ class Outcome:
     finished: bool = False
     duplicate: bool = False
     erased: bool = False
+    answer_id: str | None = None  # the answer this event stored, if any (e.g. to amend on edit)
 
 
 def _now() -> datetime:
@@ -162,7 +163,20 @@ class InterviewService:
         if transition.finished:
             for listener in self._listeners:
                 self._spawn(self._notify(listener, new_state))
-        return self._outcome(new_state, transition)
+        outcome = self._outcome(new_state, transition)
+        return replace(outcome, answer_id=answer.id) if answer is not None else outcome
+
+    async def amend_answer(
+        self, channel: str, customer: str, answer_id: str, text: str
+    ) -> AnswerRecord | None:
+        """Replace the text of one of this customer's stored answers (an edited message) and
+        queue it for re-indexing. Returns ``None`` when no such answer of theirs exists."""
+        if not text.strip():
+            return None
+        amended = await self._sessions.amend_answer(answer_id, text, channel=channel, customer=customer)
+        if amended is not None and self._on_answer is not None:
+            self._on_answer()
+        return amended
 
     def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
         task = asyncio.create_task(coroutine)
@@ -227,7 +241,8 @@ class InterviewService:
             origin=dict(inbound.origin),
             updated_at=self._clock(),
         )
-        await self._sessions.create(created)
+        # Not stored yet: it is created by the commit of its first turn, so a redelivered
+        # Start (a duplicate delivery key) leaves no phantom interview behind.
         return created
 
     def _record(self, state: InterviewState, draft: AnswerDraft | None, now: datetime) -> AnswerRecord | None:
@@ -250,6 +265,19 @@ class InterviewService:
             turn=draft.turn,
             created_at=now,
         )
+
+    async def hold_part(self, channel: str, customer: str, key: str, payload: str) -> bool:
+        """Keep a message part durably while a channel waits for the rest of an answer, so a
+        crash in that window loses nothing; ``False`` if this ``key`` is already held."""
+        return await self._sessions.hold_part(channel, customer, key, payload)
+
+    async def held_parts(self, channel: str) -> list[tuple[str, str, str]]:
+        """``(key, customer, payload)`` of parts held for ``channel`` (to replay after a restart)."""
+        return await self._sessions.held_parts(channel)
+
+    async def release_parts(self, keys: Sequence[str]) -> None:
+        """Forget held parts once their answer has been handled."""
+        await self._sessions.release_parts(keys)
 
     async def erase_customer(self, customer: str, team: str | None = None) -> list[tuple[str, str]]:
         """Erase a customer (raw id or pseudonym) from the record and the story index.

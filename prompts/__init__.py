@@ -13,6 +13,7 @@ import yaml
 
 from core.catalog import Catalog
 from core.errors import ScriptError
+from core.lint import lint_script
 from core.messages import Messages, parse_messages
 from core.script import Script, parse_script
 
@@ -36,7 +37,27 @@ def load_script(path: str | Path) -> Script:
         raise ScriptError(str(path), [f"cannot read the file ({error.strerror or error})"]) from None
     except UnicodeDecodeError:
         raise ScriptError(str(path), ["the file is not UTF-8 text"]) from None
-    return parse_script(_read_yaml(text, str(path)), str(path))
+    return _checked(_read_yaml(text, str(path)), str(path))
+
+
+def _checked(data: Any, source: str) -> Script:
+    """Parse a script and apply the open-question lint: a script that would ask a leading,
+    yes/no or hypothetical question before the pitch is not loaded at all."""
+    script = parse_script(data, source)
+    findings = lint_script(script)
+    if findings:
+        raise ScriptError(source, [str(finding) for finding in findings])
+    return script
+
+
+# Files of channel-specific wording (``slack.en.yaml``): neither scripts nor core messages.
+CHANNEL_WORDING = ("slack.",)
+
+
+def read_packaged_yaml(name: str) -> Any:
+    """Parse the packaged YAML file ``name`` (for channels that keep wording here)."""
+    text = resources.files(__name__).joinpath(name).read_text(encoding="utf-8")
+    return _read_yaml(text, f"prompts/{name}")
 
 
 def _packaged() -> list[tuple[str, str]]:
@@ -54,11 +75,13 @@ def default_catalog(extra_scripts: list[Script] | None = None) -> Catalog:
     messages: dict[str, Messages] = {}
     for name, text in sorted(_packaged()):
         source = f"prompts/{name}"
+        if name.startswith(CHANNEL_WORDING):
+            continue  # a channel's own wording, loaded and validated by that channel
         if name.startswith("messages."):
             catalogue = parse_messages(_read_yaml(text, source), source)
             messages[catalogue.language] = catalogue
         else:
-            script = parse_script(_read_yaml(text, source), source)
+            script = _checked(_read_yaml(text, source), source)
             scripts[script.id] = script
     for script in extra_scripts or []:
         scripts[script.id] = script

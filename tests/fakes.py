@@ -22,6 +22,7 @@ class MemorySessionStore:
         self.deliveries: set[str] = set()
         self.commits = 0
         self.invites: dict[str, Invite] = {}
+        self.held: dict[str, tuple[str, str, str]] = {}  # key -> (channel, customer, payload)
         self._order: list[str] = []
 
     async def add_invite(self, invite: Invite) -> None:
@@ -43,6 +44,12 @@ class MemorySessionStore:
     async def get(self, interview_id: str) -> InterviewState | None:
         return self.states.get(interview_id)
 
+    async def claim_delivery(self, key: str) -> bool:
+        if key in self.deliveries:
+            return False
+        self.deliveries.add(key)
+        return True
+
     async def latest_for(self, channel: str, customer: str) -> InterviewState | None:
         for interview_id in reversed(self._order):
             state = self.states.get(interview_id)
@@ -63,7 +70,8 @@ class MemorySessionStore:
                 return False
             self.deliveries.add(delivery_key)
         self.states[state.interview_id] = state
-        self._order.remove(state.interview_id)
+        if state.interview_id in self._order:
+            self._order.remove(state.interview_id)
         self._order.append(state.interview_id)
         if answer is not None:
             self._add(answer)
@@ -120,6 +128,31 @@ class MemorySessionStore:
         self.outbox.extend(added)
         return len(added)
 
+    async def amend_answer(
+        self, answer_id: str, text: str, *, channel: str, customer: str
+    ) -> AnswerRecord | None:
+        record = self.records.get(answer_id)
+        if record is None or (record.channel, record.customer) != (channel, customer):
+            return None
+        amended = record.model_copy(update={"text": text})
+        self.records[answer_id] = amended
+        if answer_id not in self.outbox:
+            self.outbox.append(answer_id)
+        return amended
+
+    async def hold_part(self, channel: str, customer: str, key: str, payload: str) -> bool:
+        if key in self.held:
+            return False
+        self.held[key] = (channel, customer, payload)
+        return True
+
+    async def held_parts(self, channel: str) -> list[tuple[str, str, str]]:
+        return [(key, c, p) for key, (ch, c, p) in self.held.items() if ch == channel]
+
+    async def release_parts(self, keys: Sequence[str]) -> None:
+        for key in keys:
+            self.held.pop(key, None)
+
     async def erase_customer(self, customer: str, team: str | None = None) -> list[tuple[str, str]]:
         pairs = {
             (s.team, s.pseudonym)
@@ -130,6 +163,9 @@ class MemorySessionStore:
             for r in self.records.values()
             if customer in (r.customer, r.pseudonym) and (team is None or r.team == team)
         }
+        erased_ids = {customer} | {s.customer for s in self.states.values() if (s.team, s.pseudonym) in pairs}
+        for key in [k for k, (_, c, _) in self.held.items() if c in erased_ids]:
+            del self.held[key]
         for pair in pairs:
             for i in [i for i, r in self.records.items() if (r.team, r.pseudonym) == pair]:
                 del self.records[i]

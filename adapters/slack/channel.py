@@ -1,0 +1,104 @@
+"""The Slack channel as ``earful run`` sees it: HTTP routes or a Socket Mode connection.
+
+HTTP mode (a signing secret and no app token) serves ``POST /slack/events`` (events,
+interactivity and slash commands) and, with OAuth, ``GET /slack/install`` and
+``GET /slack/oauth_redirect`` on the shared server. Socket Mode (``SLACK_APP_TOKEN``) opens
+a websocket to Slack instead and serves no route.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
+from slack_sdk.web.async_client import AsyncWebClient
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from adapters.slack.completion import SlackCompletionNotifier
+from adapters.slack.delivery import ChannelPacer, Poster
+from adapters.slack.desk import SlackDesk
+from adapters.slack.factory import SlackConfig, build_bolt_app, installation_store, web_client
+from adapters.slack.wording import SlackWording, load_wording
+from core.invites import Invites
+from core.ports import DeliveryLog, SessionStore
+from core.service import InterviewService
+from core.stories import StorySearch
+
+
+class SlackChannel:
+    """Earful in Slack: Bolt app, completion notices, and the transport chosen by the config."""
+
+    name = "slack"
+
+    def __init__(
+        self,
+        config: SlackConfig,
+        *,
+        service: InterviewService,
+        search: StorySearch,
+        sessions: SessionStore,
+        invites: Invites,
+        deliveries: DeliveryLog,
+        wording: SlackWording | None = None,
+    ) -> None:
+        self.config = config
+        self.wording = wording or load_wording()
+        self.poster = Poster(ChannelPacer(config.post_interval))
+        self.installations = installation_store(config)
+        self.desk = SlackDesk(
+            service=service,
+            search=search,
+            sessions=sessions,
+            invites=invites,
+            wording=self.wording,
+            poster=self.poster,
+            telegram_bot_username=config.telegram_bot_username,
+        )
+        self.bolt = build_bolt_app(config, self.desk, deliveries, self.installations)
+        self._http = AsyncSlackRequestHandler(self.bolt)
+        self._socket: AsyncSocketModeHandler | None = None
+        service.add_listener(
+            SlackCompletionNotifier(sessions, self.client_for_team, self.poster, self.wording)
+        )
+
+    async def client_for_team(self, team: str) -> AsyncWebClient | None:
+        """A Web API client with the bot token of workspace ``team`` (``None`` if not installed)."""
+        if self.installations is None:
+            return self.bolt.client
+        bot = await self.installations.async_find_bot(enterprise_id=None, team_id=team)
+        return web_client(self.config, bot.bot_token) if bot is not None else None
+
+    async def _endpoint(self, request: Request) -> Response:
+        return await self._http.handle(request)
+
+    def routes(self) -> list[BaseRoute]:
+        """``POST /slack/events`` (and the OAuth pages) in HTTP mode; nothing in Socket Mode."""
+        if self.config.socket_mode:
+            return []
+        routes: list[BaseRoute] = [Route("/slack/events", self._endpoint, methods=["POST"])]
+        if self.config.oauth:
+            routes += [
+                Route("/slack/install", self._endpoint, methods=["GET"]),
+                Route("/slack/oauth_redirect", self._endpoint, methods=["GET"]),
+            ]
+        return routes
+
+    async def start(self) -> None:
+        """Open the Socket Mode connection (HTTP mode needs nothing: the server is shared)."""
+        if self.config.socket_mode and self._socket is None:
+            self._socket = AsyncSocketModeHandler(
+                self.bolt, app_token=self.config.app_token, web_client=web_client(self.config, None)
+            )
+            await self._socket.connect_async()  # type: ignore[no-untyped-call]
+
+    async def stop(self) -> None:
+        """Close the socket and the installation store."""
+        if self._socket is not None:
+            with contextlib.suppress(Exception):
+                await self._socket.close_async()  # type: ignore[no-untyped-call]
+            self._socket = None
+        if self.installations is not None:
+            await self.installations.close()

@@ -1,0 +1,94 @@
+"""Parsing what people type: ``/earful <subcommand>``, mentions, and story-search filters."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from core.errors import InputError
+from core.script import SectionKind
+
+SECTIONS = tuple(kind.value for kind in SectionKind)
+_USER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+_STORIES = re.compile(r"^\s*stories\b(?:\s+like\b)?[\s:,]*(.*)$", re.IGNORECASE | re.DOTALL)
+_SCRIPT_ID = re.compile(r"^[\w-]+\.[a-z]{2}(?:-[A-Za-z]{2})?$")
+_DAYS = re.compile(r"^(\d{1,4})d$")
+
+
+def split_command(text: str) -> tuple[str, str]:
+    """``("stories", "slow exports")`` for ``"stories slow exports"``; ``("help", "")`` for nothing."""
+    parts = text.strip().split(maxsplit=1)
+    if not parts:
+        return "help", ""
+    return parts[0].lower(), parts[1] if len(parts) > 1 else ""
+
+
+@dataclass(frozen=True)
+class StoryQuery:
+    """A story search: the sentence, and the optional ``section:`` and ``since:`` filters."""
+
+    text: str
+    section: str | None = None
+    since: datetime | None = None
+
+    def describe(self) -> str:
+        """The filters in words, for headers (empty when there are none)."""
+        parts = []
+        if self.section:
+            parts.append(f"section:{self.section}")
+        if self.since:
+            parts.append(f"since:{self.since.date().isoformat()}")
+        return f" ({', '.join(parts)})" if parts else ""
+
+
+def parse_story_query(text: str, now: datetime | None = None) -> StoryQuery:
+    """Split ``section:`` and ``since:`` tokens from the sentence; :class:`InputError` carries
+    the token that cannot be read."""
+    now = now or datetime.now(UTC)
+    words, section, since = [], None, None
+    for word in text.split():
+        key, _, value = word.partition(":")
+        if key.lower() == "section" and value:
+            if value.lower() not in SECTIONS:
+                raise InputError(word)
+            section = value.lower()
+        elif key.lower() == "since" and value:
+            since = _parse_since(value, now, word)
+        else:
+            words.append(word)
+    return StoryQuery(" ".join(words), section, since)
+
+
+def _parse_since(value: str, now: datetime, word: str) -> datetime:
+    days = _DAYS.match(value.lower())
+    if days:
+        return now - timedelta(days=int(days.group(1)))
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        raise InputError(word) from None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def stories_request(text: str) -> str | None:
+    """The query of ``"stories like TEXT"`` (mentions removed), or ``None`` for anything else."""
+    match = _STORIES.match(_USER.sub("", text))
+    return match.group(1).strip() if match else None
+
+
+def mentioned_user(text: str) -> str | None:
+    """The first user id mentioned as ``<@U123|name>`` (how Slack sends an escaped @mention)."""
+    match = _USER.search(text)
+    return match.group(1) if match else None
+
+
+def split_invite(args: str, known_scripts: set[str]) -> tuple[str | None, str, str | None]:
+    """``(script_id, note, unknown_script)`` from ``[script] [note]``: a first word shaped like a
+    script id (``discovery.en``) names a script, and is reported back when it is unknown."""
+    first, _, rest = args.strip().partition(" ")
+    if first in known_scripts:
+        return first, rest.strip(), None
+    if _SCRIPT_ID.match(first):
+        return None, rest.strip(), first
+    return None, args.strip(), None

@@ -1,0 +1,242 @@
+"""What a team can do from Slack, platform-free in its inputs: the listeners pass ids and
+text in, and send out the (text, blocks) or views returned here.
+
+Every operation is scoped to the requesting workspace's ``team_id``, which is the Earful team.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack import blocks
+from adapters.slack.blocks import Message
+from adapters.slack.commands import (
+    SECTIONS,
+    mentioned_user,
+    parse_story_query,
+    split_invite,
+    stories_request,
+)
+from adapters.slack.delivery import Poster
+from adapters.slack.mrkdwn import escape
+from adapters.slack.wording import SlackWording
+from core.errors import AccessDenied, EarfulError, InputError, NotFound, StoreUnavailable
+from core.invites import Invites, telegram_invite_link
+from core.models import OPEN_STATUSES, Answer, Consent, Event, Forget, Pause, Reply, Resume, Skip, Start, Stop
+from core.ports import SessionStore
+from core.service import Inbound, InterviewService
+from core.stories import StorySearch
+from core.team_views import team_overview, team_transcript
+
+CHANNEL = "slack"
+log = logging.getLogger(__name__)
+
+# What a button's value means to the interview (values are set by the core's choices).
+CHOICE_EVENTS: dict[str, Event] = {
+    "consent:yes": Consent(given=True),
+    "consent:no": Consent(given=False),
+    "forget:yes": Forget(confirmed=True),
+    "forget:no": Resume(),  # anything but a confirmation cancels a pending forget
+}
+
+
+@dataclass
+class SlackDesk:
+    """The team's operations: invites, DM interviews, story search, transcripts, the home tab."""
+
+    service: InterviewService
+    search: StorySearch
+    sessions: SessionStore
+    invites: Invites
+    wording: SlackWording
+    poster: Poster
+    telegram_bot_username: str | None = None
+    results: int = 5
+
+    def friendly(self, error: Exception) -> str:
+        """Words for an error; unexpected ones are logged, never shown."""
+        if isinstance(error, AccessDenied):
+            return self.wording.transcript_denied
+        if isinstance(error, NotFound):
+            return self.wording.transcript_missing
+        if isinstance(error, StoreUnavailable):
+            return self.wording.store_unavailable
+        if isinstance(error, InputError):
+            sections = ", ".join(f"`{name}`" for name in SECTIONS)
+            return self.wording.bad_filter.format(filter=escape(str(error)), sections=sections)
+        if not isinstance(error, EarfulError):
+            log.error("Slack request failed", exc_info=error)
+        return self.wording.something_went_wrong
+
+    # --- slash command -----------------------------------------------------------------
+
+    async def command(self, client: AsyncWebClient, team: str, channel: str, name: str, args: str) -> Message:
+        """The reply to ``/earful <name> <args>`` (after any work it implies)."""
+        try:
+            if name == "stories":
+                return await self.stories(team, args)
+            if name == "invite":
+                return await self.invite(team, channel, args)
+            if name == "interview":
+                return await self.interview(client, team, channel, args)
+            if name == "help":
+                return blocks.text_message(self.wording.help)
+            unknown = self.wording.unknown_command.format(command=escape(name))
+            return blocks.text_message(f"{unknown}\n{self.wording.help}")
+        except Exception as error:  # noqa: BLE001 - the edge: every error becomes words
+            return blocks.text_message(self.friendly(error))
+
+    async def stories(self, team: str, text: str) -> Message:
+        """Stories of ``team`` like ``text`` (with ``section:``/``since:`` filters)."""
+        query = parse_story_query(text)
+        if not query.text:
+            return blocks.text_message(self.wording.stories_need_text)
+        hits = await self.search.search(
+            team, query.text, self.results, section=query.section, since=query.since
+        )
+        return blocks.stories_message(query, hits, self.wording)
+
+    async def invite(self, team: str, channel: str, args: str) -> Message:
+        """A one-customer invite for this workspace, reported back to ``channel`` when done."""
+        catalog = self.service.catalog
+        script_id, note, unknown = split_invite(args, set(catalog.scripts))
+        if unknown is not None:
+            known = ", ".join(f"`{name}`" for name in sorted(catalog.scripts))
+            return blocks.text_message(
+                self.wording.unknown_script.format(script=escape(unknown), known=known)
+            )
+        invite = await self.invites.create(
+            team,
+            script_id=script_id,
+            note=note,
+            origin={"slack_team": team, "slack_channel": channel},
+        )
+        if not self.telegram_bot_username:
+            return blocks.text_message(self.wording.invite_no_username.format(token=invite.token))
+        link = telegram_invite_link(self.telegram_bot_username, invite.token)
+        text = self.wording.invite_created.format(
+            script=catalog.script(script_id).id, link=link, expires=invite.expires_at.date().isoformat()
+        )
+        return blocks.text_message(text)
+
+    async def interview(self, client: AsyncWebClient, team: str, channel: str, args: str) -> Message:
+        """Start (or remind of) an interview of a Slack user in a DM with the bot."""
+        user = mentioned_user(args)
+        if user is None:
+            return blocks.text_message(self.wording.interview_needs_user)
+        mention = f"<@{user}>"
+        try:
+            opened = await client.conversations_open(users=user)
+            dm = str(opened["channel"]["id"])
+        except Exception as error:  # noqa: BLE001 - e.g. a user the bot may not message
+            log.warning("cannot open a DM with %s: %s", user, error)
+            return blocks.text_message(self.wording.interview_dm_failed.format(user=mention))
+        before = await self.sessions.latest_for(CHANNEL, user)
+        running = before is not None and before.status in OPEN_STATUSES and before.team == team
+        outcome = await self.service.handle(
+            Inbound(
+                channel=CHANNEL,
+                customer=user,
+                event=Start(),
+                team=team,
+                origin={"slack_team": team, "slack_channel": channel, "slack_dm": dm},
+            )
+        )
+        await self.send_replies(client, dm, outcome.replies)
+        wording = self.wording.interview_already_running if running else self.wording.interview_started
+        return blocks.text_message(wording.format(user=mention))
+
+    async def mention(
+        self, client: AsyncWebClient, team: str, channel: str, thread: str | None, text: str
+    ) -> None:
+        """``@Earful stories like TEXT`` in a channel: the results (or how to ask) in the thread."""
+        query = stories_request(text)
+        try:
+            message = (
+                await self.stories(team, query)
+                if query is not None
+                else blocks.text_message(self.wording.mention_help)
+            )
+        except Exception as error:  # noqa: BLE001 - the edge: every error becomes words
+            message = blocks.text_message(self.friendly(error))
+        await self.poster.post(client, channel, message, thread_ts=thread)
+
+    # --- interview DMs -----------------------------------------------------------------
+
+    async def send_replies(self, client: AsyncWebClient, channel: str, replies: list[Reply]) -> None:
+        """Post the core's replies to a DM, in order, paced."""
+        for reply in replies:
+            await self.poster.post(client, channel, blocks.reply_message(reply))
+
+    def _dm_event(self, text: str) -> Event:
+        words = self.wording.dm_commands
+        table: dict[str, Event] = {
+            words.pause: Pause(),
+            words.resume: Resume(),
+            words.skip: Skip(),
+            words.stop: Stop(),
+            words.forget: Forget(),
+        }
+        return table.get(text.strip().strip(".!").casefold(), Answer(text=text))
+
+    async def direct_message(self, client: AsyncWebClient, team: str, user: str, dm: str, text: str) -> None:
+        """A DM to the bot: an interview answer if one is running, else a story search."""
+        state = await self.sessions.latest_for(CHANNEL, user)
+        if state is not None and state.status in OPEN_STATUSES and state.team == team:
+            if text.strip().casefold() == self.wording.dm_commands.help:
+                await self.poster.post(client, dm, blocks.text_message(self.wording.interview_help))
+                return
+            await self.answer(client, team, user, dm, self._dm_event(text))
+            return
+        query = stories_request(text)
+        try:
+            message = (
+                await self.stories(team, query)
+                if query is not None
+                else blocks.text_message(self.wording.dm_help)
+            )
+        except Exception as error:  # noqa: BLE001 - the edge: every error becomes words
+            message = blocks.text_message(self.friendly(error))
+        await self.poster.post(client, dm, message)
+
+    async def answer(self, client: AsyncWebClient, team: str, user: str, dm: str, event: Event) -> None:
+        """Give the interview one event from its customer and post what the core replies."""
+        try:
+            outcome = await self.service.handle(
+                Inbound(channel=CHANNEL, customer=user, event=event, team=team)
+            )
+        except Exception as error:  # noqa: BLE001 - the edge: every error becomes words
+            await self.poster.post(client, dm, blocks.text_message(self.friendly(error)))
+            return
+        await self.send_replies(client, dm, outcome.replies)
+
+    async def choice(self, client: AsyncWebClient, team: str, user: str, dm: str, value: str) -> None:
+        """A button pressed in an interview DM."""
+        event = CHOICE_EVENTS.get(value)
+        if event is not None:
+            await self.answer(client, team, user, dm, event)
+
+    # --- reading -----------------------------------------------------------------------
+
+    async def transcript_view(self, team: str, interview_id: str) -> dict[str, Any]:
+        """A modal with a whole interview of ``team`` (or with the reason it cannot be shown)."""
+        try:
+            state, answers = await team_transcript(self.sessions, team, interview_id)
+        except Exception as error:  # noqa: BLE001 - the edge: every error becomes words
+            return {
+                "type": "modal",
+                "title": {"type": "plain_text", "text": self.wording.transcript_title},
+                "blocks": [blocks.section(self.friendly(error))],
+            }
+        pseudonym = state.pseudonym if state else answers[0].pseudonym
+        when = answers[0].created_at.date().isoformat() if answers else "?"
+        return blocks.transcript_view(pseudonym, answers, self.wording, when)
+
+    async def home(self, team: str) -> dict[str, Any]:
+        """The App Home tab of ``team``."""
+        overview = await team_overview(self.sessions, team, self.wording.stopwords)
+        return blocks.home_view(overview, self.wording)

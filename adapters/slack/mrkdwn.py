@@ -1,0 +1,32 @@
+"""Escaping for Slack: customer text is data, never markup or a mention.
+
+Customer words are shown in ``rich_text`` blocks, whose text elements Slack never parses (no
+mention, link or formatting can come out of them); wherever they must go into a mrkdwn or
+notification ``text`` field, they are escaped here first.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+# Slack's documented escapes: only these three characters are control characters, so
+# `<!channel>` becomes `&lt;!channel&gt;` and shows as text without pinging anyone.
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+
+
+def escape(text: str) -> str:
+    """``text`` safe to embed in a mrkdwn or ``text`` field: no mention or link survives."""
+    return text.translate(_ESCAPES)
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` shortened to ``limit`` characters with an ellipsis (Slack rejects longer fields)."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def literal_quote(text: str, limit: int = 2900) -> dict[str, Any]:
+    """A block quoting ``text`` verbatim: a rich-text quote of plain text elements."""
+    return {
+        "type": "rich_text",
+        "elements": [{"type": "rich_text_quote", "elements": [{"type": "text", "text": clip(text, limit)}]}],
+    }

@@ -1,0 +1,299 @@
+"""The callbacks PTB calls: each translates an update, awaits the core, and sends its replies."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections import OrderedDict
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from telegram import Bot, Update, User
+from telegram.error import TelegramError
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from adapters.telegram.config import TelegramConfig
+from adapters.telegram.merging import AnswerMerger, HeldPart, Part, PendingAnswer
+from adapters.telegram.ordering import PerChatUpdateProcessor
+from adapters.telegram.rendering import render_hits
+from adapters.telegram.sending import Sender
+from adapters.telegram.translate import CALLBACK_EVENTS, COMMAND_EVENTS, delivery_key, start_event
+from core.errors import EarfulError, InviteError
+from core.invites import Invites, telegram_invite_link
+from core.messages import Messages
+from core.models import Answer, Event, InterviewState
+from core.service import Inbound, InterviewService, Outcome
+from core.stories import StorySearch
+
+CHANNEL = "telegram"
+log = logging.getLogger(__name__)
+Callback = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
+
+
+class TelegramHandlers:
+    """Everything the bot does with an update; the core decides, this only translates."""
+
+    REMEMBERED = 10_000  # recent update ids and answer messages kept in memory
+
+    def __init__(
+        self,
+        service: InterviewService,
+        invites: Invites,
+        search: StorySearch,
+        config: TelegramConfig,
+        processor: PerChatUpdateProcessor,
+    ) -> None:
+        self._service = service
+        self._invites = invites
+        self._search = search
+        self._config = config
+        self._bot: Bot | None = None
+        self._sender: Sender | None = None
+        self.merger = AnswerMerger(config.merge_window, self._deliver_answer, processor.lock_for)
+        self._seen: OrderedDict[int, None] = OrderedDict()
+        # (chat, message) -> (answer id, its parts), so an edited message can amend its answer.
+        self._answers: OrderedDict[tuple[int, int], tuple[str, list[Part]]] = OrderedDict()
+
+    def register(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        """Add the handlers, most specific first."""
+        self._bot = application.bot
+        self._sender = Sender(application.bot)
+        # Interviews are private: messages in groups the bot was added to are ignored.
+        new = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE
+        application.add_handler(CommandHandler("start", self.on_start, filters=new))
+        for name, event in COMMAND_EVENTS.items():
+            application.add_handler(CommandHandler(name, self._command(event), filters=new))
+        application.add_handler(CommandHandler("help", self.on_help, filters=new))
+        application.add_handler(CommandHandler("stories", self.on_stories, filters=new))
+        application.add_handler(MessageHandler(new & filters.COMMAND, self.on_help))
+        application.add_handler(MessageHandler(new & filters.TEXT, self.on_text))
+        application.add_handler(
+            MessageHandler(
+                filters.UpdateType.EDITED_MESSAGE & filters.ChatType.PRIVATE & filters.TEXT, self.on_edit
+            )
+        )
+        application.add_handler(CallbackQueryHandler(self.on_button))
+        application.add_handler(MessageHandler(new, self.on_unsupported))
+        application.add_error_handler(self.on_error)
+
+    # --- callbacks -----------------------------------------------------------------------
+
+    async def on_start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """``/start [token]``: redeem the invite, or continue the interview."""
+        if self._first_time(update):
+            event, token = start_event(context.args[0] if context.args else None)
+            await self._turn(update, event, invite_token=token)
+
+    def _command(self, event: Event) -> Callback:
+        async def command(update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+            if self._first_time(update):
+                await self._turn(update, event)
+
+        return command
+
+    async def on_text(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        """A text message: one part of an answer, delivered when the merge window closes."""
+        message, user = update.message, update.effective_user
+        if message is None or user is None or message.text is None or not self._first_time(update):
+            return
+        part = Part(update.update_id, message.message_id, message.text)
+        held = HeldPart(message.chat_id, user.id, user.language_code, part)
+        try:
+            # Durable before it waits in memory: a crash in the merge window loses nothing.
+            fresh = await self._service.hold_part(
+                CHANNEL, str(user.id), delivery_key(part.update_id), held.dump()
+            )
+        except EarfulError as error:
+            log.warning("could not hold a message part of chat %s: %s", message.chat_id, error)
+            await self.send.texts(message.chat_id, [self._messages(user).try_again_later])
+            return
+        if fresh:
+            self.merger.add(held.chat_id, held.user_id, held.language, part)
+
+    async def replay_held(self) -> int:
+        """Feed parts held by a previous process (stopped in a merge window) back to the merger."""
+        held = await self._service.held_parts(CHANNEL)
+        for _, _, payload in held:
+            part = HeldPart.load(payload)
+            self._remember(self._seen, part.part.update_id, None)
+            self.merger.add(part.chat_id, part.user_id, part.language, part.part)
+        return len(held)
+
+    async def on_edit(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        """An edited message replaces its part of the stored answer."""
+        message, user = update.edited_message, update.effective_user
+        if message is None or user is None or message.text is None or not self._first_time(update):
+            return
+        if self.merger.edit(message.chat_id, message.message_id, message.text):
+            return
+        known = self._answers.get((message.chat_id, message.message_id))
+        if known is None:
+            return  # not an answer (or from before a restart): nothing to amend
+        answer_id, parts = known
+        for part in parts:
+            if part.message_id == message.message_id:
+                part.text = message.text
+        text = "\n".join(part.text for part in parts)
+        with contextlib.suppress(EarfulError):
+            await self._service.amend_answer(CHANNEL, str(user.id), answer_id, text)
+
+    async def on_button(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        """An inline button (consent, forget confirmation)."""
+        query = update.callback_query
+        if query is None or not self._first_time(update):
+            return
+        with contextlib.suppress(TelegramError):
+            await query.answer()
+        event = CALLBACK_EVENTS.get(query.data or "")
+        if event is None:
+            return
+        if query.message is not None:
+            # Take the buttons away so the same choice cannot be pressed twice.
+            with contextlib.suppress(TelegramError):
+                await query.edit_message_reply_markup(reply_markup=None)
+        await self._turn(update, event)
+
+    async def on_help(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        """``/help`` and any unknown command."""
+        if update.effective_chat and self._first_time(update):
+            await self.send.texts(update.effective_chat.id, [self._messages(update.effective_user).help])
+
+    async def on_unsupported(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        """Stickers, photos, voice: ask for text."""
+        if update.effective_chat and self._first_time(update):
+            words = self._messages(update.effective_user).unsupported_message
+            await self.send.texts(update.effective_chat.id, [words])
+
+    async def on_stories(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """``/stories TEXT`` for registered team members only; customers get the help text."""
+        user, chat = update.effective_user, update.effective_chat
+        if user is None or chat is None or not self._first_time(update):
+            return
+        team = self._config.team_users.get(user.id)
+        messages = self._messages(user)
+        if team is None:
+            await self.send.texts(chat.id, [messages.help])
+            return
+        text = " ".join(context.args or [])
+        if not text.strip():
+            await self.send.texts(chat.id, [messages.stories_usage])
+            return
+        await self.send.typing(chat.id)
+        hits = await self._search.search(team, text, k=5)
+        await self.send.html(chat.id, render_hits(hits, messages.stories_none))
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Log; the customer gets a friendly line, never a stack trace."""
+        log.error("telegram update failed: %s", context.error, exc_info=context.error)
+        if isinstance(update, Update) and update.effective_chat is not None:
+            with contextlib.suppress(TelegramError):
+                await self.send.texts(update.effective_chat.id, [self._messages(None).try_again_later])
+
+    # --- the turn ------------------------------------------------------------------------
+
+    async def _turn(self, update: Update, event: Event, invite_token: str | None = None) -> None:
+        user, chat = update.effective_user, update.effective_chat
+        if user is None or chat is None:
+            return
+        await self.merger.flush(chat.id)  # text typed before this command comes first
+        inbound = Inbound(
+            channel=CHANNEL,
+            customer=str(user.id),
+            event=event,
+            language=user.language_code,
+            delivery_key=delivery_key(update.update_id),
+            invite_token=invite_token,
+        )
+        await self._handle(chat.id, inbound)
+
+    async def _deliver_answer(self, pending: PendingAnswer) -> None:
+        inbound = Inbound(
+            channel=CHANNEL,
+            customer=str(pending.user_id),
+            event=Answer(text=pending.text),
+            language=pending.language,
+            delivery_key=delivery_key(pending.first_update_id),
+        )
+        outcome = await self._handle(pending.chat_id, inbound)
+        if outcome is None:
+            return  # not handled (store down): the parts stay held and are replayed at next start
+        await self._service.release_parts([delivery_key(part.update_id) for part in pending.parts])
+        if outcome.answer_id is not None:
+            for part in pending.parts:
+                self._remember(
+                    self._answers, (pending.chat_id, part.message_id), (outcome.answer_id, pending.parts)
+                )
+
+    async def _handle(self, chat_id: int, inbound: Inbound) -> Outcome | None:
+        """Run one turn and send its replies; ``None`` when the core could not handle it."""
+        messages = self._service.catalog.messages_for(inbound.language or "en")
+        await self.send.typing(chat_id)
+        try:
+            outcome = await self._service.handle(inbound)
+        except InviteError as error:
+            await self.send.texts(chat_id, [messages.invite_problem(str(error))])
+            return Outcome(None)
+        except EarfulError as error:
+            log.warning("telegram turn for chat %s failed: %s", chat_id, error)
+            await self.send.texts(chat_id, [messages.try_again_later])
+            return None
+        if outcome.duplicate:
+            return outcome
+        try:
+            await self.send.replies(chat_id, outcome.replies)
+            if outcome.finished and outcome.state is not None:
+                await self._send_referral(chat_id, outcome.state)
+        except TelegramError as error:
+            # The turn is already stored: the customer sees the question again on /resume.
+            log.warning("sending to chat %s failed after the turn was stored: %s", chat_id, error)
+        return outcome
+
+    async def _send_referral(self, chat_id: int, state: InterviewState) -> None:
+        """A new invite of the same team, remembering who referred it, for the customer to forward."""
+        try:
+            invite = await self._invites.create(
+                state.team, origin=state.origin, referred_by=state.interview_id
+            )
+        except EarfulError as error:
+            log.warning("no referral invite for interview %s: %s", state.interview_id, error)
+            return
+        link = telegram_invite_link(self._config.bot_username or self.bot.username, invite.token)
+        await self.send.texts(
+            chat_id, [self._service.catalog.messages_for(state.language).referral.format(invite_link=link)]
+        )
+
+    @property
+    def bot(self) -> Bot:
+        if self._bot is None:
+            raise RuntimeError("handlers are not registered on an application")
+        return self._bot
+
+    @property
+    def send(self) -> Sender:
+        if self._sender is None:
+            raise RuntimeError("handlers are not registered on an application")
+        return self._sender
+
+    # --- helpers -------------------------------------------------------------------------
+
+    def _messages(self, user: User | None) -> Messages:
+        return self._service.catalog.messages_for((user.language_code if user else None) or "en")
+
+    def _first_time(self, update: Update) -> bool:
+        """False for an update already seen by this process (the store also de-duplicates)."""
+        if update.update_id in self._seen:
+            return False
+        self._remember(self._seen, update.update_id, None)
+        return True
+
+    def _remember(self, table: OrderedDict[Any, Any], key: Any, value: Any) -> None:
+        table[key] = value
+        while len(table) > self.REMEMBERED:
+            table.popitem(last=False)

@@ -1,0 +1,145 @@
+"""Long answers typed as several messages become one answer.
+
+Telegram clients split long texts and people hit Enter mid-thought, so text parts of one
+chat that arrive within ``window`` seconds of each other are joined and handed to the core
+as one answer. Anything else from that chat (a command, a button) flushes the parts first,
+so events keep their order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import asdict, dataclass, field
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Part:
+    """One text message of an answer."""
+
+    update_id: int
+    message_id: int
+    text: str
+
+
+@dataclass
+class PendingAnswer:
+    """Parts of one chat waiting for the window to close."""
+
+    chat_id: int
+    user_id: int
+    language: str | None
+    parts: list[Part] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(part.text for part in self.parts)
+
+    @property
+    def first_update_id(self) -> int:
+        return self.parts[0].update_id
+
+
+@dataclass(frozen=True)
+class HeldPart:
+    """A part with its chat, as kept in the session store while it waits."""
+
+    chat_id: int
+    user_id: int
+    language: str | None
+    part: Part
+
+    def dump(self) -> str:
+        return json.dumps(
+            {**asdict(self.part), "chat_id": self.chat_id, "user_id": self.user_id, "language": self.language}
+        )
+
+    @classmethod
+    def load(cls, payload: str) -> HeldPart:
+        data = json.loads(payload)
+        part = Part(int(data["update_id"]), int(data["message_id"]), str(data["text"]))
+        return cls(int(data["chat_id"]), int(data["user_id"]), data.get("language"), part)
+
+
+Deliver = Callable[[PendingAnswer], Awaitable[None]]
+LockFor = Callable[[int], asyncio.Lock]
+
+
+class AnswerMerger:
+    """Buffers text parts per chat and delivers them joined once the chat is quiet.
+
+    ``deliver`` is awaited with the chat's lock held (from ``lock_for``), the same lock
+    that orders the chat's updates. Each new part restarts the wait, up to ``max_wait``.
+    """
+
+    def __init__(self, window: float, deliver: Deliver, lock_for: LockFor, max_wait: float | None = None):
+        self._window = window
+        self._max_wait = max_wait if max_wait is not None else 3 * window
+        self._deliver = deliver
+        self._lock_for = lock_for
+        self._pending: dict[int, PendingAnswer] = {}
+        self._timers: dict[int, asyncio.Task[None]] = {}
+        self._started: dict[int, float] = {}
+
+    def add(self, chat_id: int, user_id: int, language: str | None, part: Part) -> None:
+        """Buffer ``part`` (called with the chat's lock held); a redelivered part is ignored."""
+        pending = self._pending.get(chat_id)
+        if pending is None:
+            pending = self._pending[chat_id] = PendingAnswer(chat_id, user_id, language)
+            self._started[chat_id] = asyncio.get_running_loop().time()
+        if any(known.update_id == part.update_id for known in pending.parts):
+            return
+        pending.parts.append(part)
+        timer = self._timers.pop(chat_id, None)
+        if timer is not None:
+            timer.cancel()
+        elapsed = asyncio.get_running_loop().time() - self._started[chat_id]
+        delay = max(0.0, min(self._window, self._max_wait - elapsed))
+        self._timers[chat_id] = asyncio.create_task(self._later(chat_id, delay))
+
+    def edit(self, chat_id: int, message_id: int, text: str) -> bool:
+        """Replace a part still waiting; ``False`` if that message is not pending."""
+        for part in self._pending.get(chat_id, PendingAnswer(chat_id, 0, None)).parts:
+            if part.message_id == message_id:
+                part.text = text
+                return True
+        return False
+
+    async def flush(self, chat_id: int) -> None:
+        """Deliver the chat's pending parts now (the caller holds the chat's lock)."""
+        timer = self._timers.pop(chat_id, None)
+        if timer is not None and timer is not asyncio.current_task():
+            timer.cancel()
+        pending = self._pending.pop(chat_id, None)
+        self._started.pop(chat_id, None)
+        if pending is not None and pending.parts:
+            await self._deliver(pending)
+
+    async def flush_all(self) -> None:
+        """Deliver everything pending (at shutdown, so no buffered part is dropped)."""
+        for chat_id in list(self._pending):
+            async with self._lock_for(chat_id):
+                await self.flush(chat_id)
+
+    async def _later(self, chat_id: int, delay: float) -> None:
+        await asyncio.sleep(delay)
+        async with self._lock_for(chat_id):
+            if self._timers.get(chat_id) is not asyncio.current_task():
+                return  # superseded by a newer part or flushed meanwhile
+            try:
+                await self.flush(chat_id)
+            except Exception:
+                log.exception("delivering a merged answer for chat %s failed", chat_id)
+
+    async def close(self) -> None:
+        """Cancel timers (after :meth:`flush_all`)."""
+        for timer in self._timers.values():
+            timer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await timer
+        self._timers.clear()

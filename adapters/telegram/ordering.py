@@ -1,0 +1,46 @@
+"""One update at a time per chat, different chats concurrently.
+
+PTB's ``concurrent_updates`` runs updates as tasks in arrival order; this processor makes
+each task take its chat's lock before running, and asyncio locks are first-come first-served,
+so one chat's updates are handled in order while other chats proceed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import weakref
+from collections.abc import Awaitable
+from typing import Any
+
+from telegram import Update
+from telegram.ext import BaseUpdateProcessor
+
+
+class PerChatUpdateProcessor(BaseUpdateProcessor):
+    """A PTB update processor that serialises updates of the same chat."""
+
+    def __init__(self, max_concurrent_updates: int = 256) -> None:
+        super().__init__(max_concurrent_updates)
+        self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
+
+    def lock_for(self, chat_id: int) -> asyncio.Lock:
+        """The lock that orders work for ``chat_id`` (also taken by delayed merged answers)."""
+        lock = self._locks.get(chat_id)
+        if lock is None:
+            lock = self._locks[chat_id] = asyncio.Lock()
+        return lock
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        chat = update.effective_chat if isinstance(update, Update) else None
+        if chat is None:
+            await coroutine
+            return
+        # No await before taking the lock, so tasks queue on it in the order PTB created them.
+        async with self.lock_for(chat.id):
+            await coroutine
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to release."""

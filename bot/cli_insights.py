@@ -1,0 +1,78 @@
+"""The insight commands' work (``earful persona``, ``themes``, ``export``, ``report``), kept out
+of ``bot/cli.py`` so the command definitions stay short."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import cast
+
+from bot.insights import build_persona, find_themes, interview_summary
+from bot.reports import ExportFormat, build_report, export_interviews
+from bot.settings import Settings
+from bot.wiring import build_app
+from core.errors import InputError
+
+
+async def persona_command(settings: Settings, interview_id: str, as_json: bool) -> str:
+    """The persona as Markdown (or JSON)."""
+    async with build_app(settings) as app:
+        persona = await build_persona(app, interview_id)
+    return persona.model_dump_json(indent=2) + "\n" if as_json else persona.markdown()
+
+
+async def summary_command(settings: Settings, interview_id: str, as_json: bool) -> str:
+    """The summary with its quality figures, as text (or JSON)."""
+    async with build_app(settings) as app:
+        summary = await interview_summary(app, interview_id)
+    if as_json:
+        return summary.model_dump_json(indent=2) + "\n"
+    lines = [f"{summary.customer}: {summary.gist}", "", "Top frustrations:"]
+    lines += [f'  "{q.text}"' for q in summary.frustrations] or ["  (none said)"]
+    lines.append("What they do today:")
+    lines.append(f'  "{summary.workaround.text}"' if summary.workaround else "  (not said)")
+    lines.append("What it costs them:")
+    lines.append(f'  "{summary.cost.text}"' if summary.cost else "  (not said)")
+    if summary.quality is not None:
+        lines += ["", "Interview quality:", *(f"  {line}" for line in summary.quality.lines())]
+    return "\n".join(lines) + "\n"
+
+
+async def themes_command(
+    settings: Settings,
+    team: str,
+    section: str | None,
+    since: datetime | None,
+    min_customers: int,
+    as_json: bool,
+) -> str:
+    """Themes as readable text (or JSON)."""
+    async with build_app(settings) as app:
+        themes = await find_themes(app, team, section=section, since=since, min_customers=min_customers)
+    if as_json:
+        return json.dumps([t.model_dump(mode="json") for t in themes], ensure_ascii=False, indent=2) + "\n"
+    if not themes:
+        return f"No stories in team {team} match: nothing to group yet.\n"
+    lines: list[str] = []
+    for rank, theme in enumerate(themes, start=1):
+        people = f"{theme.customers} customer{'' if theme.customers == 1 else 's'}"
+        lines.append(f"{rank}. {theme.label}  ({people}, {theme.stories} stories)")
+        lines.extend(f'     "{q.text}"  ({q.customer})' for q in theme.quotes)
+    return "\n".join(lines) + "\n"
+
+
+async def export_command(settings: Settings, team: str, fmt: str) -> str:
+    """Every interview of ``team`` in ``fmt``."""
+    async with build_app(settings) as app:
+        return await export_interviews(app, team, cast(ExportFormat, fmt))
+
+
+async def report_command(settings: Settings, team: str, out: Path) -> None:
+    """Write the HTML report to ``out``."""
+    async with build_app(settings) as app:
+        page = await build_report(app, team)
+    try:
+        out.write_text(page, encoding="utf-8")
+    except OSError as error:
+        raise InputError(f"cannot write {out}: {error.strerror}") from None

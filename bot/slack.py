@@ -1,0 +1,54 @@
+"""Builds the Slack channel from the settings and the application (used by ``earful run``)."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from adapters.slack.channel import SlackChannel
+from adapters.slack.factory import SlackConfig
+from bot.settings import Settings
+from bot.wiring import App
+from core.errors import InputError
+from core.ports import DeliveryLog
+
+
+def slack_config(settings: Settings) -> SlackConfig:
+    """The Slack part of the settings."""
+
+    def secret(value: object) -> str | None:
+        reveal = getattr(value, "get_secret_value", None)
+        return str(reveal()) if reveal is not None else None
+
+    return SlackConfig(
+        api_url=settings.slack_api_url,
+        bot_token=secret(settings.slack_bot_token),
+        signing_secret=secret(settings.slack_signing_secret),
+        app_token=secret(settings.slack_app_token),
+        client_id=settings.slack_client_id,
+        client_secret=secret(settings.slack_client_secret),
+        database_path=settings.sqlite_path,
+        telegram_bot_username=settings.telegram_bot_username,
+        post_interval=settings.slack_post_interval,
+    )
+
+
+def slack_channel(settings: Settings, app: App) -> SlackChannel:
+    """The Slack channel on ``app``'s service, search and stores; :class:`InputError` says
+    what is missing when the settings cannot work."""
+    config = slack_config(settings)
+    if not config.socket_mode and not config.signing_secret:
+        raise InputError(
+            "Slack in HTTP mode needs SLACK_SIGNING_SECRET (Basic Information -> App Credentials);"
+            " or set SLACK_APP_TOKEN to use Socket Mode instead"
+        )
+    if config.client_id and not config.client_secret:
+        raise InputError("SLACK_CLIENT_ID is set but SLACK_CLIENT_SECRET is not: set both for OAuth")
+    return SlackChannel(
+        config,
+        service=app.service,
+        search=app.search,
+        sessions=app.sessions,
+        invites=app.invites,
+        # The session store's database keeps delivery keys (both SQL stores implement it).
+        deliveries=cast(DeliveryLog, app.sessions),
+    )

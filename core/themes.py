@@ -1,0 +1,190 @@
+"""Themes: which frustration is shared by the most customers.
+
+Similar stories are grouped by a :class:`Clusterer` (an adapter: the maths needs numpy), and
+the core turns the groups into themes a team can read: a label made of the words that set
+the group apart, the number of DISTINCT customers in it (one talkative customer is still one
+customer), and two representative quotes from different customers. Themes are ranked by
+distinct customers, then by stories.
+
+The clusterer chooses the number of themes itself; nothing here tells it how many to find.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from typing import Protocol
+
+from pydantic import BaseModel, ConfigDict
+
+from core.models import AnswerRecord
+from core.persona import STOPWORDS
+from core.summary import MAX_QUOTE
+
+
+class Clusterer(Protocol):
+    """Groups unit vectors; the number of groups is the method's own choice."""
+
+    def cluster(self, vectors: Sequence[Sequence[float]]) -> list[int]:
+        """A group number for each vector, in order (numbers need not be contiguous)."""
+        ...
+
+
+class ThemeQuote(BaseModel):
+    """A representative quote of a theme."""
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str
+    customer: str  # pseudonym
+    interview_id: str
+    answer_id: str
+
+
+class Theme(BaseModel):
+    """A group of similar stories."""
+
+    model_config = ConfigDict(frozen=True)
+
+    label: str
+    customers: int  # distinct customers
+    stories: int
+    quotes: tuple[ThemeQuote, ...] = ()
+    keywords: tuple[str, ...] = ()
+    story_ids: tuple[str, ...] = ()
+
+
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z'-]{2,}")
+
+
+def _tokens(text: str) -> list[str]:
+    return [t.casefold().strip("'-") for t in _TOKEN.findall(text) if t.casefold() not in STOPWORDS]
+
+
+def _same_stem(a: str, b: str) -> bool:
+    """Crude stemming: "card"/"cards", "currency"/"currencies", "verify"/"verification"."""
+    shared = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+    return shared >= 4 and shared >= 0.8 * min(len(a), len(b))
+
+
+def keywords(groups: Sequence[Sequence[str]], limit: int = 3) -> list[tuple[str, ...]]:
+    """For each group of texts, the words that set it apart (class-based TF-IDF): frequent in
+    the group, rare in the others."""
+    counts = [Counter(token for text in group for token in set(_tokens(text))) for group in groups]
+    in_groups: Counter[str] = Counter()
+    for count in counts:
+        in_groups.update(count.keys())
+    result: list[tuple[str, ...]] = []
+    for group, count in zip(groups, counts, strict=True):
+        size = max(len(group), 1)
+        scored = {
+            word: (n / size) * math.log(1 + len(groups) / in_groups[word])
+            for word, n in count.items()
+            if n >= 2 or size < 3
+        }
+        ranked = sorted(scored, key=lambda w: (-scored[w], w))
+        chosen: list[str] = []
+        for word in ranked:
+            # "cards" or "top" add nothing next to "card" or "top-up".
+            if any(_same_stem(word, c) or word in c.split("-") or c in word.split("-") for c in chosen):
+                continue
+            chosen.append(word)
+            if len(chosen) == limit:
+                break
+        result.append(tuple(chosen))
+    return result
+
+
+def _unique_label(words: Sequence[str], used: set[str]) -> str:
+    """Three of ``words`` joined, the first such label not used by another theme yet."""
+    label = " · ".join(words[:3])
+    for extra in words[3:]:
+        if label not in used:
+            break
+        label = " · ".join((*words[:2], extra))
+    used.add(label)
+    return label
+
+
+def _centroid(vectors: Sequence[Sequence[float]]) -> list[float]:
+    total = [0.0] * len(vectors[0])
+    for vector in vectors:
+        for i, value in enumerate(vector):
+            total[i] += value
+    norm = math.sqrt(sum(v * v for v in total)) or 1.0
+    return [v / norm for v in total]
+
+
+def _dot(a: Sequence[float], b: Sequence[float]) -> float:
+    return sum(x * y for x, y in zip(a, b, strict=True))
+
+
+def _representatives(
+    members: Sequence[int], answers: Sequence[AnswerRecord], vectors: Sequence[Sequence[float]], count: int
+) -> tuple[ThemeQuote, ...]:
+    """The stories closest to the theme's centre, from different customers."""
+    centre = _centroid([vectors[i] for i in members])
+    ranked = sorted(members, key=lambda i: -_dot(vectors[i], centre))
+    chosen: list[ThemeQuote] = []
+    seen: set[str] = set()
+    for index in ranked:
+        answer = answers[index]
+        if answer.pseudonym in seen:
+            continue
+        seen.add(answer.pseudonym)
+        text = " ".join(answer.text.split())
+        chosen.append(
+            ThemeQuote(
+                text=text if len(text) <= MAX_QUOTE else text[: MAX_QUOTE - 3].rstrip() + "...",
+                customer=answer.pseudonym,
+                interview_id=answer.interview_id,
+                answer_id=answer.id,
+            )
+        )
+        if len(chosen) == count:
+            break
+    return tuple(chosen)
+
+
+def find_themes(
+    answers: Sequence[AnswerRecord],
+    vectors: Sequence[Sequence[float]],
+    clusterer: Clusterer,
+    *,
+    min_customers: int = 1,
+    quotes: int = 2,
+) -> list[Theme]:
+    """Themes among ``answers`` (with their unit ``vectors``, in the same order), ranked by
+    distinct customers, then stories; themes with fewer than ``min_customers`` are left out."""
+    if len(answers) != len(vectors):
+        raise ValueError("one vector per answer is needed")
+    if not answers:
+        return []
+    labels = clusterer.cluster(vectors) if len(answers) > 1 else [0]
+    groups: dict[int, list[int]] = {}
+    for index, group_number in enumerate(labels):
+        groups.setdefault(group_number, []).append(index)
+    members = list(groups.values())
+    words = keywords([[answers[i].text for i in group] for group in members], limit=6)
+    used: set[str] = set()
+    themes: list[Theme] = []
+    for group, group_words in zip(members, words, strict=True):
+        customers = len({answers[i].pseudonym for i in group})
+        if customers < min_customers:
+            continue
+        representatives = _representatives(group, answers, vectors, quotes)
+        label = _unique_label(group_words, used) or representatives[0].text[:60]
+        themes.append(
+            Theme(
+                label=label,
+                customers=customers,
+                stories=len(group),
+                quotes=representatives,
+                keywords=group_words[:3],
+                story_ids=tuple(answers[i].id for i in group),
+            )
+        )
+    themes.sort(key=lambda t: (-t.customers, -t.stories, t.label))
+    return themes
