@@ -228,7 +228,11 @@ class CrossLingualSearch:
         now = time.monotonic()
         if known is not None and now - known[1] < RECHECK_SECONDS:
             return known[0]
-        found = bool(await probe(team, ENGLISH))
+        try:
+            found = bool(await probe(team, ENGLISH))
+        except Exception as error:  # noqa: BLE001 - unsure means look: the search then covers everything
+            log.warning("could not tell which languages team %s has: %s", team, error)
+            return True
         self._ml.other_languages[team] = (found, now)
         return found
 
