@@ -36,6 +36,9 @@ _MACRO = {
 }
 # Below this many letters a text is too short for any detector to be trusted.
 MIN_LETTERS = 4
+# The detector overrides the hint from this probability on. At 0.2, "Changing my PIN" was
+# filed as Javanese (0.22); at 0.3 no banking77 line hinted "en" leaves English and 1 of 2,000
+# ArBanking77 lines hinted "en" stays English (23 of 3,925 English lines hinted "ar" stay "ar").
 UNKNOWN = "und"
 _FILTER = re.compile(r"(?:^|\s)lang:([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)?)(?=\s|$)", re.IGNORECASE)
 
@@ -60,7 +63,7 @@ def normalise_language(code: str | None) -> str:
 
 
 def detect_language(
-    detector: LanguageDetector | None, text: str, hint: str | None, min_confidence: float = 0.2
+    detector: LanguageDetector | None, text: str, hint: str | None, min_confidence: float = 0.3
 ) -> str:
     """The language of ``text``: the detector's answer when it is confident, else ``hint``.
 
