@@ -31,11 +31,11 @@ _SAFE_TEAM = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
 _ADD_BATCH = 4000  # below Chroma's maximum batch size (5,461 on this build)
 
 
-def collection_name(team: str) -> str:
+def collection_name(team: str, prefix: str = _PREFIX) -> str:
     """A valid Chroma collection name for ``team`` (3-512 of ``[a-zA-Z0-9._-]``)."""
     if _SAFE_TEAM.match(team):
-        return f"{_PREFIX}{team}"
-    return f"{_PREFIX}h{hashlib.sha256(team.encode()).hexdigest()[:32]}"
+        return f"{prefix}{team}"
+    return f"{prefix}h{hashlib.sha256(team.encode()).hexdigest()[:32]}"
 
 
 def open_persistent_client(path: Path) -> ClientAPI:
@@ -109,10 +109,12 @@ def _unreachable(error: BaseException) -> bool:
     return isinstance(error, ValueError) and "Could not connect" in str(error)
 
 
-def _where(section: str | None, since: datetime | None) -> dict[str, Any] | None:
+def _where(section: str | None, since: datetime | None, language: str | None = None) -> dict[str, Any] | None:
     conditions: list[dict[str, Any]] = []
     if section is not None:
         conditions.append({"section": section})
+    if language is not None:
+        conditions.append({"language": language})
     if since is not None:
         conditions.append({"created_at": {"$gte": since.timestamp()}})
     if len(conditions) > 1:
@@ -124,7 +126,9 @@ class ChromaStoryStore:
     """:class:`core.ports.StoryStore` on a Chroma client (embedded or server).
 
     Takes a client, or an ``opener`` that opens one on first use (so a process that never
-    touches the index never pays for importing chromadb)."""
+    touches the index never pays for importing chromadb). ``prefix`` names this store's
+    collections; a second index of the same stories (other vectors, e.g. multilingual ones)
+    uses another prefix on the same client (see :meth:`sibling`)."""
 
     def __init__(
         self,
@@ -132,6 +136,7 @@ class ChromaStoryStore:
         *,
         opener: Callable[[], ClientAPI] | None = None,
         sqlite_file: Path | None = None,
+        prefix: str = _PREFIX,
     ) -> None:
         if (client is None) == (opener is None):
             raise ValueError("pass a client or an opener")
@@ -140,7 +145,16 @@ class ChromaStoryStore:
         # The embedded client's own database: vacuumed after an erasure (see _rebuild).
         self._sqlite_file = sqlite_file
         self._open_lock = threading.Lock()
+        self._prefix = prefix
         self._collections: dict[str, Collection] = {}
+
+    def sibling(self, prefix: str) -> ChromaStoryStore:
+        """Another story index on the same Chroma client (opened when either first needs it)
+        whose collections use ``prefix``. Neither prefix may start with the other, or resetting
+        one would drop the other."""
+        if prefix.startswith(self._prefix) or self._prefix.startswith(prefix):
+            raise ValueError(f"prefix {prefix!r} overlaps {self._prefix!r}")
+        return ChromaStoryStore(opener=lambda: self._client, prefix=prefix, sqlite_file=self._sqlite_file)
 
     @property
     def _client(self) -> ClientAPI:
@@ -152,7 +166,7 @@ class ChromaStoryStore:
         return self._opened
 
     def _collection(self, team: str, create: bool = True) -> Collection | None:
-        name = collection_name(team)
+        name = collection_name(team, self._prefix)
         if name in self._collections:
             return self._collections[name]
         if create:
@@ -212,8 +226,9 @@ class ChromaStoryStore:
         *,
         section: str | None = None,
         since: datetime | None = None,
+        language: str | None = None,
     ) -> list[tuple[Story, float]]:
-        where = _where(section, since)
+        where = _where(section, since, language)
 
         def query() -> list[tuple[Story, float]]:
             collection = self._collection(team, create=False)
@@ -245,8 +260,9 @@ class ChromaStoryStore:
         *,
         section: str | None = None,
         since: datetime | None = None,
+        language: str | None = None,
     ) -> list[tuple[str, float, Sequence[float]]]:
-        where = _where(section, since)
+        where = _where(section, since, language)
 
         def query() -> list[tuple[str, float, Sequence[float]]]:
             collection = self._collection(team, create=False)
@@ -285,6 +301,19 @@ class ChromaStoryStore:
         found: list[Story] = await self._run(get)
         return found
 
+    async def has_language_other_than(self, team: str, language: str) -> bool:
+        """Whether any story of ``team`` is in a language other than ``language``."""
+
+        def probe() -> bool:
+            collection = self._collection(team, create=False)
+            if collection is None:
+                return False
+            found = collection.get(where={"language": {"$ne": language}}, limit=1, include=[])
+            return bool(found["ids"])
+
+        other: bool = await self._run(probe)
+        return other
+
     async def delete_customer(self, team: str, customer: str) -> int:
         def delete() -> int:
             collection = self._collection(team, create=False)
@@ -315,7 +344,7 @@ class ChromaStoryStore:
             kept["embeddings"].extend([list(map(float, v)) for v in page["embeddings"]])  # type: ignore[union-attr]
             kept["documents"].extend(page["documents"] or [])
             kept["metadatas"].extend(page["metadatas"] or [])
-        name = collection_name(team)
+        name = collection_name(team, self._prefix)
         self._collections.pop(name, None)
         self._client.delete_collection(name)
         fresh = self._collection(team)
@@ -340,9 +369,9 @@ class ChromaStoryStore:
     async def reset(self, team: str | None = None) -> None:
         def reset() -> None:
             names = (
-                [collection_name(team)]
+                [collection_name(team, self._prefix)]
                 if team is not None
-                else [c.name for c in self._client.list_collections() if c.name.startswith(_PREFIX)]
+                else [c.name for c in self._client.list_collections() if c.name.startswith(self._prefix)]
             )
             for name in names:
                 self._collections.pop(name, None)

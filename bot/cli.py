@@ -86,18 +86,25 @@ def stories(
     ] = None,
     team: TeamOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="Only stories in this language (ISO 639-1, e.g. ar).")
+    ] = None,
 ) -> None:
-    """Find the stories most similar to TEXT, one per interview."""
+    """Find the stories most similar to TEXT (in any language), one per interview."""
     from bot.terminal import print_hits, search_stories
 
     settings = _settings()
     if since is not None and since.tzinfo is None:
         since = since.replace(tzinfo=UTC)
     hits = _run(
-        search_stories(settings, text, k, team or settings.team, section.value if section else None, since)
+        search_stories(
+            settings, text, k, team or settings.team, section.value if section else None, since, lang
+        )
     )
     if as_json:
-        typer.echo(json.dumps([hit.model_dump(mode="json") for hit in hits], ensure_ascii=False, indent=2))
+        # ``lang`` repeats story.language at the top of each hit, the name the issue gave it.
+        shown = [{**hit.model_dump(mode="json"), "lang": hit.story.language} for hit in hits]
+        typer.echo(json.dumps(shown, ensure_ascii=False, indent=2))
     else:
         print_hits(hits, team or settings.team)
 
@@ -128,27 +135,39 @@ def eval_retrieval(
         str | None,
         typer.Option("--compare", help="'baseline': also run plain LangChain + Chroma on the same file."),
     ] = None,
+    pool: Annotated[
+        Path | None,
+        typer.Option("--pool", help="Search these stories (labelled JSON lines) instead of FILE itself."),
+    ] = None,
+    sample: Annotated[
+        int | None,
+        typer.Option("--sample", min=1, help="Ask only this many lines of FILE, a fixed seeded sample."),
+    ] = None,
 ) -> None:
-    """Leave-one-out precision@k of story search on a labelled file (temporary store)."""
+    """Precision@k of story search on a labelled file (temporary store): leave-one-out within
+    FILE, or FILE's lines asked of the stories in --pool."""
     from bot.evaluation import compare_retrieval, evaluate_retrieval, format_reports
 
     settings = _settings()
-    if not file.is_file():
-        raise _fail(f"{file}: no such file")
+    for path in (file, pool):
+        if path is not None and not path.is_file():
+            raise _fail(f"{path}: no such file")
     if compare is not None:
         if compare != "baseline":
             raise _fail(f"--compare takes 'baseline', not {compare!r}", 2)
-        reports = _run(compare_retrieval(file, k, settings))
+        reports = _run(compare_retrieval(file, k, settings, pool=pool, sample=sample))
         if as_json:
             typer.echo(json.dumps([r.as_dict() for r in reports], indent=2))
         else:
             typer.echo("\n".join(format_reports(reports)))
         return
-    report = _run(evaluate_retrieval(file, k, settings))
+    report = _run(evaluate_retrieval(file, k, settings, pool=pool, sample=sample))
     if as_json:
         typer.echo(json.dumps(report.as_dict(), indent=2))
         return
     typer.echo(f"file            {report.file}")
+    if report.pool:
+        typer.echo(f"pool            {report.pool}")
     typer.echo(f"stories         {report.stories}")
     typer.echo(f"queries         {report.queries}")
     typer.echo(f"precision@{k:<5d} {report.precision_at_k:.3f}")

@@ -4,6 +4,7 @@ JSON-lines file, through the real import, index and search path on a temporary s
 from __future__ import annotations
 
 import asyncio
+import random
 import statistics
 import tempfile
 import time
@@ -35,8 +36,9 @@ class RetrievalReport:
     latency_p99_ms: float
     import_per_second: float
     pipeline: str = "earful"
+    pool: str | None = None  # the stories searched, when not ``file`` itself
 
-    def as_dict(self) -> dict[str, float | int | str]:
+    def as_dict(self) -> dict[str, float | int | str | None]:
         return asdict(self)
 
 
@@ -59,10 +61,18 @@ Neighbours = Callable[[AnswerRecord, int], Awaitable[list[str]]]
 
 
 async def _leave_one_out(
-    name: str, path: Path, k: int, labelled: list[AnswerRecord], neighbours: Neighbours, import_rate: float
+    name: str,
+    path: Path,
+    k: int,
+    labelled: list[AnswerRecord],
+    queries: list[AnswerRecord],
+    neighbours: Neighbours,
+    import_rate: float,
+    pool: Path | None = None,
 ) -> RetrievalReport:
-    """Ask every labelled line for its ``k`` nearest other stories; a neighbour is relevant when
-    its label equals the query's. ``neighbours(record, n)`` returns story ids, best first."""
+    """Ask every query for its ``k`` nearest other stories among ``labelled`` (the stories
+    searched); a neighbour is relevant when its label equals the query's. ``neighbours(record,
+    n)`` returns story ids, best first. Without a ``pool`` the queries are ``labelled`` itself."""
     label_of = {record.id: record.label for record in labelled}
     label_counts: dict[str, int] = {}
     for record in labelled:
@@ -71,8 +81,9 @@ async def _leave_one_out(
     recalls: list[float] = []
     reciprocal_ranks: list[float] = []
     latencies: list[float] = []
-    for record in labelled:
-        others = label_counts[str(record.label)] - 1
+    for record in queries:
+        # Leave-one-out within one file; against a pool every same-label story counts.
+        others = label_counts.get(str(record.label), 0) - (pool is None)
         if others < k:
             continue  # too few relevant stories to fill k: not a fair query
         started = time.perf_counter()
@@ -96,6 +107,7 @@ async def _leave_one_out(
         latency_p99_ms=percentile(latencies, 0.99),
         import_per_second=import_rate,
         pipeline=name,
+        pool=None if pool is None else str(pool),
     )
 
 
@@ -104,19 +116,41 @@ def _labelled(path: Path) -> list[AnswerRecord]:
     return [record for record in records if record.label is not None]
 
 
-async def evaluate_retrieval(path: Path, k: int = 5, settings: Settings | None = None) -> RetrievalReport:
-    """Import ``path`` into a temporary store through the real path (record, outbox, embedder,
-    index) and measure leave-one-out retrieval with the configured ranker."""
-    reports = await compare_retrieval(path, k, settings, baseline=False)
+def seeded_sample(records: list[AnswerRecord], size: int | None, seed: int = 0) -> list[AnswerRecord]:
+    """``size`` of ``records`` chosen by a fixed seed (the same lines on every run), in file order."""
+    if size is None or size >= len(records):
+        return records
+    return [records[i] for i in sorted(random.Random(seed).sample(range(len(records)), size))]
+
+
+async def evaluate_retrieval(
+    path: Path,
+    k: int = 5,
+    settings: Settings | None = None,
+    *,
+    pool: Path | None = None,
+    sample: int | None = None,
+) -> RetrievalReport:
+    """Import ``path`` (or ``pool``) into a temporary store through the real path (record,
+    outbox, embedder, index) and ask every labelled line of ``path`` (or a seeded ``sample`` of
+    them) for its k nearest other stories, with the configured ranker."""
+    reports = await compare_retrieval(path, k, settings, baseline=False, pool=pool, sample=sample)
     return reports[0]
 
 
 async def compare_retrieval(
-    path: Path, k: int = 5, settings: Settings | None = None, *, baseline: bool = True
+    path: Path,
+    k: int = 5,
+    settings: Settings | None = None,
+    *,
+    baseline: bool = True,
+    pool: Path | None = None,
+    sample: int | None = None,
 ) -> list[RetrievalReport]:
     """Earful's report on ``path`` and, with ``baseline``, the plain LangChain + Chroma pipeline's
-    on the same file with the same model in the same run (a store of its own)."""
-    labelled = _labelled(path)
+    on the same stories and queries with the same model in the same run (a store of its own)."""
+    labelled = _labelled(pool if pool is not None else path)
+    queries = seeded_sample(labelled if pool is None else _labelled(path), sample)
     reports: list[RetrievalReport] = []
     with tempfile.TemporaryDirectory(prefix="earful-eval-") as folder:
         base = settings or Settings()
@@ -133,14 +167,22 @@ async def compare_retrieval(
                 return [hit.story.id for hit in await app.search.search(EVAL_TEAM, record.text, n)]
 
             name = f"earful ({temp.search_ranker})"
-            reports.append(await _leave_one_out(name, path, k, labelled, earful, import_rate))
+            reports.append(await _leave_one_out(name, path, k, labelled, queries, earful, import_rate, pool))
             if baseline:
-                reports.append(await _baseline(path, k, labelled, app, Path(folder) / "baseline"))
+                reports.append(
+                    await _baseline(path, k, labelled, queries, app, Path(folder) / "baseline", pool)
+                )
     return reports
 
 
 async def _baseline(
-    path: Path, k: int, labelled: list[AnswerRecord], app: App, folder: Path
+    path: Path,
+    k: int,
+    labelled: list[AnswerRecord],
+    queries: list[AnswerRecord],
+    app: App,
+    folder: Path,
+    pool: Path | None = None,
 ) -> RetrievalReport:
     from adapters.embeddings import MiniLMEmbedder
 
@@ -166,7 +208,7 @@ async def _baseline(
         return chain.search(record.text, n)
 
     return await _leave_one_out(
-        "langchain Chroma.similarity_search", path, k, labelled, neighbours, import_rate
+        "langchain Chroma.similarity_search", path, k, labelled, queries, neighbours, import_rate, pool
     )
 
 
@@ -176,6 +218,7 @@ def format_reports(reports: list[RetrievalReport]) -> list[str]:
     k = first.k
     lines = [
         f"file      {first.file}",
+        *([f"pool      {first.pool}"] if first.pool else []),
         f"stories   {first.stories}   queries {first.queries}   k {k}",
         f"{'pipeline':<36} {f'precision@{k}':>12} {f'recall@{k}':>9} {'MRR':>6}"
         f" {'p50 ms':>7} {'p99 ms':>7} {'import/s':>9}",

@@ -24,6 +24,11 @@ class Settings(BaseSettings):
     http_port: int = Field(default=3000, ge=1, le=65535)
     embedding_threads: int | None = Field(default=None, ge=1, le=64)
     index_batch_size: int = Field(default=512, ge=1, le=4096)
+    # Opt-in: the second model makes import ~5x slower and memory pass 1 GiB (docs/lang.md).
+    multilingual: bool = Field(
+        default=False,
+        description="also index every story with a multilingual model (search across languages)",
+    )
     llm: str | None = Field(default=None, description="provider:model for the optional LLM")
     log_level: str = "WARNING"
     debug: bool = False

@@ -57,10 +57,12 @@ async def search_stories(
     team: str,
     section: str | None,
     since: datetime | None,
+    language: str | None = None,
 ) -> list[StoryHit]:
     async with build_app(settings) as app:
         await _catch_up(app)
-        return await app.search.search(team, text, k, section=section, since=since)
+        only = {"language": language} if language else {}
+        return await app.search.search(team, text, k, section=section, since=since, **only)
 
 
 def print_hits(hits: list[StoryHit], team: str) -> None:
@@ -72,7 +74,7 @@ def print_hits(hits: list[StoryHit], team: str) -> None:
         typer.echo(f'{rank}. "{story.text}"')
         question = f" | asked: {story.question}" if story.question else ""
         typer.echo(
-            f"   {story.customer}, {story.created_at:%Y-%m-%d}, {story.section}{question}"
+            f"   {story.customer}, {story.created_at:%Y-%m-%d}, {story.section}, {story.language}{question}"
             f" | {hit.match} ({hit.score:.2f}) | interview {story.interview_id}"
         )
 

@@ -9,6 +9,7 @@ from typing import cast
 
 from bot.settings import Settings
 from core.catalog import Catalog
+from core.crosslingual import CrossLingualSearch, Multilingual, MultilingualStories
 from core.errors import InputError
 from core.invites import Invites, InviteStore
 from core.ports import Embedder, SessionStore, StoryStore
@@ -30,7 +31,7 @@ class App:
     stories: StoryStore
     embedder: Embedder
     service: InterviewService
-    search: StorySearch
+    search: StorySearch | CrossLingualSearch
     indexer: StoryIndexer
     invites: Invites
     summariser: Summariser | None = None  # the LLM's, when EARFUL_LLM is set
@@ -75,6 +76,21 @@ def default_ranker(settings: Settings) -> Ranker:
     return NumpyExpansionRanker()
 
 
+def default_multilingual(settings: Settings, stories: StoryStore) -> Multilingual | None:
+    """The multilingual model, its own index beside ``stories`` and the language detector, or
+    ``None`` when switched off (EARFUL_MULTILINGUAL=false) or ``stories`` is not Chroma's."""
+    # Duck-typed, so that building the app does not import chromadb before the index is used.
+    sibling = getattr(stories, "sibling", None)
+    if not settings.multilingual or sibling is None:
+        return None
+    from adapters.langid_detector import LangidDetector
+    from adapters.multilingual import E5Embedder
+
+    return Multilingual(
+        E5Embedder(threads=settings.embedding_threads), sibling("earfulml_"), LangidDetector()
+    )
+
+
 def llm_parts(settings: Settings, fallback: FollowUpPolicy) -> tuple[FollowUpPolicy, Summariser | None]:
     """The LLM follow-up policy and summariser when ``EARFUL_LLM`` is set, else ``fallback``."""
     if not settings.llm:
@@ -99,6 +115,7 @@ async def build_app(
     embedder: Embedder | None = None,
     policy: FollowUpPolicy | None = None,
     ranker: Ranker | None = None,
+    multilingual: Multilingual | None = None,
 ) -> AsyncIterator[App]:
     """Build the application; any part may be handed in (tests pass in-memory fakes)."""
     catalog = catalog or default_catalog()
@@ -106,6 +123,14 @@ async def build_app(
     try:
         stories = stories or open_stories(settings)
         embedder = embedder or default_embedder(settings)
+        search: StorySearch | CrossLingualSearch = StorySearch(
+            embedder, stories, ranker=ranker or default_ranker(settings)
+        )
+        multilingual = multilingual or default_multilingual(settings, stories)
+        if multilingual is not None:
+            primary = stories
+            stories = MultilingualStories(primary, multilingual)
+            search = CrossLingualSearch(search, embedder, primary, multilingual)
         indexer = StoryIndexer(sessions, embedder, stories, batch_size=settings.index_batch_size)
         # The session store's database keeps invites too (both SQL stores implement it).
         invites = Invites(cast(InviteStore, sessions))
@@ -125,7 +150,7 @@ async def build_app(
             stories=stories,
             embedder=embedder,
             service=service,
-            search=StorySearch(embedder, stories, ranker=ranker or default_ranker(settings)),
+            search=search,
             indexer=indexer,
             invites=invites,
             summariser=summariser,

@@ -70,18 +70,22 @@ class StorySearch:
         section: str | None = None,
         since: datetime | None = None,
         one_per_interview: bool = True,
+        language: str | None = None,
     ) -> list[StoryHit]:
         """The ``k`` stories of ``team`` most similar to ``text``, best first; with
-        ``one_per_interview`` (the default) at most one story per interview (per customer)."""
+        ``one_per_interview`` (the default) at most one story per interview (per customer), and
+        only stories in ``language`` when it is given."""
         if not text.strip() or k <= 0:
             return []
         [vector] = await self._embedder.embed([text])
         fetch = k * self.OVERFETCH if one_per_interview else k
+        # Passed only when asked for, so stores written before the filter existed still work.
+        only = {"language": language} if language is not None else {}
         if self._ranker is None:
-            found = await self._stories.search(team, vector, fetch, section=section, since=since)
+            found = await self._stories.search(team, vector, fetch, section=section, since=since, **only)
             return self._pick(found, k, one_per_interview)
         candidates = await self._stories.search_vectors(
-            team, vector, max(fetch, self._ranker.candidates), section=section, since=since
+            team, vector, max(fetch, self._ranker.candidates), section=section, since=since, **only
         )
         scores = self._ranker.scores(vector, [stored for _, _, stored in candidates])
         order = sorted(range(len(candidates)), key=lambda i: -scores[i])

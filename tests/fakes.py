@@ -210,11 +210,14 @@ class MemoryStoryStore:
         *,
         section: str | None = None,
         since: datetime | None = None,
+        language: str | None = None,
     ) -> list[tuple[Story, float]]:
         scored = [
             (story, _cosine(vector, stored))
             for story, stored in self.teams.get(team, {}).values()
-            if (section is None or story.section == section) and (since is None or story.created_at >= since)
+            if (section is None or story.section == section)
+            and (since is None or story.created_at >= since)
+            and (language is None or story.language == language)
         ]
         scored.sort(key=lambda pair: -pair[1])
         return scored[:k]
@@ -227,14 +230,18 @@ class MemoryStoryStore:
         *,
         section: str | None = None,
         since: datetime | None = None,
+        language: str | None = None,
     ) -> list[tuple[str, float, Sequence[float]]]:
-        found = await self.search(team, vector, k, section=section, since=since)
+        found = await self.search(team, vector, k, section=section, since=since, language=language)
         stored = self.teams.get(team, {})
         return [(story.id, score, list(stored[story.id][1])) for story, score in found]
 
     async def get(self, team: str, ids: Sequence[str]) -> list[Story]:
         stored = self.teams.get(team, {})
         return [stored[i][0] for i in ids if i in stored]
+
+    async def has_language_other_than(self, team: str, language: str) -> bool:
+        return any(story.language != language for story, _ in self.teams.get(team, {}).values())
 
     async def delete_customer(self, team: str, customer: str) -> int:
         stories = self.teams.get(team, {})

@@ -76,6 +76,7 @@ def stories_message(query: StoryQuery, hits: Sequence[StoryHit], wording: SlackW
         about = wording.story_context.format(
             pseudonym=escape(story.customer),
             date=story.created_at.date().isoformat(),
+            language=escape(story.language),
             question=escape(clip(story.question, 300)),
             score=f"{escape(wording.score(hit.match))} ({hit.score:.2f})",
         )

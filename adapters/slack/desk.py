@@ -94,12 +94,13 @@ class SlackDesk:
             return blocks.text_message(self.friendly(error))
 
     async def stories(self, team: str, text: str) -> Message:
-        """Stories of ``team`` like ``text`` (with ``section:``/``since:`` filters)."""
+        """Stories of ``team`` like ``text`` (with ``section:``/``since:``/``lang:`` filters)."""
         query = parse_story_query(text)
         if not query.text:
             return blocks.text_message(self.wording.stories_need_text)
+        only = {"language": query.language} if query.language else {}
         hits = await self.search.search(
-            team, query.text, self.results, section=query.section, since=query.since
+            team, query.text, self.results, section=query.section, since=query.since, **only
         )
         return blocks.stories_message(query, hits, self.wording)
 

@@ -140,3 +140,21 @@ async def test_ranked_search_reads_on_when_one_interview_fills_the_first_winners
         "t", "the export to excel failed again", 2
     )
     assert [h.story.interview_id for h in hits] == ["talkative", "quiet"]
+
+
+async def test_ranked_search_keeps_the_language_filter(
+    story_store: MemoryStoryStore, embedder: HashingEmbedder
+) -> None:
+    # The filter must reach the index on the ranker's path too (search_vectors), not only on
+    # the plain one: nearer stories in another language may not crowd the asked one out.
+    texts = ["card stolen at the station", "card stolen at the station again", "card stolen station"]
+    stories = [
+        story(i, text).model_copy(update={"language": lang})
+        for i, (text, lang) in enumerate(zip(texts, ["en", "en", "fr"], strict=True))
+    ]
+    await story_store.add(stories, await embedder.embed(texts))
+    for ranker in (None, CosineRanker(), ExpansionRanker()):
+        search = StorySearch(embedder, story_store, ranker=ranker)
+        hits = await search.search("t", "card stolen at the station", 3, language="fr")
+        assert [h.story.id for h in hits] == ["s2"]
+        assert {h.story.language for h in await search.search("t", "card stolen", 3)} == {"en", "fr"}
