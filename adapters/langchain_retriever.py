@@ -68,11 +68,11 @@ class StoryRetriever(BaseRetriever):
     team: str
     k: int = 5
     section: str | None = None
-    one_per_interview: bool = True
+    one_per_customer: bool = True
 
     async def _documents(self, query: str) -> list[Document]:
         hits = await self.search.search(
-            self.team, query, self.k, section=self.section, one_per_interview=self.one_per_interview
+            self.team, query, self.k, section=self.section, one_per_customer=self.one_per_customer
         )
         return [hit_document(hit) for hit in hits]
 

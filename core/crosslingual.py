@@ -175,7 +175,7 @@ class CrossLingualSearch:
         *,
         section: str | None = None,
         since: datetime | None = None,
-        one_per_interview: bool = True,
+        one_per_customer: bool = True,
         language: str | None = None,
     ) -> list[StoryHit]:
         """The ``k`` stories of ``team`` most similar to ``text``, in any language (or only in
@@ -192,7 +192,7 @@ class CrossLingualSearch:
             # release the GIL); the second is skipped while a team has English stories only.
             english_call = (
                 self._english.search(
-                    team, text, fetch, section=section, since=since, one_per_interview=False, **only_english
+                    team, text, fetch, section=section, since=since, one_per_customer=False, **only_english
                 )
                 if wanted in (None, ENGLISH)
                 else _nothing()
@@ -227,10 +227,10 @@ class CrossLingualSearch:
         hits: list[StoryHit] = []
         seen: set[str] = set()
         for story, score in ranked:
-            if one_per_interview:
-                if story.interview_id in seen:
+            if one_per_customer:
+                if story.customer in seen:
                     continue
-                seen.add(story.interview_id)
+                seen.add(story.customer)
             hits.append(StoryHit(story=story, score=score, match=match_word(score)))
             if len(hits) == k:
                 break

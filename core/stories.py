@@ -69,21 +69,21 @@ class StorySearch:
         *,
         section: str | None = None,
         since: datetime | None = None,
-        one_per_interview: bool = True,
+        one_per_customer: bool = True,
         language: str | None = None,
     ) -> list[StoryHit]:
         """The ``k`` stories of ``team`` most similar to ``text``, best first; with
-        ``one_per_interview`` (the default) at most one story per interview (per customer), and
+        ``one_per_customer`` (the default) at most one story per customer, and
         only stories in ``language`` when it is given."""
         if not text.strip() or k <= 0:
             return []
         [vector] = await self._embedder.embed([text])
-        fetch = k * self.OVERFETCH if one_per_interview else k
+        fetch = k * self.OVERFETCH if one_per_customer else k
         # Passed only when asked for, so stores written before the filter existed still work.
         only = {"language": language} if language is not None else {}
         if self._ranker is None:
             found = await self._stories.search(team, vector, fetch, section=section, since=since, **only)
-            return self._pick(found, k, one_per_interview)
+            return self._pick(found, k, one_per_customer)
         candidates = await self._stories.search_vectors(
             team, vector, max(fetch, self._ranker.candidates), section=section, since=since, **only
         )
@@ -101,7 +101,7 @@ class StorySearch:
             cosine = dict(chunk)
             stories = await self._stories.get(team, [story_id for story_id, _ in chunk])
             hits.extend(
-                self._pick([(s, cosine[s.id]) for s in stories], k - len(hits), one_per_interview, seen)
+                self._pick([(s, cosine[s.id]) for s in stories], k - len(hits), one_per_customer, seen)
             )
             if len(hits) >= k:
                 break
@@ -109,18 +109,18 @@ class StorySearch:
 
     @staticmethod
     def _pick(
-        found: list[tuple[Story, float]], k: int, one_per_interview: bool, seen: set[str] | None = None
+        found: list[tuple[Story, float]], k: int, one_per_customer: bool, seen: set[str] | None = None
     ) -> list[StoryHit]:
-        """Up to ``k`` hits from ``found`` (best first), skipping interviews already in ``seen``."""
+        """Up to ``k`` hits from ``found`` (best first), skipping customers already in ``seen``."""
         seen = set() if seen is None else seen
         hits: list[StoryHit] = []
         for story, score in found:
             if len(hits) == k:
                 break
-            if one_per_interview:
-                if story.interview_id in seen:
+            if one_per_customer:
+                if story.customer in seen:
                     continue
-                seen.add(story.interview_id)
+                seen.add(story.customer)
             hits.append(StoryHit(story=story, score=score, match=match_word(score)))
         return hits
 

@@ -94,7 +94,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.asyncio(loop_scope="module")]
 
 
 async def test_each_story_is_filed_under_the_language_of_its_text(app: App) -> None:
-    hits = await app.search.search(TEAM, "card", 50, one_per_interview=False)
+    hits = await app.search.search(TEAM, "card", 50, one_per_customer=False)
     languages = {
         hit.story.label + "/" + hit.story.customer.split("-")[-1]: hit.story.language for hit in hits
     }
@@ -130,6 +130,6 @@ async def test_the_language_filter_keeps_one_language(app: App) -> None:
 
 async def test_erasing_a_customer_removes_their_story_from_both_indexes(app: App) -> None:
     await app.stories.delete_customer(TEAM, "Customer-forgot_pin-ar")
-    hits = await app.search.search(TEAM, TOPICS["forgot_pin"]["ar"], 20, one_per_interview=False)
+    hits = await app.search.search(TEAM, TOPICS["forgot_pin"]["ar"], 20, one_per_customer=False)
     assert "Customer-forgot_pin-ar" not in {hit.story.customer for hit in hits}
     assert _first_in(hits, "en") == "forgot_pin"

@@ -122,7 +122,7 @@ async def test_ranked_search_keeps_one_story_per_interview(
     interviews = [h.story.interview_id for h in hits]
     assert len(interviews) == len(set(interviews)) == 3
     everything = await StorySearch(embedder, story_store, ranker=ExpansionRanker()).search(
-        "t", "refund missing", 5, one_per_interview=False
+        "t", "refund missing", 5, one_per_customer=False
     )
     assert len(everything) == 4
 

@@ -27,11 +27,12 @@ def answer(
     text: str,
     *,
     interview: str = "iv-a",
-    customer: str = "5551001",
+    customer: str | None = None,
     team: str = TEAM,
     section: str = "frustration",
     when: datetime = DAY,
 ) -> AnswerRecord:
+    customer = customer or f"customer-of-{interview}"
     return AnswerRecord(
         id=f"{interview}-{n:04d}",
         interview_id=interview,
@@ -97,9 +98,13 @@ def search(embedder: HashingEmbedder, story_store: MemoryStoryStore) -> StorySea
 
 
 SAMPLE = [
-    answer(1, "I'm the office manager at a dental practice, billing is half my job."),
-    answer(2, LATE_INVOICES),
-    answer(3, "Last March the insurance portal rejected 40 claims, so I re-typed them in a spreadsheet."),
+    answer(1, "I'm the office manager at a dental practice, billing is half my job.", customer="5551001"),
+    answer(2, LATE_INVOICES, customer="5551001"),
+    answer(
+        3,
+        "Last March the insurance portal rejected 40 claims, so I re-typed them in a spreadsheet.",
+        customer="5551001",
+    ),
 ]
 
 
@@ -254,12 +259,12 @@ async def test_search_returns_one_story_per_interview_by_default(
     assert scores == sorted(scores, reverse=True)
     # The quote kept for the talkative interview is its best one.
     best_a = max(
-        (h for h in await search.search(TEAM, LATE_INVOICES, k=10, one_per_interview=False)),
+        (h for h in await search.search(TEAM, LATE_INVOICES, k=10, one_per_customer=False)),
         key=lambda h: h.score if h.story.interview_id == "iv-a" else -1,
     )
     assert next(h for h in hits if h.story.interview_id == "iv-a").story.id == best_a.story.id
 
-    everything = await search.search(TEAM, LATE_INVOICES, k=5, one_per_interview=False)
+    everything = await search.search(TEAM, LATE_INVOICES, k=5, one_per_customer=False)
     assert len(everything) == 5
     assert [h.story.interview_id for h in everything].count("iv-a") >= 3
 
@@ -275,11 +280,30 @@ async def test_search_never_returns_another_teams_stories(
             answer(1, "Our stock counts never match the till at the end of the day.", interview="iv-ours"),
         ],
     )
-    hits = await search.search(TEAM, LATE_INVOICES, k=5, one_per_interview=False)
+    hits = await search.search(TEAM, LATE_INVOICES, k=5, one_per_customer=False)
     assert [h.story.team for h in hits] == [TEAM]
     assert await search.search("T0000NONE", LATE_INVOICES) == []
     [theirs] = await search.search(OTHER_TEAM, LATE_INVOICES)
     assert theirs.story.interview_id == "iv-theirs"
+
+
+async def test_one_customer_interviewed_twice_gets_one_hit(
+    sessions: MemorySessionStore, indexer: StoryIndexer, search: StorySearch
+) -> None:
+    await index(
+        sessions,
+        indexer,
+        [
+            answer(1, "Late invoices again, chasing clients all week.", interview="iv-1", customer="ann"),
+            answer(1, "Late invoices are the worst part of my month.", interview="iv-2", customer="ann"),
+            answer(1, "Clients pay our invoices late every quarter.", interview="iv-3", customer="bob"),
+        ],
+    )
+    hits = await search.search(TEAM, "late invoices", k=5)
+    assert len(hits) == 2
+    assert len({h.story.customer for h in hits}) == 2
+    everything = await search.search(TEAM, "late invoices", k=5, one_per_customer=False)
+    assert len(everything) == 3
 
 
 async def test_search_filters_by_section_and_date(
