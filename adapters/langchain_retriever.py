@@ -2,7 +2,7 @@
 ``Embeddings`` wrapper around any sentence encoder, and the plain LangChain + Chroma pipeline
 that ``earful eval retrieval --compare baseline`` and ``make bench`` measure Earful against.
 
-The retriever is a thin shell: every decision (team scope, ranking, one story per interview)
+The retriever is a thin shell: every decision (team scope, ranking, one story per customer)
 stays in :class:`core.stories.StorySearch`.
 """
 
@@ -60,7 +60,7 @@ def hit_document(hit: StoryHit) -> Document:
 
 
 class StoryRetriever(BaseRetriever):
-    """Similar stories of one team, as LangChain documents (one per interview by default)."""
+    """Similar stories of one team, as LangChain documents (one per customer by default)."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 

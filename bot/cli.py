@@ -90,7 +90,7 @@ def stories(
         str | None, typer.Option("--lang", help="Only stories in this language (ISO 639-1, e.g. ar).")
     ] = None,
 ) -> None:
-    """Find the stories most similar to TEXT (in any language), one per interview."""
+    """Find the stories most similar to TEXT (in any language), one per customer."""
     from bot.terminal import print_hits, search_stories
 
     settings = _settings()

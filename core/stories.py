@@ -1,5 +1,5 @@
 """Stories: answers made searchable. Indexing drains the outbox; search finds similar stories
-within one team, one per interview by default."""
+within one team, one per customer by default."""
 
 from __future__ import annotations
 
