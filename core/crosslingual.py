@@ -32,7 +32,7 @@ from typing import Any
 from core.languages import LanguageDetector, detect_language, normalise_language
 from core.models import Story, StoryHit
 from core.ports import Embedder, StoryStore
-from core.stories import StorySearch, match_word
+from core.stories import StorySearch, pick_hits
 
 log = logging.getLogger(__name__)
 
@@ -224,17 +224,7 @@ class CrossLingualSearch:
             if english and wanted in (None, ENGLISH):
                 await self._pivot(team, english, fetch, section, since, scored)
         ranked = sorted(scored.values(), key=lambda pair: -pair[1])
-        hits: list[StoryHit] = []
-        seen: set[str] = set()
-        for story, score in ranked:
-            if one_per_customer:
-                if story.customer in seen:
-                    continue
-                seen.add(story.customer)
-            hits.append(StoryHit(story=story, score=score, match=match_word(score)))
-            if len(hits) == k:
-                break
-        return hits
+        return pick_hits(ranked, k, one_per_customer)
 
     async def _has_other_languages(self, team: str) -> bool:
         probe = getattr(self._ml.stories, "has_language_other_than", None)

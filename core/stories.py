@@ -47,6 +47,23 @@ def story_from_answer(answer: AnswerRecord) -> Story:
     )
 
 
+def pick_hits(
+    found: list[tuple[Story, float]], k: int, one_per_customer: bool, seen: set[str] | None = None
+) -> list[StoryHit]:
+    """Up to ``k`` hits from ``found`` (best first), skipping customers already in ``seen``."""
+    seen = set() if seen is None else seen
+    hits: list[StoryHit] = []
+    for story, score in found:
+        if len(hits) == k:
+            break
+        if one_per_customer:
+            if story.customer in seen:
+                continue
+            seen.add(story.customer)
+        hits.append(StoryHit(story=story, score=score, match=match_word(score)))
+    return hits
+
+
 class StorySearch:
     """Similar-story search for one team at a time."""
 
@@ -83,7 +100,7 @@ class StorySearch:
         only = {"language": language} if language is not None else {}
         if self._ranker is None:
             found = await self._stories.search(team, vector, fetch, section=section, since=since, **only)
-            return self._pick(found, k, one_per_customer)
+            return pick_hits(found, k, one_per_customer)
         candidates = await self._stories.search_vectors(
             team, vector, max(fetch, self._ranker.candidates), section=section, since=since, **only
         )
@@ -101,27 +118,10 @@ class StorySearch:
             cosine = dict(chunk)
             stories = await self._stories.get(team, [story_id for story_id, _ in chunk])
             hits.extend(
-                self._pick([(s, cosine[s.id]) for s in stories], k - len(hits), one_per_customer, seen)
+                pick_hits([(s, cosine[s.id]) for s in stories], k - len(hits), one_per_customer, seen)
             )
             if len(hits) >= k:
                 break
-        return hits
-
-    @staticmethod
-    def _pick(
-        found: list[tuple[Story, float]], k: int, one_per_customer: bool, seen: set[str] | None = None
-    ) -> list[StoryHit]:
-        """Up to ``k`` hits from ``found`` (best first), skipping customers already in ``seen``."""
-        seen = set() if seen is None else seen
-        hits: list[StoryHit] = []
-        for story, score in found:
-            if len(hits) == k:
-                break
-            if one_per_customer:
-                if story.customer in seen:
-                    continue
-                seen.add(story.customer)
-            hits.append(StoryHit(story=story, score=score, match=match_word(score)))
         return hits
 
 
