@@ -7,25 +7,12 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from core.ranking import EXPANSION_NEIGHBOURS, QUERY_WEIGHT
+from core.ranking import ExpansionRanker
 
 
-class NumpyExpansionRanker:
-    """Average query expansion (see :class:`core.ranking.ExpansionRanker`) on numpy arrays."""
-
-    name = "expansion"
-
-    def __init__(
-        self,
-        neighbours: int = EXPANSION_NEIGHBOURS,
-        query_weight: float = QUERY_WEIGHT,
-        candidates: int = 40,
-    ) -> None:
-        if neighbours < 1 or not 0 <= query_weight <= 1 or candidates < neighbours:
-            raise ValueError("need neighbours >= 1, 0 <= query_weight <= 1, candidates >= neighbours")
-        self.neighbours = neighbours
-        self.query_weight = query_weight
-        self.candidates = candidates
+class NumpyExpansionRanker(ExpansionRanker):
+    """Average query expansion (see :class:`core.ranking.ExpansionRanker`) on numpy arrays:
+    the same parameters and checks, only the arithmetic differs."""
 
     def scores(self, query: Sequence[float], vectors: Sequence[Sequence[float]]) -> list[float]:
         """Cosine similarity of each candidate to the query averaged with its nearest candidates."""
