@@ -68,7 +68,7 @@ class StorySearch:
     """Similar-story search for one team at a time."""
 
     # How many nearest stories to fetch per result wanted, so that keeping one story per
-    # interview still leaves ``k`` results when one talkative customer dominates.
+    # customer still leaves ``k`` results when one talkative customer dominates.
     OVERFETCH = 8
 
     def __init__(self, embedder: Embedder, stories: StoryStore, ranker: Ranker | None = None) -> None:
