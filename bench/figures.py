@@ -66,8 +66,8 @@ async def earful_import(count: int = 1000) -> float:
         settings = Settings(data_dir=Path(folder), chroma_url=None)
         async with build_app(settings) as app:
             # Fixed start-up costs stay out of a throughput figure, as for the baseline, whose
-            # store is open before its clock starts: load the model, open the index.
-            await app.embedder.embed(["warm up the model"])
+            # store is open before its clock starts: load the models, open the index.
+            await app.indexer.warm_up()
             await app.stories.count("bench")
             began = time.perf_counter()
             for start in range(0, len(records), 512):

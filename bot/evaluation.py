@@ -158,7 +158,7 @@ async def compare_retrieval(
         async with build_app(temp) as app:
             # Load the model first: the import rate is about importing, and the baseline below
             # reuses the loaded model.
-            await app.embedder.embed(["warm up"])
+            await app.indexer.warm_up()
             started = time.perf_counter()
             await _import(app, labelled)
             import_rate = len(labelled) / max(time.perf_counter() - started, 1e-9)

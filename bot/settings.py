@@ -29,6 +29,11 @@ class Settings(BaseSettings):
         default=False,
         description="also index every story with a multilingual model (search across languages)",
     )
+    # On by default: 0.25 ms a story, run while the model embeds (docs/lang.md).
+    detect_language: bool = Field(
+        default=True,
+        description="file each story under the language its text is in (the channel's is a hint)",
+    )
     llm: str | None = Field(default=None, description="provider:model for the optional LLM")
     log_level: str = "WARNING"
     debug: bool = False

@@ -12,6 +12,7 @@ from core.catalog import Catalog
 from core.crosslingual import CrossLingualSearch, Multilingual, MultilingualStories
 from core.errors import InputError
 from core.invites import Invites, InviteStore
+from core.languages import LanguageDetector
 from core.ports import Embedder, SessionStore, StoryStore
 from core.probing import FollowUpPolicy, RuleBasedFollowUp
 from core.ranking import CosineRanker, Ranker
@@ -76,7 +77,18 @@ def default_ranker(settings: Settings) -> Ranker:
     return NumpyExpansionRanker()
 
 
-def default_multilingual(settings: Settings, stories: StoryStore) -> Multilingual | None:
+def default_detector(settings: Settings) -> LanguageDetector | None:
+    """py3langid (it loads on the first story it reads), or ``None`` when switched off."""
+    if not settings.detect_language:
+        return None
+    from adapters.langid_detector import LangidDetector
+
+    return LangidDetector()
+
+
+def default_multilingual(
+    settings: Settings, stories: StoryStore, detector: LanguageDetector | None = None
+) -> Multilingual | None:
     """The multilingual model, its own index beside ``stories`` and the language detector, or
     ``None`` when switched off (EARFUL_MULTILINGUAL=false) or ``stories`` is not Chroma's."""
     # Duck-typed, so that building the app does not import chromadb before the index is used.
@@ -87,7 +99,7 @@ def default_multilingual(settings: Settings, stories: StoryStore) -> Multilingua
     from adapters.multilingual import E5Embedder
 
     return Multilingual(
-        E5Embedder(threads=settings.embedding_threads), sibling("earfulml_"), LangidDetector()
+        E5Embedder(threads=settings.embedding_threads), sibling("earfulml_"), detector or LangidDetector()
     )
 
 
@@ -126,12 +138,15 @@ async def build_app(
         search: StorySearch | CrossLingualSearch = StorySearch(
             embedder, stories, ranker=ranker or default_ranker(settings)
         )
-        multilingual = multilingual or default_multilingual(settings, stories)
+        detector = default_detector(settings)
+        multilingual = multilingual or default_multilingual(settings, stories, detector)
         if multilingual is not None:
             primary = stories
             stories = MultilingualStories(primary, multilingual)
             search = CrossLingualSearch(search, embedder, primary, multilingual)
-        indexer = StoryIndexer(sessions, embedder, stories, batch_size=settings.index_batch_size)
+        indexer = StoryIndexer(
+            sessions, embedder, stories, batch_size=settings.index_batch_size, detector=detector
+        )
         # The session store's database keeps invites too (both SQL stores implement it).
         invites = Invites(cast(InviteStore, sessions))
         chosen_policy, summariser = llm_parts(settings, policy or RuleBasedFollowUp(catalog.messages_for))

@@ -8,6 +8,7 @@ import logging
 from collections.abc import Sequence
 from datetime import datetime
 
+from core.languages import LanguageDetector, detect_language
 from core.models import AnswerRecord, Story, StoryHit
 from core.ports import Embedder, SessionStore, StoryStore
 from core.ranking import Ranker
@@ -133,12 +134,20 @@ class StoryIndexer:
     """
 
     def __init__(
-        self, sessions: SessionStore, embedder: Embedder, stories: StoryStore, batch_size: int = 64
+        self,
+        sessions: SessionStore,
+        embedder: Embedder,
+        stories: StoryStore,
+        batch_size: int = 64,
+        detector: LanguageDetector | None = None,
     ) -> None:
+        """``detector``, when given, files each story under the language its text is written in
+        (the channel's language is then only the fallback, see :mod:`core.languages`)."""
         self._sessions = sessions
         self._embedder = embedder
         self._stories = stories
         self._batch_size = batch_size
+        self._detector = detector
         self._wake = asyncio.Event()
         self._lock = asyncio.Lock()
 
@@ -160,17 +169,42 @@ class StoryIndexer:
             for step in steps:
                 embedding = asyncio.ensure_future(self._embedder.embed([story.text for story in step]))
                 try:
+                    # Detection (a fraction of a millisecond a story) runs while the model embeds.
+                    filed = await self.with_languages(step)
                     if writing is not None:
                         await writing
                     vectors = await embedding
                 finally:
                     embedding.cancel()  # only still running when the write failed
-                writing = asyncio.ensure_future(self._stories.add(step, vectors))
+                writing = asyncio.ensure_future(self._stories.add(filed, vectors))
             if writing is not None:
                 await writing
         finally:
             if writing is not None and not writing.done():
                 writing.cancel()
+
+    async def warm_up(self) -> None:
+        """Load the model and the language detector now rather than on the first story."""
+        await self._embedder.embed(["warm up"])
+        if self._detector is not None:
+            await asyncio.to_thread(detect_language, self._detector, "warm up the detector", "en")
+
+    async def with_languages(self, stories: Sequence[Story]) -> list[Story]:
+        """``stories`` each filed under its detected language (unchanged without a detector)."""
+        detector = self._detector
+        if detector is None:
+            return list(stories)
+
+        def detect() -> list[Story]:
+            filed = []
+            for story in stories:
+                language = detect_language(detector, story.text, story.language)
+                filed.append(
+                    story if language == story.language else story.model_copy(update={"language": language})
+                )
+            return filed
+
+        return await asyncio.to_thread(detect)
 
     async def drain(self) -> int:
         """Index everything waiting in the outbox; returns how many answers were indexed."""

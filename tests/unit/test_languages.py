@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from pathlib import Path
+
 import pytest
+from fakes import HashingEmbedder, MemorySessionStore, MemoryStoryStore
 
 from adapters.langid_detector import LangidDetector
+from bot.settings import Settings
+from bot.wiring import default_detector
 from core.languages import detect_language, normalise_language, split_language_filter
+from core.models import AnswerRecord, pseudonym
+from core.stories import StoryIndexer, StorySearch
 
 
 class Broken:
@@ -85,3 +93,57 @@ def test_a_lang_filter_typed_into_a_search_is_taken_out_of_the_question() -> Non
     assert split_language_filter("lang:pt-BR my card never came") == ("my card never came", "pt")
     assert split_language_filter("what about slang:xx words") == ("what about slang:xx words", None)
     assert split_language_filter("no filter here") == ("no filter here", None)
+
+
+def _answer(number: int, text: str, language: str) -> AnswerRecord:
+    return AnswerRecord(
+        id=f"a{number}",
+        interview_id=f"iv{number}",
+        team="T",
+        customer=f"c{number}",
+        pseudonym=pseudonym("T", "telegram", f"c{number}"),
+        channel="telegram",
+        question_id="q1",
+        question="When did that last happen?",
+        section="last_time",
+        text=text,
+        turn=1,
+        language=language,
+        created_at=datetime(2026, 11, 1, tzinfo=UTC),
+    )
+
+
+async def test_every_story_is_filed_under_the_language_it_is_written_in(
+    detector: LangidDetector,
+    sessions: MemorySessionStore,
+    embedder: HashingEmbedder,
+    story_store: MemoryStoryStore,
+) -> None:
+    # The Telegram app says "en" for all three; the text decides, except for a bare "ok".
+    answers = [
+        _answer(1, "لم تصل بطاقتي بعد رغم أنني طلبتها منذ أسبوعين", "en"),
+        _answer(2, "Ma carte n'est toujours pas arrivée, je l'ai commandée il y a deux semaines", "en"),
+        _answer(3, "My card still hasn't arrived and I ordered it two weeks ago", "ar"),
+        _answer(4, "ok", "es"),
+    ]
+    await sessions.add_answers(answers)
+    indexer = StoryIndexer(sessions, embedder, story_store, detector=detector)
+    assert await indexer.drain() == 4
+    filed = {story.id: story.language for story, _ in story_store.teams["T"].values()}
+    assert filed == {"a1": "ar", "a2": "fr", "a3": "en", "a4": "es"}
+    arabic = await StorySearch(embedder, story_store).search("T", "بطاقتي", 5, language="ar")
+    assert [hit.story.id for hit in arabic] == ["a1"]
+
+
+async def test_without_a_detector_the_channel_language_is_kept(
+    sessions: MemorySessionStore, embedder: HashingEmbedder, story_store: MemoryStoryStore
+) -> None:
+    await sessions.add_answers([_answer(1, "لم تصل بطاقتي بعد رغم أنني طلبتها منذ أسبوعين", "en")])
+    await StoryIndexer(sessions, embedder, story_store).drain()
+    assert [story.language for story, _ in story_store.teams["T"].values()] == ["en"]
+
+
+def test_language_detection_is_on_by_default(isolated_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert isinstance(default_detector(Settings()), LangidDetector)
+    monkeypatch.setenv("EARFUL_DETECT_LANGUAGE", "false")
+    assert default_detector(Settings()) is None
