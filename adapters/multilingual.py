@@ -3,6 +3,11 @@
 The wheel carries the model file and a small compiled engine (numpy and ctypes only, no torch,
 nothing downloaded). e5 expects a prefix; for similar-story search both sides are queries of
 the same kind, so both get ``query: `` (which is also what measured best, see docs/lang.md).
+
+Texts whose language is known are embedded with :meth:`E5Embedder.embed_as`, which removes that
+language's mean direction (``language_means.npz``, built by ``scripts/build_language_means.py``
+from Django's interface translations): e5 keeps every language a little apart, and the offset
+otherwise counts as much as the meaning when an Arabic question meets English stories.
 """
 
 from __future__ import annotations
@@ -10,10 +15,16 @@ from __future__ import annotations
 import asyncio
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from core.languages import normalise_language
+
+_MEANS_FILE = Path(__file__).with_name("language_means.npz")
 
 
 class MultilingualModelMissing(RuntimeError):
@@ -77,3 +88,32 @@ class E5Embedder:
         vectors = await asyncio.to_thread(self.encode, texts)
         rows: list[list[float]] = vectors.tolist()
         return rows
+
+    def encode_as(self, texts: Sequence[str], languages: Sequence[str]) -> np.ndarray:
+        """Like :meth:`encode`, each row with its language's mean direction taken out."""
+        if len(texts) != len(languages):
+            raise ValueError("one language per text")
+        vectors = self.encode(texts)
+        means = language_means()
+        fallback = means["*"]
+        for row, language in enumerate(languages):
+            vectors[row] -= means.get(normalise_language(language), fallback)
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        vectors /= np.where(norms > 0, norms, 1.0)
+        return vectors
+
+    async def embed_as(self, texts: Sequence[str], languages: Sequence[str]) -> list[list[float]]:
+        """:meth:`encode_as` in a worker thread, as plain lists (the store's vectors)."""
+        vectors = await asyncio.to_thread(self.encode_as, texts, languages)
+        rows: list[list[float]] = vectors.tolist()
+        return rows
+
+
+@cache
+def language_means() -> Mapping[str, np.ndarray]:
+    """Each language's mean e5 vector (ISO 639-1 code -> 384 floats); ``"*"``, their average,
+    stands in for a language the file does not cover."""
+    with np.load(_MEANS_FILE) as shipped:
+        means = {code: shipped[code].astype(np.float32) for code in shipped.files}
+    means["*"] = np.mean(list(means.values()), axis=0)
+    return means

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -24,10 +24,11 @@ class Settings(BaseSettings):
     http_port: int = Field(default=3000, ge=1, le=65535)
     embedding_threads: int | None = Field(default=None, ge=1, le=64)
     index_batch_size: int = Field(default=512, ge=1, le=4096)
-    # Opt-in: the second model makes import ~5x slower and memory pass 1 GiB (docs/lang.md).
-    multilingual: bool = Field(
-        default=False,
-        description="also index every story with a multilingual model (search across languages)",
+    # "auto": a team gets the second index at its first story or question in another language,
+    # so English-only teams keep the English model's speed and memory (docs/lang.md).
+    multilingual: Literal["auto", "on", "off"] = Field(
+        default="auto",
+        description="index stories with a multilingual model too: auto (when a team needs it), on, off",
     )
     # On by default: 0.25 ms a story, run while the model embeds (docs/lang.md).
     detect_language: bool = Field(
@@ -83,6 +84,17 @@ class Settings(BaseSettings):
     telegram_merge_window: float = Field(
         default=4.0, ge=0, le=60, description="seconds to wait for more parts of a split answer"
     )
+
+    @field_validator("multilingual", mode="before")
+    @classmethod
+    def _multilingual_switch(cls, value: object) -> object:
+        # EARFUL_MULTILINGUAL=true/false (its first form) still means on/off.
+        words = {"true": "on", "1": "on", "yes": "on", "false": "off", "0": "off", "no": "off"}
+        if isinstance(value, bool):
+            return "on" if value else "off"
+        if isinstance(value, str):
+            return words.get(value.strip().lower(), value.strip().lower())
+        return value
 
     @property
     def sqlite_path(self) -> Path:

@@ -14,6 +14,7 @@ from adapters.console import ConsoleChannel
 from bot.importing import BadLine, read_jsonl
 from bot.settings import Settings
 from bot.wiring import App, build_app
+from core.crosslingual import ENGLISH, CrossLingualSearch, MultilingualStories
 from core.models import AnswerRecord, Status, StoryHit
 from prompts import default_catalog, load_script
 
@@ -21,8 +22,11 @@ IMPORT_BATCH = 512
 
 
 async def _catch_up(app: App) -> None:
-    """Index whatever an earlier (perhaps killed) process left in the outbox."""
+    """Index whatever an earlier (perhaps killed) process left in the outbox, and finish any copy
+    into the multilingual index that indexing started."""
     await app.indexer.drain()
+    if isinstance(app.stories, MultilingualStories):
+        await app.stories.settle()
 
 
 async def run_chat(settings: Settings, script_path: Path | None, team: str, customer: str) -> None:
@@ -43,7 +47,7 @@ async def run_chat(settings: Settings, script_path: Path | None, team: str, cust
             indexing.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await indexing
-        await app.indexer.drain()
+        await _catch_up(app)
         if status is Status.PAUSED:
             typer.echo(f"Paused. Run `earful chat --customer {customer}` to continue.", err=True)
         elif status is Status.FINISHED:
@@ -62,6 +66,16 @@ async def search_stories(
     async with build_app(settings) as app:
         await _catch_up(app)
         only = {"language": language} if language else {}
+        stories, search = app.stories, app.search
+        # A one-shot command waits for the copy a first question in another language starts.
+        if (
+            isinstance(stories, MultilingualStories)
+            and isinstance(search, CrossLingualSearch)
+            and search.query_language(text) != ENGLISH
+            and not await stories.ready(team, wait=0.5)
+        ):
+            typer.echo("Making this team's stories searchable from other languages (once)...", err=True)
+            await stories.ready(team)
         return await app.search.search(team, text, k, section=section, since=since, **only)
 
 
@@ -109,6 +123,7 @@ async def import_file(settings: Settings, path: Path, team: str) -> tuple[int, i
                     await flush()
             if batch:
                 await flush()
+        await _catch_up(app)
     return new, known, bad
 
 

@@ -77,6 +77,11 @@ def default_ranker(settings: Settings) -> Ranker:
     return NumpyExpansionRanker()
 
 
+# The multilingual index's collections: "earfulml2_<team>" since its vectors have their language's
+# mean taken out; an older "earfulml_" index is not read (`earful reindex` builds the new one).
+MULTILINGUAL_PREFIX = "earfulml2_"
+
+
 def default_detector(settings: Settings) -> LanguageDetector | None:
     """py3langid (it loads on the first story it reads), or ``None`` when switched off."""
     if not settings.detect_language:
@@ -93,13 +98,15 @@ def default_multilingual(
     ``None`` when switched off (EARFUL_MULTILINGUAL=false) or ``stories`` is not Chroma's."""
     # Duck-typed, so that building the app does not import chromadb before the index is used.
     sibling = getattr(stories, "sibling", None)
-    if not settings.multilingual or sibling is None:
+    if settings.multilingual == "off" or sibling is None:
         return None
     from adapters.langid_detector import LangidDetector
     from adapters.multilingual import E5Embedder
 
     return Multilingual(
-        E5Embedder(threads=settings.embedding_threads), sibling("earfulml_"), detector or LangidDetector()
+        E5Embedder(threads=settings.embedding_threads),
+        sibling(MULTILINGUAL_PREFIX),
+        detector or LangidDetector(),
     )
 
 
@@ -142,8 +149,10 @@ async def build_app(
         multilingual = multilingual or default_multilingual(settings, stories, detector)
         if multilingual is not None:
             primary = stories
-            stories = MultilingualStories(primary, multilingual)
-            search = CrossLingualSearch(search, embedder, primary, multilingual)
+            backfill = sessions if settings.multilingual == "auto" else None
+            both = MultilingualStories(primary, multilingual, backfill_from=backfill)
+            search = CrossLingualSearch(search, embedder, primary, multilingual, both)
+            stories = both
         indexer = StoryIndexer(
             sessions, embedder, stories, batch_size=settings.index_batch_size, detector=detector
         )
@@ -171,4 +180,6 @@ async def build_app(
             summariser=summariser,
         )
     finally:
+        if isinstance(stories, MultilingualStories):
+            stories.stop()  # a copy cut short is finished by the next start
         await sessions.close()

@@ -27,23 +27,29 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from core.languages import LanguageDetector, detect_language, normalise_language
 from core.models import Story, StoryHit
-from core.ports import Embedder, StoryStore
-from core.stories import StorySearch, pick_hits
+from core.ports import Embedder, SessionStore, StoryStore
+from core.stories import StorySearch, pick_hits, story_from_answer
 
 log = logging.getLogger(__name__)
 
 ENGLISH = "en"
-# multilingual-e5 cosine -> MiniLM-like cosine: 3.67 * (e5 - 0.912) + 0.693 (banking77 dev).
-_E5_MEAN, _E5_SCALE, _MINILM_MEAN = 0.912, 3.67, 0.693
+# multilingual-e5 cosine (language means removed) -> MiniLM-like cosine, matching the mean and
+# spread of both models' 40 nearest neighbours on banking77 dev.
+_E5_MEAN, _E5_SCALE, _MINILM_MEAN = 0.656, 1.13, 0.693
 # Weight of the multilingual score against the pivot's English score for English stories.
 PIVOT_ALPHA = 0.4
 # How long "this team has only English stories" is trusted before the index is asked again
 # (another worker may have indexed a story in another language meanwhile).
 RECHECK_SECONDS = 30.0
+# How long a question in another language waits for an English-only team's stories to be
+# copied into the multilingual index (~70 stories/s) before answering from what is there.
+BACKFILL_WAIT = 3.0
+# How much of the outbox a copy reads to leave out what the indexer is about to add anyway.
+OUTBOX_READ_LIMIT = 1_000_000
 # Questions are often a few words ("pin blocked" reads as Swedish at 0.25): 0.3, as for stories.
 QUESTION_CONFIDENCE = 0.3
 
@@ -51,6 +57,24 @@ QUESTION_CONFIDENCE = 0.3
 def calibrated(score: float) -> float:
     """A multilingual-model cosine put on the English model's scale, within [-1, 1]."""
     return max(-1.0, min(1.0, _E5_SCALE * (score - _E5_MEAN) + _MINILM_MEAN))
+
+
+@runtime_checkable
+class LanguageAwareEmbedder(Protocol):
+    """A multilingual model that can take each text's language into account."""
+
+    async def embed_as(self, texts: Sequence[str], languages: Sequence[str]) -> list[list[float]]:
+        """One vector per text, ``languages[i]`` being the language of ``texts[i]``."""
+        ...
+
+
+async def embed_in_languages(
+    embedder: Embedder, texts: Sequence[str], languages: Sequence[str]
+) -> list[list[float]]:
+    """``embedder``'s vectors for ``texts``, told their languages when it can use them."""
+    if isinstance(embedder, LanguageAwareEmbedder):
+        return await embedder.embed_as(texts, languages)
+    return await embedder.embed(texts)
 
 
 @dataclass
@@ -67,11 +91,24 @@ class Multilingual:
 class MultilingualStories:
     """A :class:`StoryStore` that files each story under its detected language and indexes it
     twice: in ``primary`` with the vectors it is given, in the multilingual index with the
-    multilingual model's. Searching it searches ``primary``; anything else is ``primary``'s."""
+    multilingual model's. Searching it searches ``primary``; anything else is ``primary``'s.
 
-    def __init__(self, primary: StoryStore, multilingual: Multilingual) -> None:
+    With ``backfill_from`` (the system of record), a team enters the multilingual index only
+    when it needs to: at its first story in a language other than English, or its first
+    question in one (:meth:`ready`). Its earlier stories are then copied in from the record in
+    the background. An English-only team never pays for the second model."""
+
+    # Stories embedded per step while a team's earlier stories are copied in.
+    BACKFILL_STEP = 128
+
+    def __init__(
+        self, primary: StoryStore, multilingual: Multilingual, *, backfill_from: SessionStore | None = None
+    ) -> None:
         self.primary = primary
         self._ml = multilingual
+        self._record = backfill_from
+        self._covered: dict[str, bool] = {}
+        self._backfills: dict[str, asyncio.Task[None]] = {}
 
     def __getattr__(self, name: str) -> Any:
         # Methods other stores grow later (e.g. index-time re-ranking) reach the primary index.
@@ -82,17 +119,102 @@ class MultilingualStories:
         language = detect_language(self._ml.detector, story.text, story.language)
         return story if language == story.language else story.model_copy(update={"language": language})
 
+    async def _with_languages(self, stories: Sequence[Story]) -> list[Story]:
+        return await asyncio.to_thread(lambda: [self.with_language(story) for story in stories])
+
+    async def covers(self, team: str) -> bool:
+        """Whether ``team``'s stories go into the multilingual index (always, without backfill)."""
+        if self._record is None:
+            return True
+        known = self._covered.get(team)
+        if known is None:
+            try:
+                copied = await self._ml.stories.count(team)
+                known = copied > 0
+                if known and copied < await self.primary.count(team):
+                    # A copy was cut short (the process stopped): finish it.
+                    self.backfill(team)
+            except Exception as error:  # noqa: BLE001 - unreadable means not yet: asked again later
+                log.warning("could not read team %s's multilingual index: %s", team, error)
+                return False
+            self._covered[team] = known
+        return known
+
+    def copying(self) -> bool:
+        """Whether a team's stories are being copied in right now."""
+        return any(not task.done() for task in self._backfills.values())
+
+    async def settle(self) -> None:
+        """Wait for every copy under way (a one-shot command calls this before it exits)."""
+        running = [task for task in self._backfills.values() if not task.done()]
+        if running:
+            await asyncio.wait(running)
+
+    def stop(self) -> None:
+        """Cancel the copies under way; the next start finishes them."""
+        for task in self._backfills.values():
+            task.cancel()
+
+    def backfill(self, team: str) -> asyncio.Task[None]:
+        """Start (once) copying ``team``'s stories from the record into the multilingual index;
+        stories indexed from now on go into both indexes."""
+        task = self._backfills.get(team)
+        if task is None or (task.done() and (task.cancelled() or task.exception() is not None)):
+            self._covered[team] = True
+            task = asyncio.create_task(self._copy_in(team))
+            self._backfills[team] = task
+        return task
+
+    async def _copy_in(self, team: str) -> None:
+        if self._record is None:
+            return
+        waiting = {answer.id for answer in await self._record.pending_index(OUTBOX_READ_LIMIT)}
+        # Answers still in the outbox reach add() on their own, and the team is covered by now.
+        answers = [answer for answer in await self._record.answers(team=team) if answer.id not in waiting]
+        log.info("copying %d stories of team %s into the multilingual index", len(answers), team)
+        for start in range(0, len(answers), self.BACKFILL_STEP):
+            step = answers[start : start + self.BACKFILL_STEP]
+            await self._index_multilingual(await self._with_languages([story_from_answer(a) for a in step]))
+
+    async def ready(self, team: str, wait: float | None = None) -> bool:
+        """Bring ``team`` into the multilingual index if it is not yet, and wait for its earlier
+        stories to be copied in (at most ``wait`` seconds). True when they all are."""
+        if not await self.covers(team):
+            self.backfill(team)
+        task = self._backfills.get(team)
+        if task is None:
+            return True
+        try:
+            await asyncio.wait_for(asyncio.shield(task), wait)
+        except TimeoutError:
+            return False
+        return True
+
     async def add(self, stories: Sequence[Story], vectors: Sequence[Sequence[float]]) -> None:
         """Index ``stories`` in both indexes (the primary first: it is what English search uses)."""
-        filed = [self.with_language(story) for story in stories]
+        filed = await self._with_languages(stories)
         await self.primary.add(filed, vectors)
-        for story in filed:
-            if story.language != ENGLISH:
-                self._ml.other_languages[story.team] = (True, time.monotonic())
-        if not filed:
+        wanted: list[Story] = []
+        for team in dict.fromkeys(story.team for story in filed):
+            own = [story for story in filed if story.team == team]
+            other = any(story.language != ENGLISH for story in own)
+            if other:
+                self._ml.other_languages[team] = (True, time.monotonic())
+            if await self.covers(team):
+                wanted.extend(own)
+            elif other:
+                self.backfill(team)  # the record has these too, but they need not wait for it
+                wanted.extend(own)
+        await self._index_multilingual(wanted)
+
+    async def _index_multilingual(self, stories: Sequence[Story]) -> None:
+        if not stories:
             return
         try:
-            await self._ml.stories.add(filed, await self._ml.embedder.embed([s.text for s in filed]))
+            vectors = await embed_in_languages(
+                self._ml.embedder, [s.text for s in stories], [s.language for s in stories]
+            )
+            await self._ml.stories.add(stories, vectors)
         except Exception as error:  # noqa: BLE001 - English search must not stop with the second index
             log.warning(
                 "multilingual indexing failed (English search unaffected; `earful reindex` repairs): %s",
@@ -133,11 +255,23 @@ class MultilingualStories:
 
     async def delete_customer(self, team: str, customer: str) -> int:
         """Remove the customer's stories from both indexes."""
+        copying = self._backfills.get(team)
+        if copying is not None and not copying.done():
+            # A copy that read the record before the erasure would put the stories back.
+            await asyncio.wait([copying])
         await self._ml.stories.delete_customer(team, customer)
         return await self.primary.delete_customer(team, customer)
 
     async def reset(self, team: str | None = None) -> None:
         """Drop both indexes of ``team`` (or of every team)."""
+        for name, copying in list(self._backfills.items()):
+            if team is None or name == team:
+                copying.cancel()
+                del self._backfills[name]
+        if team is None:
+            self._covered.clear()
+        else:
+            self._covered.pop(team, None)
         await self._ml.stories.reset(team)
         await self.primary.reset(team)
 
@@ -157,11 +291,15 @@ class CrossLingualSearch:
         english_embedder: Embedder,
         primary: StoryStore,
         multilingual: Multilingual,
+        stories: MultilingualStories | None = None,
     ) -> None:
+        """``stories``, when given, is asked to bring a team into the multilingual index when a
+        question in another language finds it English-only (see :meth:`MultilingualStories.ready`)."""
         self._english = english
         self._english_embedder = english_embedder
         self._primary = primary
         self._ml = multilingual
+        self._stories = stories
 
     def query_language(self, text: str) -> str:
         """The language a question is in (English when it is too short to tell)."""
@@ -187,9 +325,24 @@ class CrossLingualSearch:
         scored: dict[str, tuple[Story, float]] = {}
         # Asked for English only: the index filters, so other languages cannot crowd it out.
         only_english = {"language": ENGLISH} if wanted == ENGLISH else {}
-        if self.query_language(text) == ENGLISH:
+        asked_in = self.query_language(text)
+        if asked_in == ENGLISH:
+            others = wanted not in (None, ENGLISH) or (
+                wanted is None and await self._has_other_languages(team)
+            )
+            if not others:
+                # English stories only: the English search as it is, ranker and all.
+                return await self._english.search(
+                    team,
+                    text,
+                    k,
+                    section=section,
+                    since=since,
+                    one_per_customer=one_per_customer,
+                    **only_english,
+                )
             # The English search and the multilingual one run side by side (both models
-            # release the GIL); the second is skipped while a team has English stories only.
+            # release the GIL).
             english_call = (
                 self._english.search(
                     team, text, fetch, section=section, since=since, one_per_customer=False, **only_english
@@ -197,20 +350,15 @@ class CrossLingualSearch:
                 if wanted in (None, ENGLISH)
                 else _nothing()
             )
-            others_call = (
-                self._multilingual(team, text, fetch, section, since, wanted)
-                if wanted not in (None, ENGLISH) or (wanted is None and await self._has_other_languages(team))
-                else _nothing()
-            )
+            others_call = self._multilingual(team, text, asked_in, fetch, section, since, wanted)
             english_hits, other_found = await asyncio.gather(english_call, others_call)
-            for hit in english_hits:
-                if hit.story.language == ENGLISH:
-                    scored[hit.story.id] = (hit.story, hit.score)
-            for story, score in other_found:
-                if story.language != ENGLISH:
-                    scored[story.id] = (story, calibrated(score))
+            return pick_hits(_merged(english_hits, other_found), k, one_per_customer)
         else:
-            found = await self._multilingual(team, text, fetch, section, since, wanted)
+            if self._stories is not None:
+                # The first such question of an English-only team starts copying its stories into
+                # the multilingual index; it answers from what is there after a short wait.
+                await self._stories.ready(team, wait=BACKFILL_WAIT)
+            found = await self._multilingual(team, text, asked_in, fetch, section, since, wanted)
             if not found and wanted in (None, ENGLISH):  # no multilingual index to ask: English one
                 found = await self._primary.search(
                     team, (await self._english_embedder.embed([text]))[0], fetch, section=section, since=since
@@ -246,6 +394,7 @@ class CrossLingualSearch:
         self,
         team: str,
         text: str,
+        asked_in: str,
         fetch: int,
         section: str | None,
         since: datetime | None,
@@ -253,7 +402,7 @@ class CrossLingualSearch:
     ) -> list[tuple[Story, float]]:
         only = {"language": language} if language is not None else {}
         try:
-            [vector] = await self._ml.embedder.embed([text])
+            [vector] = await embed_in_languages(self._ml.embedder, [text], [asked_in])
             return await self._ml.stories.search(team, vector, fetch, section=section, since=since, **only)
         except Exception as error:  # noqa: BLE001 - without it, a search still answers in English
             log.warning("multilingual search failed, answering from the English index only: %s", error)
@@ -293,6 +442,24 @@ class CrossLingualSearch:
                 story_id, floor_pivot
             )
             scored[story_id] = (story, blend)
+
+
+def _merged(english: Sequence[StoryHit], others: Sequence[tuple[Story, float]]) -> list[tuple[Story, float]]:
+    """English hits in the English ranker's order, other languages slotted in by score.
+
+    A hit's score is its plain cosine, which the ranker may order differently: each English hit
+    is placed by the lowest score down to it, so the ranker's order survives the merge."""
+    placed: list[tuple[float, Story, float]] = []
+    ceiling = 1.0
+    for hit in english:
+        if hit.story.language == ENGLISH:
+            ceiling = min(ceiling, hit.score)
+            placed.append((ceiling, hit.story, hit.score))
+    for story, score in others:
+        if story.language != ENGLISH:
+            placed.append((calibrated(score), story, calibrated(score)))
+    placed.sort(key=lambda item: -item[0])  # stable: English hits keep their order among themselves
+    return [(story, score) for _, story, score in placed]
 
 
 async def _nothing() -> list[Any]:
