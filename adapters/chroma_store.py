@@ -301,6 +301,24 @@ class ChromaStoryStore:
         found: list[Story] = await self._run(get)
         return found
 
+    async def vectors(self, team: str, ids: Sequence[str]) -> dict[str, list[float]]:
+        """The stored vectors of these stories (those that exist), by id."""
+
+        def lookup() -> dict[str, list[float]]:
+            collection = self._collection(team, create=False)
+            if collection is None or not ids:
+                return {}
+            result = collection.get(ids=list(ids), include=["embeddings"])
+            embeddings = result["embeddings"]
+            if embeddings is None:
+                return {}
+            return {
+                i: [float(x) for x in vector] for i, vector in zip(result["ids"], embeddings, strict=True)
+            }
+
+        found: dict[str, list[float]] = await self._run(lookup)
+        return found
+
     async def has_language_other_than(self, team: str, language: str) -> bool:
         """Whether any story of ``team`` is in a language other than ``language``."""
 

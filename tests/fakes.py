@@ -240,6 +240,10 @@ class MemoryStoryStore:
         stored = self.teams.get(team, {})
         return [stored[i][0] for i in ids if i in stored]
 
+    async def vectors(self, team: str, ids: Sequence[str]) -> dict[str, list[float]]:
+        stored = self.teams.get(team, {})
+        return {i: list(stored[i][1]) for i in ids if i in stored}
+
     async def has_language_other_than(self, team: str, language: str) -> bool:
         return any(story.language != language for story, _ in self.teams.get(team, {}).values())
 

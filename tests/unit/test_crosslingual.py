@@ -284,3 +284,41 @@ async def test_an_english_question_to_an_english_only_team_is_the_english_search
     english = search._english  # the StorySearch it wraps
     for question in ["card stolen", "station card", "stolen at the station"]:
         assert await search.search("T", question, 5) == await english.search("T", question, 5)
+
+
+async def test_the_pivot_is_a_story_the_close_matches_agree_on() -> None:
+    primary = MemoryStoryStore()
+    outlier, *agreeing = (_story(n, f"story {n}", f"Customer-{n}") for n in range(1, 6))
+    # English-model vectors: the outlier points elsewhere; the four others nearly agree.
+    await primary.add(
+        [outlier, *agreeing],
+        [[0.0, 0.0, 1.0], [1.0, 0.1, 0.0], [1.0, 0.0, 0.1], [1.0, 0.05, 0.05], [0.9, 0.1, 0.0]],
+    )
+    matches = [
+        (outlier, 0.70),
+        (agreeing[0], 0.69),
+        (agreeing[1], 0.68),
+        (agreeing[2], 0.67),
+        (agreeing[3], 0.60),
+    ]
+    english = HashingEmbedder()
+    multilingual = Multilingual(HashingEmbedder(), MemoryStoryStore(), ScriptDetector())
+    search = CrossLingualSearch(StorySearch(english, primary), english, primary, multilingual)
+    picked, vector = await search._pivot_story("T", matches)
+    assert picked.id in {story.id for story in agreeing}
+    assert list(vector) == primary.teams["T"][picked.id][1]
+    # Without stored vectors to compare, the best match is the pivot.
+    bare = CrossLingualSearch(StorySearch(english, primary), english, BrokenVectors(primary), multilingual)
+    picked, _ = await bare._pivot_story("T", matches)
+    assert picked.id == outlier.id
+
+
+class BrokenVectors:
+    def __init__(self, inner: MemoryStoryStore) -> None:
+        self.inner = inner
+
+    async def vectors(self, team: str, ids: Sequence[str]) -> dict[str, list[float]]:
+        raise RuntimeError("index unreachable")
+
+    async def search(self, *args: object, **kwargs: object) -> list[tuple[Story, float]]:
+        return []
