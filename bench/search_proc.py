@@ -33,9 +33,15 @@ def _queries() -> list[str]:
 
 
 async def earful(texts: list[str], matrix: np.ndarray, encode_model: object) -> list[float]:
-    """Earful's real search path: MiniLM query, Chroma collection of the team, expansion ranker."""
+    """Earful's real search path, as ``bot.wiring`` builds it by default: the question's language
+    detected, the team found English-only, then MiniLM query, the team's Chroma collection and
+    the expansion ranker."""
     from adapters.chroma_store import ChromaStoryStore, open_persistent_client
+    from adapters.langid_detector import LangidDetector
+    from adapters.multilingual import E5Embedder
     from adapters.ranking import NumpyExpansionRanker
+    from bot.wiring import MULTILINGUAL_PREFIX
+    from core.crosslingual import CrossLingualSearch, Multilingual, MultilingualStories
     from core.models import Story
     from core.stories import StorySearch
 
@@ -61,7 +67,12 @@ async def earful(texts: list[str], matrix: np.ndarray, encode_model: object) -> 
                 for i in range(start, min(start + _ADD, len(texts)))
             ]
             await store.add(batch, matrix[start : start + len(batch)].tolist())
-    search = StorySearch(encode_model, store, ranker=NumpyExpansionRanker())  # type: ignore[arg-type]
+    detector = LangidDetector()
+    detector.warm_up()  # a running service loaded it at its first story
+    multilingual = Multilingual(E5Embedder(), store.sibling(MULTILINGUAL_PREFIX), detector)
+    english = StorySearch(encode_model, store, ranker=NumpyExpansionRanker())  # type: ignore[arg-type]
+    both = MultilingualStories(store, multilingual)
+    search = CrossLingualSearch(english, encode_model, store, multilingual, both)  # type: ignore[arg-type]
     latencies = []
     for query in _queries():
         began = time.perf_counter()
