@@ -12,6 +12,7 @@ import pytest_asyncio
 
 from bot.settings import Settings
 from bot.wiring import App, build_app
+from core.crosslingual import MultilingualStories
 from core.models import AnswerRecord, StoryHit
 
 TEAM = "T-MIXED"
@@ -133,3 +134,33 @@ async def test_erasing_a_customer_removes_their_story_from_both_indexes(app: App
     hits = await app.search.search(TEAM, TOPICS["forgot_pin"]["ar"], 20, one_per_customer=False)
     assert "Customer-forgot_pin-ar" not in {hit.story.customer for hit in hits}
     assert _first_in(hits, "en") == "forgot_pin"
+
+
+async def test_by_default_a_team_enters_the_multilingual_index_when_it_needs_to(tmp_path: Path) -> None:
+    # EARFUL_MULTILINGUAL=auto: English stories go to the English index only, until the team's
+    # first Arabic story, when they are copied into the multilingual index too; another team
+    # with English stories only gets it at its first Arabic question.
+    english = [answer for answer in _answers() if answer.customer.endswith("-en")]
+    arabic = [answer for answer in _answers() if answer.customer.endswith("-ar")]
+    other = [answer.model_copy(update={"id": f"{answer.id}-U", "team": "T-OTHER"}) for answer in english]
+    async with build_app(Settings(data_dir=tmp_path, chroma_url=None)) as app:
+        assert app.settings.multilingual == "auto"
+        await app.sessions.add_answers(english + other)
+        await app.indexer.drain()
+        stories = app.stories
+        assert isinstance(stories, MultilingualStories)
+        assert not await stories.covers(TEAM) and not await stories.covers("T-OTHER")
+        hits = await app.search.search(TEAM, TOPICS["charged_twice"]["en"], 3)
+        assert hits[0].story.label == "charged_twice" and not await stories.covers(TEAM)
+
+        await app.sessions.add_answers(arabic)
+        await app.indexer.drain()
+        assert await stories.ready(TEAM)
+        hits = await app.search.search(TEAM, TOPICS["stolen_card"]["en"], 8)
+        assert _first_in(hits, "en") == "stolen_card" and _first_in(hits, "ar") == "stolen_card"
+
+        assert not await stories.covers("T-OTHER")  # nothing asked in Arabic yet
+        hits = await app.search.search("T-OTHER", TOPICS["forgot_pin"]["ar"], 3)
+        assert await stories.ready("T-OTHER")
+        hits = await app.search.search("T-OTHER", TOPICS["forgot_pin"]["ar"], 3)
+        assert hits[0].story.label == "forgot_pin" and hits[0].story.language == "en"
