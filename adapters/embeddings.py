@@ -65,15 +65,21 @@ class MiniLMEmbedder:
         self,
         model_dir: pathlib.Path | None = None,
         threads: int | None = None,
+        *,
+        packed: bool = True,
     ) -> None:
         """Configure the embedder; nothing is loaded until first use.
 
         ``model_dir`` overrides the packaged model directory and ``threads`` sets
         onnxruntime's intra-op threads (default: up to 2). The ONNX graph is built in memory at
-        load (~0.3-0.5 s); caching it on disk saved only ~0.1 s, so it is not.
+        load (~0.3-0.5 s); caching it on disk saved only ~0.1 s, so it is not. ``packed=False``
+        runs the plain graph that computes the padding too (see
+        :func:`adapters.minilm_onnx.build_bert_embedder`): the same vectors, slower; it is the
+        reference the tests and ``python -m bench.embedder`` hold the packed graph to.
         """
         self._model_dir = pathlib.Path(model_dir) if model_dir is not None else None
         self._threads = threads if threads is not None else _default_threads()
+        self._packed = packed
         self._lock = threading.Lock()
         self._session: onnxruntime.InferenceSession | None = None
         self._tokenizer: tokenizers.Tokenizer | None = None
@@ -122,18 +128,18 @@ class MiniLMEmbedder:
         # Idle worker threads would otherwise busy-spin between calls, stealing
         # a core from the rest of the service on a small machine.
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        model = self._model_bytes(model_dir)
+        model = self._model_bytes(model_dir, packed=self._packed)
         self._session = ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
         self._tokenizer = tokenizer
 
     @staticmethod
-    def _model_bytes(model_dir: pathlib.Path) -> bytes:
+    def _model_bytes(model_dir: pathlib.Path, *, packed: bool = True) -> bytes:
         """The serialized ONNX graph, built from the packaged weights."""
         from .minilm_onnx import build_bert_embedder, read_safetensors
 
         config = json.loads((model_dir / "config.json").read_text())
         weights = read_safetensors(model_dir / "model.safetensors")
-        model: bytes = build_bert_embedder(weights, config).SerializeToString()
+        model: bytes = build_bert_embedder(weights, config, packed=packed).SerializeToString()
         return model
 
     # ---------------------------------------------------------------- encode
