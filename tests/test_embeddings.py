@@ -12,6 +12,7 @@ import pathlib
 import random
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import numpy as np
 import pytest
@@ -203,3 +204,38 @@ def test_packed_graph_ignores_padding_and_empty_rows(
     # The same texts with no padding at all.
     alone = np.vstack([embedder.encode([text]) for text in ["hi", "", "my card hasn't arrived yet"]])
     assert _cos(ours[kept], alone).min() >= MIN_COSINE
+
+
+class _ShapeSpy:
+    """Stands in front of the real session and notes each batch's shape."""
+
+    def __init__(self, session: Any) -> None:
+        self.session = session
+        self.shapes: list[tuple[int, int]] = []
+
+    def run(self, outputs: Any, feeds: dict[str, np.ndarray]) -> Any:
+        rows, width = feeds["input_ids"].shape
+        self.shapes.append((rows, width))
+        return self.session.run(outputs, feeds)
+
+
+def test_batches_stay_within_the_token_budget(
+    embedder: MiniLMEmbedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    texts = _varied_texts(60, seed=11)
+    expected = embedder.encode(texts)
+    session, _ = embedder._ensure_loaded()
+    spy = _ShapeSpy(session)
+    monkeypatch.setattr(embedder, "_session", spy)
+    monkeypatch.setattr(embedder, "batch_tokens", 100)
+    actual = embedder.encode(texts, batch_size=8)
+    # Over budget only when one text alone is longer than the budget.
+    assert all(rows <= 8 and (rows * width <= 100 or rows == 1) for rows, width in spy.shapes)
+    assert any(rows == 1 and width > 100 for rows, width in spy.shapes)
+    assert sum(rows for rows, _ in spy.shapes) == len(texts)
+    assert _cos(actual, expected).min() >= MIN_COSINE
+
+
+def test_token_budget_must_be_positive() -> None:
+    with pytest.raises(ValueError, match="batch_tokens"):
+        MiniLMEmbedder(batch_tokens=0)
