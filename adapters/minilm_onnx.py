@@ -156,7 +156,8 @@ def build_bert_embedder(
         # Where each [B, S] slot finds its token in the packed rows. Padding slots point at
         # row 0: any finite row will do, since their keys are masked out and their queries'
         # results are never packed back.
-        rank = g.op("Sub", [g.op("CumSum", [mask_flat, ints([0], "axis0")]), ints([1], "one_i")])
+        running = g.op("CumSum", [mask_flat, g.const(np.array(0, np.int64), "axis0")])  # axis is 0-D
+        rank = g.op("Sub", [running, ints([1], "one_i")])
         attended = g.op("Cast", [mask_flat], to=TensorProto.BOOL)
         unpack = g.op("Where", [attended, rank, ints([0], "row0")])  # [B*S]
         batch_seq = g.op("Shape", ["input_ids"])  # [B, S]
