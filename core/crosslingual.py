@@ -33,7 +33,7 @@ from typing import Any, Protocol, runtime_checkable
 from core.languages import LanguageDetector, detect_language, normalise_language
 from core.models import Story, StoryHit
 from core.ports import Embedder, SessionStore, StoryStore
-from core.stories import StorySearch, pick_hits, story_from_answer
+from core.stories import StorySearch, filed_by_language, pick_hits, story_from_answer
 
 log = logging.getLogger(__name__)
 
@@ -121,13 +121,8 @@ class MultilingualStories:
         # Methods other stores grow later (e.g. index-time re-ranking) reach the primary index.
         return getattr(self.primary, name)
 
-    def with_language(self, story: Story) -> Story:
-        """``story`` with ``language`` detected from its text (its old value is the hint)."""
-        language = detect_language(self._ml.detector, story.text, story.language)
-        return story if language == story.language else story.model_copy(update={"language": language})
-
     async def _with_languages(self, stories: Sequence[Story]) -> list[Story]:
-        return await asyncio.to_thread(lambda: [self.with_language(story) for story in stories])
+        return await filed_by_language(self._ml.detector, stories)
 
     async def covers(self, team: str) -> bool:
         """Whether ``team``'s stories go into the multilingual index (always, without backfill)."""

@@ -126,6 +126,24 @@ class StorySearch:
         return hits
 
 
+async def filed_by_language(detector: LanguageDetector | None, stories: Sequence[Story]) -> list[Story]:
+    """``stories`` each filed under the language its text is in (the old value is the hint),
+    detected in a worker thread; unchanged without a detector."""
+    if detector is None:
+        return list(stories)
+
+    def detect() -> list[Story]:
+        filed = []
+        for story in stories:
+            language = detect_language(detector, story.text, story.language)
+            filed.append(
+                story if language == story.language else story.model_copy(update={"language": language})
+            )
+        return filed
+
+    return await asyncio.to_thread(detect)
+
+
 class StoryIndexer:
     """Moves answers from the session store's outbox into the story index, in batches.
 
@@ -191,20 +209,7 @@ class StoryIndexer:
 
     async def with_languages(self, stories: Sequence[Story]) -> list[Story]:
         """``stories`` each filed under its detected language (unchanged without a detector)."""
-        detector = self._detector
-        if detector is None:
-            return list(stories)
-
-        def detect() -> list[Story]:
-            filed = []
-            for story in stories:
-                language = detect_language(detector, story.text, story.language)
-                filed.append(
-                    story if language == story.language else story.model_copy(update={"language": language})
-                )
-            return filed
-
-        return await asyncio.to_thread(detect)
+        return await filed_by_language(self._detector, stories)
 
     async def drain(self) -> int:
         """Index everything waiting in the outbox; returns how many answers were indexed."""
