@@ -7,7 +7,8 @@ close/logOut) on 127.0.0.1, accepts form-encoded (PTB's way: non-string values a
 strings) and JSON bodies, and checks what the real API checks that matters here: the token,
 HTML entities, the 4096-character limit. Tests play users (``send_text``, ``press``...) and
 read what the bot sent per chat. ``fail_next`` makes the next calls answer 429 with
-``retry_after``. With a webhook set, updates are POSTed to it with the secret header.
+``retry_after``; ``bad_gateway_next`` makes them answer 502, as the Bot API does when its
+front end loses the request. With a webhook set, updates are POSTed to it with the secret header.
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ class TelegramEmulator:
         self.webhook_statuses: list[int] = []
         self.rejected: list[str] = []  # descriptions of 4xx answers given to the bot
         self._fail: list[int] = []  # retry_after values for the next calls
+        self._bad_gateways = 0  # how many of the next sendMessage calls answer 502
         self._next_update = 1000
         self._next_message = 1
         self._changed = asyncio.Condition()
@@ -160,6 +162,10 @@ class TelegramEmulator:
         """Answer the next sendMessage calls with 429 and these ``retry_after`` seconds."""
         self._fail.extend(retry_after)
 
+    def bad_gateway_next(self, calls: int = 1) -> None:
+        """Answer the next ``calls`` sendMessage calls with 502 Bad Gateway (nothing is sent)."""
+        self._bad_gateways += calls
+
     # --- reading what the bot did ----------------------------------------------------------
 
     def messages(self, chat_id: int) -> list[SentMessage]:
@@ -246,6 +252,9 @@ class TelegramEmulator:
     async def api_sendmessage(self, params: dict[str, Any]) -> dict[str, Any]:
         if self._fail:
             raise ApiError(429, "Too Many Requests: retry after", retry_after=self._fail.pop(0))
+        if self._bad_gateways:
+            self._bad_gateways -= 1
+            raise ApiError(502, "Bad Gateway")
         chat_id = int(params["chat_id"])
         raw = str(params.get("text", ""))
         text = parse_html(raw) if str(params.get("parse_mode", "")).upper() == "HTML" else raw

@@ -275,3 +275,16 @@ async def test_group_chats_are_ignored(tg: TelegramEmulator, tmp_path: Path) -> 
                 await asyncio.sleep(0.01)
         assert tg.messages(-4242) == []
         assert await bot.app.sessions.latest_for("telegram", "609") is None
+
+
+async def test_a_send_lost_at_the_gateway_is_sent_again(tg: TelegramEmulator, tmp_path: Path) -> None:
+    """The answer is stored before the reply goes out; a 502 on that reply must not leave the
+    customer without their next question."""
+    async with running_bot(tg, tmp_path / "data") as bot:
+        lea = await consented(bot.app, tg, 707)
+        tg.bad_gateway_next(2)
+        lea.say(neutral("role"))
+        await lea.expect("main things you're trying to get done")
+        assert sum("Bad Gateway" in rejected for rejected in tg.rejected) == 2
+        stored = await bot.app.sessions.answers(customer="707")
+        assert [answer.text for answer in stored] == [neutral("role")]
