@@ -15,7 +15,8 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from bot.settings import Settings
-from core.errors import EarfulError, ScriptError
+from core.errors import EarfulError, InputError, ScriptError
+from core.languages import language_filter
 from core.script import SectionKind
 
 T = TypeVar("T")
@@ -96,6 +97,11 @@ def stories(
     settings = _settings()
     if since is not None and since.tzinfo is None:
         since = since.replace(tzinfo=UTC)
+    if lang is not None:
+        try:
+            lang = language_filter(lang)
+        except InputError as error:
+            raise _fail(str(error), 2) from None
     hits = _run(
         search_stories(
             settings, text, k, team or settings.team, section.value if section else None, since, lang
@@ -106,7 +112,7 @@ def stories(
         shown = [{**hit.model_dump(mode="json"), "lang": hit.story.language} for hit in hits]
         typer.echo(json.dumps(shown, ensure_ascii=False, indent=2))
     else:
-        print_hits(hits, team or settings.team)
+        print_hits(hits, team or settings.team, lang)
 
 
 @app.command("import")

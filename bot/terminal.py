@@ -79,9 +79,11 @@ async def search_stories(
         return await app.search.search(team, text, k, section=section, since=since, **only)
 
 
-def print_hits(hits: list[StoryHit], team: str) -> None:
+def print_hits(hits: list[StoryHit], team: str, language: str | None = None) -> None:
     if not hits:
-        typer.echo(f"No stories found in team '{team}'. Try broader wording, or another --team.")
+        where = f"in team '{team}'" + (f" in language '{language}'" if language else "")
+        hint = "another --lang or none" if language else "another --team"
+        typer.echo(f"No stories found {where}. Try broader wording, or {hint}.")
         return
     for rank, hit in enumerate(hits, start=1):
         story = hit.story

@@ -12,6 +12,8 @@ import logging
 import re
 from typing import Protocol
 
+from core.errors import InputError
+
 log = logging.getLogger(__name__)
 
 # Detectors report some dialects and scripts with codes of their own; a story is filed under
@@ -40,7 +42,8 @@ MIN_LETTERS = 4
 # filed as Javanese (0.22); at 0.3 no banking77 line hinted "en" leaves English and 1 of 2,000
 # ArBanking77 lines hinted "en" stays English (23 of 3,925 English lines hinted "ar" stay "ar").
 UNKNOWN = "und"
-_FILTER = re.compile(r"(?:^|\s)lang:([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)?)(?=\s|$)", re.IGNORECASE)
+_CODE = r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)?"  # ISO 639-1/-3, perhaps with a region: ar, ary, pt-BR
+_FILTER = re.compile(rf"(?:^|\s)lang:({_CODE})(?=\s|$)", re.IGNORECASE)
 
 
 class LanguageDetector(Protocol):
@@ -81,6 +84,16 @@ def detect_language(
         return fallback
     detected = normalise_language(code)
     return fallback if detected in (UNKNOWN, "zxx") else detected
+
+
+def language_filter(code: str) -> str:
+    """A language asked for by a user (``AR``, ``ar-EG``, ``ary`` -> ``ar``).
+
+    Raises :class:`InputError` for what is not a language code (``arabic``), which would
+    otherwise match no story and look like an empty result."""
+    if not re.fullmatch(_CODE, code.strip()):
+        raise InputError(f"'{code}' is not a language code: use an ISO 639 code such as en, ar or es")
+    return normalise_language(code)
 
 
 def split_language_filter(text: str) -> tuple[str, str | None]:

@@ -109,6 +109,13 @@ def test_import_search_erase_and_reindex(runner: CliRunner, tmp_path: Path) -> N
     assert rebuilt.exit_code == 0 and "indexed 2 stories" in rebuilt.output
 
 
+def test_stories_refuses_a_language_name_in_one_line(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["stories", "card never came", "--lang", "arabic"])
+    assert result.exit_code == 2
+    assert "'arabic' is not a language code" in result.output
+    assert "Traceback" not in result.output
+
+
 def test_eval_retrieval_on_a_small_labelled_file(runner: CliRunner, tmp_path: Path) -> None:
     topics = {
         "card": [

@@ -11,7 +11,8 @@ from fakes import HashingEmbedder, MemorySessionStore, MemoryStoryStore
 from adapters.langid_detector import LangidDetector
 from bot.settings import Settings
 from bot.wiring import default_detector
-from core.languages import detect_language, normalise_language, split_language_filter
+from core.errors import InputError
+from core.languages import detect_language, language_filter, normalise_language, split_language_filter
 from core.models import AnswerRecord, pseudonym
 from core.stories import StoryIndexer, StorySearch
 
@@ -93,6 +94,13 @@ def test_a_lang_filter_typed_into_a_search_is_taken_out_of_the_question() -> Non
     assert split_language_filter("lang:pt-BR my card never came") == ("my card never came", "pt")
     assert split_language_filter("what about slang:xx words") == ("what about slang:xx words", None)
     assert split_language_filter("no filter here") == ("no filter here", None)
+
+
+def test_a_language_asked_for_by_name_is_refused_not_matched_against_nothing() -> None:
+    assert [language_filter(code) for code in ("AR", "ar-EG", "ary", " pt_BR ")] == ["ar", "ar", "ar", "pt"]
+    for wrong in ("arabic", "klingon", "", "a", "en gb"):
+        with pytest.raises(InputError, match="not a language code"):
+            language_filter(wrong)
 
 
 def _answer(number: int, text: str, language: str) -> AnswerRecord:
