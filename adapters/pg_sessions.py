@@ -61,6 +61,13 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX held_parts_by_channel ON held_parts (channel, seq);
     """,
+    """
+    CREATE TABLE answer_parts (
+        channel TEXT NOT NULL, key TEXT NOT NULL, customer TEXT NOT NULL, answer_id TEXT NOT NULL,
+        position INTEGER NOT NULL, text TEXT NOT NULL, PRIMARY KEY (channel, key)
+    );
+    CREATE INDEX answer_parts_by_answer ON answer_parts (answer_id, position);
+    """,
 )
 # Any fixed number works; it only has to differ from other advisory locks on the database.
 MIGRATION_LOCK = 0x6561726675_6C  # "earful"
@@ -374,6 +381,30 @@ class PgSessionStore:
         async with self._connection() as conn:
             await conn.execute("DELETE FROM held_parts WHERE key = ANY(%s)", (list(keys),))
 
+    async def link_parts(
+        self, channel: str, customer: str, answer_id: str, parts: Sequence[tuple[str, str]]
+    ) -> None:
+        rows = [(channel, key, customer, answer_id, i, text) for i, (key, text) in enumerate(parts)]
+        async with self._connection() as conn, conn.transaction(), conn.cursor() as cursor:
+            await cursor.executemany(
+                "INSERT INTO answer_parts (channel, key, customer, answer_id, position, text)"
+                " VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (channel, key) DO UPDATE SET"
+                " customer = EXCLUDED.customer, answer_id = EXCLUDED.answer_id,"
+                " position = EXCLUDED.position, text = EXCLUDED.text",
+                rows,
+            )
+
+    async def linked_parts(self, channel: str, key: str) -> tuple[str, list[tuple[str, str]]] | None:
+        rows = await self._rows(
+            "SELECT p.answer_id, p.key, p.text FROM answer_parts p JOIN answer_parts mine"
+            " ON mine.channel = p.channel AND mine.answer_id = p.answer_id"
+            " WHERE mine.channel = %s AND mine.key = %s ORDER BY p.position",
+            (channel, key),
+        )
+        if not rows:
+            return None
+        return str(rows[0][0]), [(str(k), str(t)) for _, k, t in rows]
+
     async def claim_delivery(self, key: str) -> bool:
         """:class:`core.ports.DeliveryLog`: record ``key``; ``False`` if it was already there."""
         async with self._connection() as conn:
@@ -395,7 +426,13 @@ class PgSessionStore:
             )
             pairs = [(str(a), str(b)) for a, b in await cursor.fetchall()]
             await conn.execute("DELETE FROM held_parts WHERE customer = %s", (customer,))
+            await conn.execute("DELETE FROM answer_parts WHERE customer = %s", (customer,))
             for pair in pairs:
+                await conn.execute(
+                    "DELETE FROM answer_parts WHERE answer_id IN"
+                    " (SELECT id FROM answers WHERE team = %s AND pseudonym = %s)",
+                    pair,
+                )
                 await conn.execute(
                     "DELETE FROM held_parts WHERE customer IN"
                     " (SELECT customer FROM interviews WHERE team = %s AND pseudonym = %s)",

@@ -72,6 +72,16 @@ CREATE TABLE IF NOT EXISTS held_parts (
     payload TEXT NOT NULL,
     seq INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS answer_parts (
+    channel TEXT NOT NULL,
+    key TEXT NOT NULL,
+    customer TEXT NOT NULL,
+    answer_id TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    PRIMARY KEY (channel, key)
+);
+CREATE INDEX IF NOT EXISTS answer_parts_by_answer ON answer_parts (answer_id, position);
 """
 
 
@@ -377,6 +387,36 @@ class SqliteSessionStore:
 
         await self._run(release)
 
+    async def link_parts(
+        self, channel: str, customer: str, answer_id: str, parts: Sequence[tuple[str, str]]
+    ) -> None:
+        rows = [(channel, key, customer, answer_id, i, text) for i, (key, text) in enumerate(parts)]
+
+        def link() -> None:
+            with self._transaction() as db:
+                db.executemany(
+                    "INSERT OR REPLACE INTO answer_parts (channel, key, customer, answer_id, position, text)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    rows,
+                )
+
+        await self._run(link)
+
+    async def linked_parts(self, channel: str, key: str) -> tuple[str, list[tuple[str, str]]] | None:
+        def linked() -> tuple[str, list[tuple[str, str]]] | None:
+            row = self._conn.execute(
+                "SELECT answer_id FROM answer_parts WHERE channel = ? AND key = ?", (channel, key)
+            ).fetchone()
+            if row is None:
+                return None
+            parts = self._conn.execute(
+                "SELECT key, text FROM answer_parts WHERE channel = ? AND answer_id = ? ORDER BY position",
+                (channel, row[0]),
+            ).fetchall()
+            return str(row[0]), [(str(k), str(t)) for k, t in parts]
+
+        return await self._run(linked)
+
     # --- erasure -------------------------------------------------------------------------
 
     async def erase_customer(self, customer: str, team: str | None = None) -> list[tuple[str, str]]:
@@ -390,7 +430,13 @@ class SqliteSessionStore:
                     [customer, customer, *team_params, customer, customer, *team_params],
                 ).fetchall()
                 db.execute("DELETE FROM held_parts WHERE customer = ?", (customer,))
+                db.execute("DELETE FROM answer_parts WHERE customer = ?", (customer,))
                 for pair_team, pair_pseudonym in pairs:
+                    db.execute(
+                        "DELETE FROM answer_parts WHERE answer_id IN (SELECT id FROM answers"
+                        " WHERE team = ? AND pseudonym = ?)",
+                        (pair_team, pair_pseudonym),
+                    )
                     db.execute(
                         "DELETE FROM held_parts WHERE customer IN (SELECT customer FROM interviews"
                         " WHERE team = ? AND pseudonym = ?)",

@@ -89,9 +89,22 @@ class SessionStore(Protocol):
         """Forget held parts once processed."""
         ...
 
+    async def link_parts(
+        self, channel: str, customer: str, answer_id: str, parts: Sequence[tuple[str, str]]
+    ) -> None:
+        """Remember which inbound messages (``(key, text)``, in order) make up an answer, so that
+        an edit of one of them can amend it later, after a restart too. A key linked again is
+        replaced."""
+        ...
+
+    async def linked_parts(self, channel: str, key: str) -> tuple[str, list[tuple[str, str]]] | None:
+        """The answer message ``key`` is part of, and all that answer's parts ``(key, text)`` in
+        order; ``None`` for a message that is no answer's part."""
+        ...
+
     async def erase_customer(self, customer: str, team: str | None = None) -> list[tuple[str, str]]:
-        """Delete every interview, answer and outbox entry of a customer, given by raw id or
-        pseudonym. Returns the (team, pseudonym) pairs that were erased."""
+        """Delete every interview, answer, outbox entry and held or linked message part of a
+        customer, given by raw id or pseudonym. Returns the (team, pseudonym) pairs erased."""
         ...
 
     async def close(self) -> None:

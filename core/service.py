@@ -299,6 +299,16 @@ class InterviewService:
         """Forget held parts once their answer has been handled."""
         await self._sessions.release_parts(keys)
 
+    async def link_parts(
+        self, channel: str, customer: str, answer_id: str, parts: Sequence[tuple[str, str]]
+    ) -> None:
+        """Remember the messages ``(key, text)`` an answer was made of (to amend it on an edit)."""
+        await self._sessions.link_parts(channel, customer, answer_id, parts)
+
+    async def linked_parts(self, channel: str, key: str) -> tuple[str, list[tuple[str, str]]] | None:
+        """The answer message ``key`` belongs to, and all of its parts, in order."""
+        return await self._sessions.linked_parts(channel, key)
+
     async def erase_customer(self, customer: str, team: str | None = None) -> list[tuple[str, str]]:
         """Erase a customer (raw id or pseudonym) from the record and the story index.
         Returns the (team, pseudonym) pairs erased."""

@@ -25,6 +25,8 @@ class MemorySessionStore:
         self.commits = 0
         self.invites: dict[str, Invite] = {}
         self.held: dict[str, tuple[str, str, str]] = {}  # key -> (channel, customer, payload)
+        # (channel, key) -> (customer, answer id, position, text)
+        self.linked: dict[tuple[str, str], tuple[str, str, int, str]] = {}
         self._order: list[str] = []
         self._conversations = KeyedLocks()
 
@@ -161,6 +163,23 @@ class MemorySessionStore:
         for key in keys:
             self.held.pop(key, None)
 
+    async def link_parts(
+        self, channel: str, customer: str, answer_id: str, parts: Sequence[tuple[str, str]]
+    ) -> None:
+        for position, (key, text) in enumerate(parts):
+            self.linked[(channel, key)] = (customer, answer_id, position, text)
+
+    async def linked_parts(self, channel: str, key: str) -> tuple[str, list[tuple[str, str]]] | None:
+        mine = self.linked.get((channel, key))
+        if mine is None:
+            return None
+        parts = sorted(
+            (position, k, text)
+            for (ch, k), (_, answer, position, text) in self.linked.items()
+            if ch == channel and answer == mine[1]
+        )
+        return mine[1], [(k, text) for _, k, text in parts]
+
     async def erase_customer(self, customer: str, team: str | None = None) -> list[tuple[str, str]]:
         pairs = {
             (s.team, s.pseudonym)
@@ -174,8 +193,12 @@ class MemorySessionStore:
         erased_ids = {customer} | {s.customer for s in self.states.values() if (s.team, s.pseudonym) in pairs}
         for key in [k for k, (_, c, _) in self.held.items() if c in erased_ids]:
             del self.held[key]
+        for link in [k for k, (c, _, _, _) in self.linked.items() if c in erased_ids]:
+            del self.linked[link]
         for pair in pairs:
             for i in [i for i, r in self.records.items() if (r.team, r.pseudonym) == pair]:
+                for link in [k for k, (_, answer, _, _) in self.linked.items() if answer == i]:
+                    del self.linked[link]
                 del self.records[i]
                 if i in self.outbox:
                     self.outbox.remove(i)

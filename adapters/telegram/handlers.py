@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections import OrderedDict
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from telegram import Bot, Update, User
@@ -24,7 +24,13 @@ from adapters.telegram.merging import AnswerMerger, HeldPart, Part, PendingAnswe
 from adapters.telegram.ordering import PerChatUpdateProcessor
 from adapters.telegram.rendering import render_hits
 from adapters.telegram.sending import Sender
-from adapters.telegram.translate import CALLBACK_EVENTS, COMMAND_EVENTS, delivery_key, start_event
+from adapters.telegram.translate import (
+    CALLBACK_EVENTS,
+    COMMAND_EVENTS,
+    delivery_key,
+    message_key,
+    start_event,
+)
 from core.errors import EarfulError, InviteError
 from core.invites import Invites, telegram_invite_link
 from core.messages import Messages
@@ -40,7 +46,7 @@ Callback = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, Non
 class TelegramHandlers:
     """Everything the bot does with an update; the core decides, this only translates."""
 
-    REMEMBERED = 10_000  # recent update ids and answer messages kept in memory
+    REMEMBERED = 10_000  # recent update ids kept in memory
 
     def __init__(
         self,
@@ -58,8 +64,6 @@ class TelegramHandlers:
         self._sender: Sender | None = None
         self.merger = AnswerMerger(config.merge_window, self._deliver_answer, processor.lock_for)
         self._seen: OrderedDict[int, None] = OrderedDict()
-        # (chat, message) -> (answer id, its parts), so an edited message can amend its answer.
-        self._answers: OrderedDict[tuple[int, int], tuple[str, list[Part]]] = OrderedDict()
 
     def register(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         """Add the handlers, most specific first."""
@@ -133,16 +137,19 @@ class TelegramHandlers:
             return
         if self.merger.edit(message.chat_id, message.message_id, message.text):
             return
-        known = self._answers.get((message.chat_id, message.message_id))
-        if known is None:
-            return  # not an answer (or from before a restart): nothing to amend
-        answer_id, parts = known
-        for part in parts:
-            if part.message_id == message.message_id:
-                part.text = message.text
-        text = "\n".join(part.text for part in parts)
-        with contextlib.suppress(EarfulError):
-            await self._service.amend_answer(CHANNEL, str(user.id), answer_id, text)
+        edited = message_key(message.chat_id, message.message_id)
+        try:
+            linked = await self._service.linked_parts(CHANNEL, edited)
+            if linked is None:
+                return  # not part of an answer: nothing to amend
+            answer_id, parts = linked
+            parts = [(key, message.text if key == edited else text) for key, text in parts]
+            await self._service.link_parts(CHANNEL, str(user.id), answer_id, parts)
+            await self._service.amend_answer(
+                CHANNEL, str(user.id), answer_id, "\n".join(text for _, text in parts)
+            )
+        except EarfulError as error:
+            log.warning("could not apply an edit in chat %s: %s", message.chat_id, error)
 
     async def on_button(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         """An inline button (consent, forget confirmation)."""
@@ -221,29 +228,45 @@ class TelegramHandlers:
             language=pending.language,
             delivery_key=delivery_key(pending.first_update_id),
         )
-        outcome = await self._handle(pending.chat_id, inbound)
-        if outcome is None:
-            return  # not handled (store down): the parts stay held and are replayed at next start
-        await self._service.release_parts([delivery_key(part.update_id) for part in pending.parts])
-        if outcome.answer_id is not None:
-            for part in pending.parts:
-                self._remember(
-                    self._answers, (pending.chat_id, part.message_id), (outcome.answer_id, pending.parts)
-                )
+        await self._handle(pending.chat_id, inbound, stored=lambda outcome: self._answered(pending, outcome))
+        # Not handled (store down): the parts stay held and are replayed at the next start.
 
-    async def _handle(self, chat_id: int, inbound: Inbound) -> Outcome | None:
-        """Run one turn and send its replies; ``None`` when the core could not handle it."""
+    async def _answered(self, pending: PendingAnswer, outcome: Outcome) -> None:
+        """Once the turn is committed, and before the reply goes out (a stop may follow it): the
+        held parts are released and linked to their answer, so a later edit can amend it."""
+        await self._service.release_parts([delivery_key(part.update_id) for part in pending.parts])
+        if outcome.answer_id is None:
+            return
+        parts = [(message_key(pending.chat_id, part.message_id), part.text) for part in pending.parts]
+        try:
+            await self._service.link_parts(CHANNEL, str(pending.user_id), outcome.answer_id, parts)
+        except EarfulError as error:  # the answer is stored; only later edits of it are lost
+            log.warning("could not link the messages of an answer in chat %s: %s", pending.chat_id, error)
+
+    async def _handle(
+        self,
+        chat_id: int,
+        inbound: Inbound,
+        stored: Callable[[Outcome], Awaitable[None]] | None = None,
+    ) -> Outcome | None:
+        """Run one turn, then ``stored`` (once the turn is committed), then send its replies;
+        ``None`` when the core could not handle it."""
         messages = self._service.catalog.messages_for(inbound.language or "en")
         await self.send.typing(chat_id)
+        problem = None
         try:
             outcome = await self._service.handle(inbound)
         except InviteError as error:
-            await self.send.texts(chat_id, [messages.invite_problem(str(error))])
-            return Outcome(None)
+            outcome, problem = Outcome(None), messages.invite_problem(str(error))
         except EarfulError as error:
             log.warning("telegram turn for chat %s failed: %s", chat_id, error)
             await self.send.texts(chat_id, [messages.try_again_later])
             return None
+        if stored is not None:
+            await stored(outcome)
+        if problem is not None:
+            await self.send.texts(chat_id, [problem])
+            return outcome
         if outcome.duplicate:
             return outcome
         try:

@@ -35,6 +35,11 @@ def start_event(payload: str | None) -> tuple[Event, str | None]:
     return Resume(), None
 
 
+def message_key(chat_id: int, message_id: int) -> str:
+    """A message's key (message ids count per chat)."""
+    return f"{chat_id}:{message_id}"
+
+
 def delivery_key(update_id: int) -> str:
     """The de-duplication key of a Telegram update (redelivered updates keep their id)."""
     return f"telegram:{update_id}"

@@ -254,3 +254,24 @@ async def test_held_parts_and_delivery_log(store: Any) -> None:
     assert await store.held_parts("telegram") == [("p2", "43", "other")]
     assert await store.claim_delivery("slack:event:T1:Ev1") is True
     assert await store.claim_delivery("slack:event:T1:Ev1") is False
+
+
+async def test_linked_parts_find_their_answer_and_go_with_the_customer(store: Any) -> None:
+    ann, bob = state("ann"), state("bob")
+    for st in (ann, bob):
+        await store.create(st)
+        await store.commit_turn(st, answer(st, 1), None)
+    first, second = answer(ann, 1).id, answer(bob, 1).id
+    await store.link_parts("telegram", "ann", first, [("7:1", "it broke"), ("7:2", "twice")])
+    await store.link_parts("telegram", "bob", second, [("8:1", "mine too")])
+    assert await store.linked_parts("telegram", "7:2") == (first, [("7:1", "it broke"), ("7:2", "twice")])
+    assert await store.linked_parts("slack", "7:2") is None  # keys are per channel
+    assert await store.linked_parts("telegram", "7:3") is None
+    await store.link_parts("telegram", "ann", first, [("7:1", "it broke"), ("7:2", "three times")])
+    assert await store.linked_parts("telegram", "7:1") == (
+        first,
+        [("7:1", "it broke"), ("7:2", "three times")],
+    )
+    await store.erase_customer(ann.pseudonym)
+    assert await store.linked_parts("telegram", "7:1") is None
+    assert await store.linked_parts("telegram", "8:1") == (second, [("8:1", "mine too")])

@@ -118,6 +118,28 @@ async def test_split_messages_merge_and_edits_update_the_answer(tg: TelegramEmul
         assert sum("main things" in text for text in hal.seen()) == 1
 
 
+async def test_an_edit_after_a_restart_still_amends_its_answer(tg: TelegramEmulator, tmp_path: Path) -> None:
+    """Customers edit typos whenever they see them; the bot may have restarted in between."""
+    data = tmp_path / "data"
+    async with running_bot(tg, data, merge_window=1.0) as bot:
+        hal = await consented(bot.app, tg, 609)
+        first = hal.say("I run the finance desk at a small logistics company,")
+        hal.say("with four colleagues and a very old accounting system.")
+        await hal.expect("main things you're trying to get done")
+    async with running_bot(tg, data) as bot:
+        tg.edit_text(hal.user, first, "I run the treasury desk at a small logistics company,")
+        hal.say("/help")
+        await hal.expect("Commands:")
+        stored = await bot.app.sessions.answers(customer="609")
+        assert [answer.text for answer in stored] == [
+            "I run the treasury desk at a small logistics company,\n"
+            "with four colleagues and a very old accounting system."
+        ]
+        await bot.app.service.erase_customer("609")
+    with sqlite3.connect(data / "earful.sqlite3") as db:
+        assert db.execute("SELECT count(*) FROM answer_parts").fetchone() == (0,)
+
+
 async def test_non_text_messages_get_a_friendly_request(tg: TelegramEmulator, tmp_path: Path) -> None:
     async with running_bot(tg, tmp_path / "data") as bot:
         ida = await consented(bot.app, tg, 604)
