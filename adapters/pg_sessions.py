@@ -68,6 +68,15 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX answer_parts_by_answer ON answer_parts (answer_id, position);
     """,
+    # Slack's multi-workspace mode (adapters/slack/pg_installations.py).
+    """
+    CREATE TABLE slack_installations (
+        enterprise_id TEXT NOT NULL, team_id TEXT NOT NULL, user_id TEXT NOT NULL,
+        installed_at DOUBLE PRECISION NOT NULL, installation TEXT NOT NULL,
+        PRIMARY KEY (enterprise_id, team_id, user_id)
+    );
+    CREATE TABLE slack_oauth_states (state TEXT PRIMARY KEY, expire_at TIMESTAMPTZ NOT NULL);
+    """,
 )
 # Any fixed number works; it only has to differ from other advisory locks on the database.
 MIGRATION_LOCK = 0x6561726675_6C  # "earful"

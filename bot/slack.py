@@ -33,6 +33,7 @@ def slack_config(settings: Settings) -> SlackConfig:
         client_id=settings.slack_client_id,
         client_secret=secret(settings.slack_client_secret),
         database_path=settings.sqlite_path,
+        database_url=settings.database_url,
         telegram_bot_username=settings.telegram_bot_username,
         post_interval=settings.slack_post_interval,
     )

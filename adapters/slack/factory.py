@@ -14,6 +14,7 @@ from pathlib import Path
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
 from slack_sdk.oauth.state_store.sqlite3 import SQLite3OAuthStateStore
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -21,6 +22,7 @@ from adapters.slack.delivery import dedupe_middleware
 from adapters.slack.desk import SlackDesk
 from adapters.slack.installations import SqliteInstallationStore
 from adapters.slack.listeners import register
+from adapters.slack.pg_installations import PgSlackInstalls
 from core.ports import DeliveryLog
 
 # What the app needs from a workspace; deploy/slack-manifest.yaml asks for the same.
@@ -38,7 +40,8 @@ class SlackConfig:
     app_token: str | None = None
     client_id: str | None = None
     client_secret: str | None = None
-    database_path: Path | None = None  # where OAuth installations and states are kept
+    database_path: Path | None = None  # where OAuth installations and states are kept (SQLite)
+    database_url: str | None = None  # ... or PostgreSQL, shared by every worker, when set
     telegram_bot_username: str | None = None
     post_interval: float = 1.0  # seconds between two messages to one channel
     rate_limit_retries: int = 3
@@ -62,24 +65,39 @@ def web_client(config: SlackConfig, token: str | None) -> AsyncWebClient:
     return client
 
 
-def installation_store(config: SlackConfig) -> SqliteInstallationStore | None:
+OAuthStores = SqliteInstallationStore | PgSlackInstalls
+
+
+def installation_store(config: SlackConfig) -> OAuthStores | None:
     """The OAuth installation store in the database (``None`` in single-workspace mode)."""
     if not config.oauth:
         return None
+    if config.database_url:
+        return PgSlackInstalls(config.database_url)
     if config.database_path is None:
         raise ValueError("OAuth mode needs a database path for installations")
     return SqliteInstallationStore(config.database_path)
+
+
+def oauth_state_store(config: SlackConfig, installations: OAuthStores) -> AsyncOAuthStateStore:
+    """Where the OAuth ``state`` of an install is kept until Slack redirects back: beside the
+    installations, so that any worker can check it."""
+    if isinstance(installations, PgSlackInstalls):
+        return installations
+    if config.database_path is None:
+        raise ValueError("OAuth mode needs a database path for its states")
+    return SQLite3OAuthStateStore(database=str(config.database_path), expiration_seconds=600)
 
 
 def build_bolt_app(
     config: SlackConfig,
     desk: SlackDesk,
     deliveries: DeliveryLog,
-    installations: SqliteInstallationStore | None = None,
+    installations: OAuthStores | None = None,
 ) -> AsyncApp:
     """The Bolt app with Earful's middleware and listeners."""
-    if config.oauth and installations is not None and config.database_path is not None:
-        states = SQLite3OAuthStateStore(database=str(config.database_path), expiration_seconds=600)
+    if config.oauth and installations is not None:
+        states = oauth_state_store(config, installations)
         app = AsyncApp(
             signing_secret=config.signing_secret or "",
             client=web_client(config, None),

@@ -5,17 +5,27 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+from services import pg_schemas, pg_url
 from slack_harness import running_slack
 
 from core.models import Answer, Consent, Start
 from core.service import Inbound
 
+__all__ = ["pg_schemas", "pg_url"]  # fixtures
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database(request: pytest.FixtureRequest) -> dict[str, str]:
+    """Installs in the SQLite file, or in PostgreSQL when the sessions are there."""
+    return {} if request.param == "sqlite" else {"database_url": request.getfixturevalue("pg_url")}
+
 
 async def test_install_flow_then_the_workspace_is_served_with_its_own_token(
-    tmp_path: Path, isolated_env: Path
+    tmp_path: Path, isolated_env: Path, database: dict[str, str]
 ) -> None:
     async with running_slack(
-        tmp_path, slack_bot_token=None, slack_client_id="111.222", slack_client_secret="shh"
+        tmp_path, slack_bot_token=None, slack_client_id="111.222", slack_client_secret="shh", **database
     ) as slack:
         page = await slack.http.get(f"{slack.url}/slack/install")
         assert page.status_code == 200
@@ -57,3 +67,5 @@ async def test_install_flow_then_the_workspace_is_served_with_its_own_token(
         assert response.status_code in (200, 401)
         await slack.emulator.wait_for(lambda calls: len(slack.emulator.of("respond")) == before + 1)
         assert "isn't installed in this workspace" in slack.emulator.of("respond")[-1].params["text"]
+        if database:  # the installation is in the shared database, not in a file of this worker's
+            assert not (tmp_path / "data" / "earful.sqlite3").exists()

@@ -1,0 +1,82 @@
+"""One contract for Slack's OAuth stores as the factory picks them: SQLite, or PostgreSQL shared
+by every worker (two store objects on one database stand for two workers)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from slack_sdk.oauth.installation_store.models.installation import Installation
+
+from adapters.slack.factory import SlackConfig, installation_store, oauth_state_store
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def workers(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[tuple[Any, Any]]:
+    """Two workers' installation stores on the same database."""
+    if request.param == "sqlite":
+        config = SlackConfig(client_id="1.2", client_secret="s", database_path=tmp_path / "e.sqlite3")
+    else:
+        from adapters.pg_sessions import PgSessionStore
+
+        url = request.getfixturevalue("pg_url")
+        await (await PgSessionStore.open(url)).close()  # its migrations create the tables
+        config = SlackConfig(client_id="1.2", client_secret="s", database_url=url)
+    first, second = installation_store(config), installation_store(config)
+    yield first, second
+    for store in (first, second):
+        await store.close()
+
+
+def installation(team: str, user: str, token: str) -> Installation:
+    return Installation(
+        app_id="A1", team_id=team, user_id=user, bot_token=token, bot_id="B1", bot_user_id="UB1"
+    )
+
+
+async def test_a_workspace_installed_through_one_worker_is_served_by_the_other(workers: Any) -> None:
+    one, other = workers
+    await one.async_save(installation("TABC", "U1", "xoxb-abc"))
+    bot = await other.async_find_bot(enterprise_id=None, team_id="TABC")
+    assert bot is not None and bot.bot_token == "xoxb-abc"
+    by_user = await other.async_find_installation(enterprise_id=None, team_id="TABC", user_id="U1")
+    assert by_user is not None and by_user.user_id == "U1"
+    assert await other.async_find_bot(enterprise_id=None, team_id="TOTHER") is None
+
+    await one.async_save(installation("TABC", "U2", "xoxb-new"))  # reinstalled by someone else
+    bot = await other.async_find_bot(enterprise_id=None, team_id="TABC")
+    assert bot is not None and bot.bot_token == "xoxb-new"
+
+    await other.async_delete_installation(enterprise_id=None, team_id="TABC")
+    assert await one.async_find_bot(enterprise_id=None, team_id="TABC") is None
+
+
+async def test_an_oauth_state_is_good_once_on_any_worker(workers: Any) -> None:
+    one, other = workers
+    config = SlackConfig(client_id="1.2", client_secret="s", database_path=one_path(one))
+    first, second = oauth_state_store(config, one), oauth_state_store(config, other)
+    issued = await first.async_issue()
+    assert await second.async_consume(issued) is True
+    assert await first.async_consume(issued) is False
+    assert await second.async_consume("never-issued") is False
+
+
+def one_path(store: Any) -> Path | None:
+    return getattr(store, "path", None)
+
+
+async def test_an_expired_oauth_state_is_refused_on_postgres(pg_url: str) -> None:
+    from adapters.pg_sessions import PgSessionStore
+    from adapters.slack.pg_installations import PgSlackInstalls
+
+    await (await PgSessionStore.open(pg_url)).close()
+    store = PgSlackInstalls(pg_url, state_seconds=0)
+    try:
+        issued = await store.async_issue()
+        await asyncio.sleep(0.01)
+        assert await store.async_consume(issued) is False
+    finally:
+        await store.close()
