@@ -36,11 +36,49 @@ CREATE TABLE IF NOT EXISTS slack_installations (
 """
 
 
-def _plain(value: Any) -> Any:
+def plain_json(value: Any) -> Any:
+    """Installation fields for ``json.dumps``: datetimes as timestamps, the rest as text."""
     return value.timestamp() if isinstance(value, datetime) else str(value)
 
 
-class SqliteInstallationStore(AsyncInstallationStore):
+class WorkspaceInstalls(AsyncInstallationStore):
+    """What both databases' stores share: a workspace's bot is its latest installation's, and
+    deleting anything of a workspace deletes all of it. Subclasses find and delete rows."""
+
+    async def async_save_bot(self, bot: Bot) -> None:
+        # Bots are saved as part of their installation (async_save); nothing else calls this.
+        raise NotImplementedError("bots are stored with their installation")
+
+    async def async_find_bot(
+        self,
+        *,
+        enterprise_id: str | None,
+        team_id: str | None,
+        is_enterprise_install: bool | None = False,
+    ) -> Bot | None:
+        installation = await self.async_find_installation(
+            enterprise_id=enterprise_id, team_id=team_id, is_enterprise_install=is_enterprise_install
+        )
+        if installation is None or not installation.bot_token:
+            return None
+        return installation.to_bot()
+
+    async def async_delete_installation(
+        self, *, enterprise_id: str | None, team_id: str | None, user_id: str | None = None
+    ) -> None:
+        await self.async_delete_all(enterprise_id=enterprise_id, team_id=team_id)
+
+    async def async_delete_bot(self, *, enterprise_id: str | None, team_id: str | None) -> None:
+        await self.async_delete_all(enterprise_id=enterprise_id, team_id=team_id)
+
+    async def async_delete_all(self, *, enterprise_id: str | None, team_id: str | None) -> None:
+        raise NotImplementedError
+
+    async def close(self) -> None:
+        """Release the connections."""
+
+
+class SqliteInstallationStore(WorkspaceInstalls):
     """Installations by (enterprise, workspace, installing user); the row with an empty user is
     the workspace's latest install, whose bot token Bolt uses."""
 
@@ -79,7 +117,7 @@ class SqliteInstallationStore(AsyncInstallationStore):
         self._executor.shutdown(wait=True)
 
     async def async_save(self, installation: Installation) -> None:
-        data = json.dumps(installation.to_dict_for_copying(), default=_plain)
+        data = json.dumps(installation.to_dict_for_copying(), default=plain_json)
         enterprise = installation.enterprise_id or ""
         team = installation.team_id or ""
         rows = [
@@ -90,10 +128,6 @@ class SqliteInstallationStore(AsyncInstallationStore):
             db.executemany("INSERT OR REPLACE INTO slack_installations VALUES (?, ?, ?, ?, ?)", rows)
 
         await self._run(save)
-
-    async def async_save_bot(self, bot: Bot) -> None:
-        # Bots are saved as part of their installation (async_save); nothing else calls this.
-        raise NotImplementedError("bots are stored with their installation")
 
     async def async_find_installation(
         self,
@@ -115,28 +149,6 @@ class SqliteInstallationStore(AsyncInstallationStore):
 
         found = await self._run(find)
         return Installation(**json.loads(found)) if found else None
-
-    async def async_find_bot(
-        self,
-        *,
-        enterprise_id: str | None,
-        team_id: str | None,
-        is_enterprise_install: bool | None = False,
-    ) -> Bot | None:
-        installation = await self.async_find_installation(
-            enterprise_id=enterprise_id, team_id=team_id, is_enterprise_install=is_enterprise_install
-        )
-        if installation is None or not installation.bot_token:
-            return None
-        return installation.to_bot()
-
-    async def async_delete_installation(
-        self, *, enterprise_id: str | None, team_id: str | None, user_id: str | None = None
-    ) -> None:
-        await self.async_delete_all(enterprise_id=enterprise_id, team_id=team_id)
-
-    async def async_delete_bot(self, *, enterprise_id: str | None, team_id: str | None) -> None:
-        await self.async_delete_all(enterprise_id=enterprise_id, team_id=team_id)
 
     async def async_delete_all(self, *, enterprise_id: str | None, team_id: str | None) -> None:
         def delete(db: sqlite3.Connection) -> None:

@@ -13,23 +13,18 @@ import asyncio
 import json
 import logging
 import secrets
-from datetime import datetime
 from typing import Any
 
 from psycopg_pool import AsyncConnectionPool
-from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
-from slack_sdk.oauth.installation_store.models.bot import Bot
 from slack_sdk.oauth.installation_store.models.installation import Installation
 from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
+
+from adapters.slack.installations import WorkspaceInstalls, plain_json
 
 log = logging.getLogger(__name__)
 
 
-def _plain(value: Any) -> Any:
-    return value.timestamp() if isinstance(value, datetime) else str(value)
-
-
-class PgSlackInstalls(AsyncInstallationStore, AsyncOAuthStateStore):
+class PgSlackInstalls(WorkspaceInstalls, AsyncOAuthStateStore):
     """Installations by (enterprise, workspace, installing user), the row with an empty user
     being the workspace's latest install; and OAuth states, each usable once before it expires."""
 
@@ -64,7 +59,7 @@ class PgSlackInstalls(AsyncInstallationStore, AsyncOAuthStateStore):
     # --- installations -------------------------------------------------------------------
 
     async def async_save(self, installation: Installation) -> None:
-        data = json.dumps(installation.to_dict_for_copying(), default=_plain)
+        data = json.dumps(installation.to_dict_for_copying(), default=plain_json)
         enterprise, team = installation.enterprise_id or "", installation.team_id or ""
         users = dict.fromkeys(("", installation.user_id or ""))
         rows = [(enterprise, team, user, installation.installed_at, data) for user in users]
@@ -77,10 +72,6 @@ class PgSlackInstalls(AsyncInstallationStore, AsyncOAuthStateStore):
             " SET installed_at = EXCLUDED.installed_at, installation = EXCLUDED.installation",
             [value for row in rows for value in row],
         )
-
-    async def async_save_bot(self, bot: Bot) -> None:
-        # Bots are saved as part of their installation (async_save); nothing else calls this.
-        raise NotImplementedError("bots are stored with their installation")
 
     async def async_find_installation(
         self,
@@ -97,28 +88,6 @@ class PgSlackInstalls(AsyncInstallationStore, AsyncOAuthStateStore):
             key,
         )
         return Installation(**json.loads(rows[0][0])) if rows else None
-
-    async def async_find_bot(
-        self,
-        *,
-        enterprise_id: str | None,
-        team_id: str | None,
-        is_enterprise_install: bool | None = False,
-    ) -> Bot | None:
-        installation = await self.async_find_installation(
-            enterprise_id=enterprise_id, team_id=team_id, is_enterprise_install=is_enterprise_install
-        )
-        if installation is None or not installation.bot_token:
-            return None
-        return installation.to_bot()
-
-    async def async_delete_installation(
-        self, *, enterprise_id: str | None, team_id: str | None, user_id: str | None = None
-    ) -> None:
-        await self.async_delete_all(enterprise_id=enterprise_id, team_id=team_id)
-
-    async def async_delete_bot(self, *, enterprise_id: str | None, team_id: str | None) -> None:
-        await self.async_delete_all(enterprise_id=enterprise_id, team_id=team_id)
 
     async def async_delete_all(self, *, enterprise_id: str | None, team_id: str | None) -> None:
         await self._execute(
