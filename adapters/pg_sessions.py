@@ -27,7 +27,7 @@ from psycopg import AsyncConnection
 from psycopg_pool import AsyncConnectionPool
 
 from core.errors import StoreUnavailable
-from core.invites import Invite
+from core.invites import ERASED_CLAIMANT, Invite
 from core.models import AnswerRecord, InterviewState, Status
 
 # Every version is applied once, in order, in one transaction with its schema_version row.
@@ -436,6 +436,25 @@ class PgSessionStore:
             pairs = [(str(a), str(b)) for a, b in await cursor.fetchall()]
             await conn.execute("DELETE FROM held_parts WHERE customer = %s", (customer,))
             await conn.execute("DELETE FROM answer_parts WHERE customer = %s", (customer,))
+            customers = {customer}
+            for pair in pairs:
+                cursor = await conn.execute(
+                    "SELECT DISTINCT customer FROM interviews WHERE team = %s AND pseudonym = %s", pair
+                )
+                customers.update(str(row[0]) for row in await cursor.fetchall())
+            cursor = await conn.execute(
+                "SELECT token, invite FROM invites WHERE claimed_by IS NOT NULL"
+                " AND substring(claimed_by from position(':' in claimed_by) + 1) = ANY(%s)",
+                (sorted(customers),),
+            )
+            for token, invite_json in await cursor.fetchall():
+                erased = Invite.model_validate_json(invite_json).model_copy(
+                    update={"claimed_by": ERASED_CLAIMANT}
+                )
+                await conn.execute(
+                    "UPDATE invites SET claimed_by = %s, invite = %s WHERE token = %s",
+                    (ERASED_CLAIMANT, erased.model_dump_json(), token),
+                )
             for pair in pairs:
                 await conn.execute(
                     "DELETE FROM answer_parts WHERE answer_id IN"

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from core.errors import StoreUnavailable
-from core.invites import Invite
+from core.invites import ERASED_CLAIMANT, Invite
 from core.locks import KeyedLocks
 from core.models import AnswerRecord, InterviewState, Status
 
@@ -431,6 +431,26 @@ class SqliteSessionStore:
                 ).fetchall()
                 db.execute("DELETE FROM held_parts WHERE customer = ?", (customer,))
                 db.execute("DELETE FROM answer_parts WHERE customer = ?", (customer,))
+                customers = {customer}
+                for pair in pairs:
+                    rows = db.execute(
+                        "SELECT DISTINCT customer FROM interviews WHERE team = ? AND pseudonym = ?", pair
+                    )
+                    customers.update(str(row[0]) for row in rows)
+                marks = ", ".join("?" * len(customers))
+                claimed = db.execute(
+                    "SELECT token, invite FROM invites WHERE claimed_by IS NOT NULL"
+                    f" AND substr(claimed_by, instr(claimed_by, ':') + 1) IN ({marks})",
+                    sorted(customers),
+                ).fetchall()
+                for token, invite_json in claimed:
+                    erased = Invite.model_validate_json(invite_json).model_copy(
+                        update={"claimed_by": ERASED_CLAIMANT}
+                    )
+                    db.execute(
+                        "UPDATE invites SET claimed_by = ?, invite = ? WHERE token = ?",
+                        (ERASED_CLAIMANT, erased.model_dump_json(), token),
+                    )
                 for pair_team, pair_pseudonym in pairs:
                     db.execute(
                         "DELETE FROM answer_parts WHERE answer_id IN (SELECT id FROM answers"

@@ -33,8 +33,18 @@ class Invite(BaseModel):
     referred_by: str | None = None
     created_at: datetime
     expires_at: datetime
-    claimed_by: str | None = None  # "<channel>:<customer id>"
+    claimed_by: str | None = None  # "<channel>:<customer id>", or ERASED_CLAIMANT
     claimed_at: datetime | None = None
+
+
+# Who claimed an invite, once that customer asked to be forgotten: the invite stays used (its
+# link cannot start another interview) without keeping anything that points at the person.
+ERASED_CLAIMANT = "erased"
+
+
+def claimed_by_customer(claimed_by: str | None, customer: str) -> bool:
+    """Whether ``claimed_by`` ("<channel>:<customer id>") names ``customer``, on any channel."""
+    return claimed_by is not None and claimed_by.partition(":")[2] == customer
 
 
 class InviteStore(Protocol):

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime
 
-from core.invites import Invite
+from core.invites import ERASED_CLAIMANT, Invite, claimed_by_customer
 from core.locks import KeyedLocks
 from core.models import AnswerRecord, InterviewState, Status, Story
 
@@ -193,6 +193,9 @@ class MemorySessionStore:
         erased_ids = {customer} | {s.customer for s in self.states.values() if (s.team, s.pseudonym) in pairs}
         for key in [k for k, (_, c, _) in self.held.items() if c in erased_ids]:
             del self.held[key]
+        for token, invite in self.invites.items():
+            if any(claimed_by_customer(invite.claimed_by, c) for c in erased_ids):
+                self.invites[token] = invite.model_copy(update={"claimed_by": ERASED_CLAIMANT})
         for link in [k for k, (c, _, _, _) in self.linked.items() if c in erased_ids]:
             del self.linked[link]
         for pair in pairs:

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from fakes import MemorySessionStore
 
-from core.invites import Invite
+from core.invites import ERASED_CLAIMANT, Invite
 from core.models import AnswerRecord, InterviewState, Status
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
@@ -275,3 +275,23 @@ async def test_linked_parts_find_their_answer_and_go_with_the_customer(store: An
     await store.erase_customer(ann.pseudonym)
     assert await store.linked_parts("telegram", "7:1") is None
     assert await store.linked_parts("telegram", "8:1") == (second, [("8:1", "mine too")])
+
+
+async def test_erasure_leaves_a_claimed_invite_used_but_nameless(store: Any) -> None:
+    ann, bob = state("ann"), state("bob")
+    for st in (ann, bob):
+        await store.create(st)
+        await store.commit_turn(st, answer(st, 1), None)
+    for token, claimant in (("t-ann", "console:ann"), ("t-bob", "console:bob"), ("t-free", None)):
+        invite = Invite(token=token, team="T1", created_at=T0, expires_at=T0 + timedelta(days=1))
+        await store.add_invite(invite)
+        if claimant:
+            await store.claim_invite(token, claimant, T0)
+    await store.erase_customer("ann")
+    await store.erase_customer(bob.pseudonym, team="T1")
+    for token in ("t-ann", "t-bob"):
+        erased = await store.get_invite(token)
+        assert erased is not None and erased.claimed_by == ERASED_CLAIMANT
+        assert await store.claim_invite(token, "console:eve", T0) is None  # still used
+    free = await store.get_invite("t-free")
+    assert free is not None and free.claimed_by is None
