@@ -52,9 +52,11 @@ class E5Onnx:
         config = self._file.config
         self.dimension = int(config["hidden_size"])
         self.window = int(config["max_position_embeddings"]) - 2  # content tokens per window
-        graph = build_bert_embedder(
+        # Only the serialised model is kept past this point: the load's peak memory is the
+        # weights' copies alive at once (the proto, its bytes, onnxruntime's own).
+        model = build_bert_embedder(
             self._file.bert_weights(), config, packed=True, word_embeddings_input=True, mean_output=True
-        )
+        ).SerializeToString()
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
@@ -64,13 +66,13 @@ class E5Onnx:
         # MiniLM, Chroma and the event loop on a small machine.
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self._session: onnxruntime.InferenceSession = ort.InferenceSession(
-            graph.SerializeToString(), options, providers=["CPUExecutionProvider"]
+            model, options, providers=["CPUExecutionProvider"]
         )
         # onnxruntime keeps the serialised model (85 MB here; its own comment calls this "bad")
         # only to rebuild the session for a fallback provider, which the CPU provider never needs.
         if hasattr(self._session, "_model_bytes"):
             self._session._model_bytes = None
-        del graph
+        del model
         _return_freed_memory()
 
     def windows(self, text: str) -> list[list[int]]:
