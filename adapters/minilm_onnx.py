@@ -96,7 +96,12 @@ class _GraphBuilder:
 
 
 def build_bert_embedder(
-    weights: Mapping[str, np.ndarray], config: Mapping[str, Any], *, packed: bool = True
+    weights: Mapping[str, np.ndarray],
+    config: Mapping[str, Any],
+    *,
+    packed: bool = True,
+    word_embeddings_input: bool = False,
+    mean_output: bool = False,
 ) -> onnx.ModelProto:
     """Return an ONNX model computing normalised mean-pooled BERT sentence embeddings.
 
@@ -112,6 +117,12 @@ def build_bert_embedder(
     and throws away. ``packed=False`` builds the plain graph, kept as the
     reference the packed one is tested against. The packed graph needs at least
     one attended token in the batch (a tokenizer's ``[CLS]`` is one).
+
+    ``word_embeddings_input`` replaces the ``input_ids`` input and the word table by a
+    ``word_embeddings`` input (float32, ``[batch, seq, hidden]``, the rows the caller looked up):
+    multilingual-e5's 250k-row table would be 384 MB in fp32, so its caller keeps it 4-bit and
+    dequantises only the rows a batch uses. ``mean_output`` adds a ``mean_embedding`` output, the
+    mean-pooled vector before normalisation, for callers that average several windows of a text.
     """
     hidden = int(config["hidden_size"])
     heads = int(config["num_attention_heads"])
@@ -146,8 +157,11 @@ def build_bert_embedder(
         w("embeddings.position_embeddings.weight") + w("embeddings.token_type_embeddings.weight")[0],
         "pos_table",
     )
-    word_table = g.const(w("embeddings.word_embeddings.weight"), "word_table")
-    seq_len = g.op("Shape", ["input_ids"], start=1, end=2)  # [S]
+    # The tensor whose [B, S] leading shape the graph reads.
+    shaped = "word_embeddings" if word_embeddings_input else "input_ids"
+    if not word_embeddings_input:
+        word_table = g.const(w("embeddings.word_embeddings.weight"), "word_table")
+    seq_len = g.op("Shape", [shaped], start=1, end=2)  # [S]
     mask_f = g.op("Cast", ["attention_mask"], to=TensorProto.FLOAT)
     flat = ints([-1], "flat")
     if packed:
@@ -160,15 +174,22 @@ def build_bert_embedder(
         rank = g.op("Sub", [running, ints([1], "one_i")])
         attended = g.op("Cast", [mask_flat], to=TensorProto.BOOL)
         unpack = g.op("Where", [attended, rank, ints([0], "row0")])  # [B*S]
-        batch_seq = g.op("Shape", ["input_ids"])  # [B, S]
+        batch_seq = (
+            g.op("Shape", [shaped], start=0, end=2) if word_embeddings_input else g.op("Shape", [shaped])
+        )
         qkv_shape = g.op("Concat", [batch_seq, ints([3 * hidden], "qkv_width")], axis=0)
-        token_ids = g.op("Gather", [g.op("Reshape", ["input_ids", flat]), kept])
-        positions = g.op("Mod", [kept, seq_len])
-        words = g.op("Gather", [word_table, token_ids])  # [T, H]
+        if word_embeddings_input:
+            word_rows = g.op("Reshape", ["word_embeddings", ints([-1, hidden], "word_rows")])
+            words = g.op("Gather", [word_rows, kept])  # [T, H]
+            positions = g.op("Mod", [kept, seq_len])
+        else:
+            token_ids = g.op("Gather", [g.op("Reshape", ["input_ids", flat]), kept])
+            positions = g.op("Mod", [kept, seq_len])
+            words = g.op("Gather", [word_table, token_ids])  # [T, H]
         embedded = g.op("Add", [words, g.op("Gather", [pos_table, positions])])
     else:
         pos = g.op("Slice", [pos_table, ints([0], "zero"), seq_len, ints([0], "axis0")])  # [S, H]
-        words = g.op("Gather", [word_table, "input_ids"])  # [B, S, H]
+        words = "word_embeddings" if word_embeddings_input else g.op("Gather", [word_table, "input_ids"])
         embedded = g.op("Add", [words, pos])
     x = layer_norm(embedded, "embeddings.LayerNorm")
 
@@ -244,18 +265,26 @@ def build_bert_embedder(
     norm = g.op("ReduceL2", [mean], axes=[1], keepdims=1)
     out = g.op("Div", [mean, g.op("Max", [norm, g.const(np.array(1e-12, np.float32), "eps")])])
     g.node("Identity", [out], ["sentence_embedding"])
+    if mean_output:
+        g.node("Identity", [mean], ["mean_embedding"])
 
     graph = g.graph
     graph.name = "bert_sentence_embedder"
+    first_input = (
+        helper.make_tensor_value_info("word_embeddings", TensorProto.FLOAT, ["batch", "seq", hidden])
+        if word_embeddings_input
+        else helper.make_tensor_value_info("input_ids", TensorProto.INT64, ["batch", "seq"])
+    )
     graph.input.extend(
-        [
-            helper.make_tensor_value_info("input_ids", TensorProto.INT64, ["batch", "seq"]),
-            helper.make_tensor_value_info("attention_mask", TensorProto.INT64, ["batch", "seq"]),
-        ]
+        [first_input, helper.make_tensor_value_info("attention_mask", TensorProto.INT64, ["batch", "seq"])]
     )
     graph.output.append(
         helper.make_tensor_value_info("sentence_embedding", TensorProto.FLOAT, ["batch", hidden])
     )
+    if mean_output:
+        graph.output.append(
+            helper.make_tensor_value_info("mean_embedding", TensorProto.FLOAT, ["batch", hidden])
+        )
     model = g.model
     model.opset_import.append(helper.make_opsetid("", OPSET))
     model.producer_name = "earful"
