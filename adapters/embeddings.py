@@ -112,8 +112,9 @@ class MiniLMEmbedder:
                 f"all-MiniLM-L6-v2 files {missing} not found in {model_dir}; run: {_INSTALL_HINT}"
             )
         # Heavy imports are deferred so importing this module stays cheap.
-        import onnxruntime as ort
         from tokenizers import Tokenizer
+
+        from .onnx_session import cpu_session, return_freed_memory
 
         st_config = model_dir / "sentence_bert_config.json"
         if st_config.is_file():
@@ -125,16 +126,10 @@ class MiniLMEmbedder:
         tokenizer.enable_truncation(max_length=self._max_length)
         tokenizer.no_padding()
 
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = self._threads
-        options.inter_op_num_threads = 1
-        options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        # Idle worker threads would otherwise busy-spin between calls, stealing
-        # a core from the rest of the service on a small machine.
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         model = self._model_bytes(model_dir, packed=self._packed)
-        self._session = ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
+        self._session = cpu_session(model, self._threads)
+        del model
+        return_freed_memory()
         self._tokenizer = tokenizer
 
     @staticmethod
