@@ -20,7 +20,7 @@ import numpy as np
 
 from adapters.multilingual import E5Embedder
 
-DATA = Path(os.environ.get("EARFUL_DATA", "/work/shared/data"))
+DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"  # ../shared/data, as the README says
 EDGE_CASES = [
     "",
     " ",
