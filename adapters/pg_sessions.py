@@ -434,18 +434,20 @@ class PgSessionStore:
                 [customer, customer, *team_params, customer, customer, *team_params],
             )
             pairs = [(str(a), str(b)) for a, b in await cursor.fetchall()]
-            await conn.execute("DELETE FROM held_parts WHERE customer = %s", (customer,))
-            await conn.execute("DELETE FROM answer_parts WHERE customer = %s", (customer,))
+            # The raw id given, and the raw ids behind the pseudonyms being erased.
             customers = {customer}
             for pair in pairs:
                 cursor = await conn.execute(
                     "SELECT DISTINCT customer FROM interviews WHERE team = %s AND pseudonym = %s", pair
                 )
                 customers.update(str(row[0]) for row in await cursor.fetchall())
+            named = sorted(customers)
+            for table in ("held_parts", "answer_parts"):
+                await conn.execute(f"DELETE FROM {table} WHERE customer = ANY(%s)", (named,))
             cursor = await conn.execute(
                 "SELECT token, invite FROM invites WHERE claimed_by IS NOT NULL"
                 " AND substring(claimed_by from position(':' in claimed_by) + 1) = ANY(%s)",
-                (sorted(customers),),
+                (named,),
             )
             for token, invite_json in await cursor.fetchall():
                 erased = Invite.model_validate_json(invite_json).model_copy(
@@ -459,11 +461,6 @@ class PgSessionStore:
                 await conn.execute(
                     "DELETE FROM answer_parts WHERE answer_id IN"
                     " (SELECT id FROM answers WHERE team = %s AND pseudonym = %s)",
-                    pair,
-                )
-                await conn.execute(
-                    "DELETE FROM held_parts WHERE customer IN"
-                    " (SELECT customer FROM interviews WHERE team = %s AND pseudonym = %s)",
                     pair,
                 )
                 await conn.execute(

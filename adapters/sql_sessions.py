@@ -429,19 +429,20 @@ class SqliteSessionStore:
                     f" answers WHERE (customer = ? OR pseudonym = ?) {team_clause}",
                     [customer, customer, *team_params, customer, customer, *team_params],
                 ).fetchall()
-                db.execute("DELETE FROM held_parts WHERE customer = ?", (customer,))
-                db.execute("DELETE FROM answer_parts WHERE customer = ?", (customer,))
+                # The raw id given, and the raw ids behind the pseudonyms being erased.
                 customers = {customer}
                 for pair in pairs:
                     rows = db.execute(
                         "SELECT DISTINCT customer FROM interviews WHERE team = ? AND pseudonym = ?", pair
                     )
                     customers.update(str(row[0]) for row in rows)
-                marks = ", ".join("?" * len(customers))
+                named, marks = sorted(customers), ", ".join("?" * len(customers))
+                for table in ("held_parts", "answer_parts"):
+                    db.execute(f"DELETE FROM {table} WHERE customer IN ({marks})", named)
                 claimed = db.execute(
                     "SELECT token, invite FROM invites WHERE claimed_by IS NOT NULL"
                     f" AND substr(claimed_by, instr(claimed_by, ':') + 1) IN ({marks})",
-                    sorted(customers),
+                    named,
                 ).fetchall()
                 for token, invite_json in claimed:
                     erased = Invite.model_validate_json(invite_json).model_copy(
@@ -454,11 +455,6 @@ class SqliteSessionStore:
                 for pair_team, pair_pseudonym in pairs:
                     db.execute(
                         "DELETE FROM answer_parts WHERE answer_id IN (SELECT id FROM answers"
-                        " WHERE team = ? AND pseudonym = ?)",
-                        (pair_team, pair_pseudonym),
-                    )
-                    db.execute(
-                        "DELETE FROM held_parts WHERE customer IN (SELECT customer FROM interviews"
                         " WHERE team = ? AND pseudonym = ?)",
                         (pair_team, pair_pseudonym),
                     )
