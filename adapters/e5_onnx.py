@@ -13,16 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .e5_tokenizer import E5Tokenizer
 from .e5_weights import E5File, read_e5_file
 from .onnx_session import cpu_session, return_freed_memory
-
-if TYPE_CHECKING:
-    pass
+from .token_batches import padded_batches
 
 
 class E5Onnx:
@@ -61,24 +58,12 @@ class E5Onnx:
             for row in self.windows(text):
                 rows.append(row)
                 owner.append(index)
-        lengths = np.array([len(row) for row in rows], dtype=np.int64)
         means = np.empty((len(rows), self.dimension), dtype=np.float32)
-        # Longest first, as MiniLMEmbedder does: little padding per batch, the largest
-        # buffers allocated once.
-        order = np.argsort(-lengths, kind="stable")
-        start = 0
-        while start < len(order):
-            count = max(1, min(batch_size, batch_tokens // int(lengths[order[start]])))
-            chosen = order[start : start + count]
-            start += count
-            width = int(lengths[chosen].max())
-            ids = np.full((len(chosen), width), self._file.vocabulary.pad, dtype=np.int64)
-            mask = np.zeros((len(chosen), width), dtype=np.int64)
-            for slot, row in enumerate(chosen):
-                ids[slot, : lengths[row]] = rows[row]
-                mask[slot, : lengths[row]] = 1
+        pad = self._file.vocabulary.pad
+        for chosen, ids, mask in padded_batches(rows, pad, batch_size, batch_tokens):
             feeds = {"word_embeddings": self._file.word_rows(ids), "attention_mask": mask}
             (means[chosen],) = self._session.run(["mean_embedding"], feeds)
+        lengths = np.array([len(row) for row in rows], dtype=np.int64)
         # A text's windows count by their content tokens (e5.c's weights), then normalise.
         weights = np.maximum(lengths - 2, 1).astype(np.float32)
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
