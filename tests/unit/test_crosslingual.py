@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 from fakes import HashingEmbedder, MemorySessionStore, MemoryStoryStore
+from records import telegram_answer
 
 from bot.settings import Settings
 from bot.wiring import default_multilingual
 from core.crosslingual import CrossLingualSearch, Multilingual, MultilingualStories, _merged, calibrated
-from core.models import AnswerRecord, Story, StoryHit, pseudonym
+from core.models import Story, StoryHit, pseudonym
 from core.ranking import ExpansionRanker
 from core.stories import StoryIndexer, StorySearch, story_from_answer
 
@@ -144,23 +145,6 @@ def test_multilingual_search_is_on_when_a_team_needs_it(
     assert default_multilingual(Settings(multilingual="off"), ChromaLike()) is None
 
 
-def _answer(number: int, text: str, team: str = "T") -> AnswerRecord:
-    return AnswerRecord(
-        id=f"a{number}",
-        interview_id=f"iv{number}",
-        team=team,
-        customer=f"c{number}",
-        pseudonym=pseudonym(team, "telegram", f"c{number}"),
-        channel="telegram",
-        question_id="q1",
-        question="When did that last happen?",
-        section="last_time",
-        text=text,
-        turn=1,
-        created_at=datetime(2026, 11, 1, tzinfo=UTC),
-    )
-
-
 async def _auto() -> tuple[
     MemorySessionStore, MultilingualStories, CrossLingualSearch, MemoryStoryStore, StoryIndexer
 ]:
@@ -178,7 +162,9 @@ async def _auto() -> tuple[
 
 async def test_an_english_only_team_never_enters_the_multilingual_index() -> None:
     sessions, _, search, second, indexer = await _auto()
-    await sessions.add_answers([_answer(1, "my card was stolen at the station"), _answer(2, "card stolen")])
+    await sessions.add_answers(
+        [telegram_answer(1, "my card was stolen at the station"), telegram_answer(2, "card stolen")]
+    )
     assert await indexer.drain() == 2
     assert await second.count("T") == 0
     hits = await search.search("T", "card stolen station", 5)
@@ -187,9 +173,11 @@ async def test_an_english_only_team_never_enters_the_multilingual_index() -> Non
 
 async def test_a_first_story_in_another_language_copies_the_team_in() -> None:
     sessions, stories, search, second, indexer = await _auto()
-    await sessions.add_answers([_answer(1, "my card was stolen at the station"), _answer(2, "card stolen")])
+    await sessions.add_answers(
+        [telegram_answer(1, "my card was stolen at the station"), telegram_answer(2, "card stolen")]
+    )
     await indexer.drain()
-    await sessions.add_answers([_answer(3, "بطاقتي سرقت في المحطة card stolen")])
+    await sessions.add_answers([telegram_answer(3, "بطاقتي سرقت في المحطة card stolen")])
     await indexer.drain()
     assert await stories.ready("T")
     assert {story.id: story.language for story, _ in second.teams["T"].values()} == {
@@ -204,7 +192,7 @@ async def test_a_first_story_in_another_language_copies_the_team_in() -> None:
 async def test_a_first_question_in_another_language_copies_the_team_in() -> None:
     sessions, _, search, second, indexer = await _auto()
     await sessions.add_answers(
-        [_answer(1, "my card was stolen at the station"), _answer(2, "card stolen", "U")]
+        [telegram_answer(1, "my card was stolen at the station"), telegram_answer(2, "card stolen", team="U")]
     )
     await indexer.drain()
     hits = await search.search("T", "بطاقتي سرقت card stolen station", 5)
@@ -233,7 +221,7 @@ async def test_an_erasure_during_the_copy_is_not_undone_by_it() -> None:
     stories = MultilingualStories(
         primary, Multilingual(gated, second, ScriptDetector()), backfill_from=sessions
     )
-    await sessions.add_answers([_answer(n, f"my card was stolen, story {n}") for n in range(1, 300)])
+    await sessions.add_answers([telegram_answer(n, f"my card was stolen, story {n}") for n in range(1, 300)])
     await StoryIndexer(sessions, HashingEmbedder(), stories).drain()
     copying = stories.backfill("T")
     while not second.teams.get("T"):  # the copy has read the record and written its first step
@@ -250,7 +238,7 @@ async def test_an_erasure_during_the_copy_is_not_undone_by_it() -> None:
 
 async def test_a_copy_cut_short_is_finished_by_the_next_start() -> None:
     sessions, stories, _, second, indexer = await _auto()
-    await sessions.add_answers([_answer(n, f"my card was stolen, story {n}") for n in range(1, 6)])
+    await sessions.add_answers([telegram_answer(n, f"my card was stolen, story {n}") for n in range(1, 6)])
     await indexer.drain()
     first = await sessions.answers(team="T")
     await second.add([story_from_answer(first[0])], await HashingEmbedder().embed([first[0].text]))
@@ -279,7 +267,9 @@ def test_a_merge_keeps_the_english_rankers_order() -> None:
 
 async def test_an_english_question_to_an_english_only_team_is_the_english_search() -> None:
     sessions, _, search, _, indexer = await _auto()
-    await sessions.add_answers([_answer(n, f"my card was stolen at the station, {n}") for n in range(1, 9)])
+    await sessions.add_answers(
+        [telegram_answer(n, f"my card was stolen at the station, {n}") for n in range(1, 9)]
+    )
     await indexer.drain()
     english = search._english  # the StorySearch it wraps
     for question in ["card stolen", "station card", "stolen at the station"]:

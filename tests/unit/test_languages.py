@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from fakes import HashingEmbedder, MemorySessionStore, MemoryStoryStore
+from records import telegram_answer
 
 from adapters.langid_detector import LangidDetector
 from bot.settings import Settings
 from bot.wiring import default_detector
 from core.errors import InputError
 from core.languages import detect_language, language_filter, normalise_language, split_language_filter
-from core.models import AnswerRecord, pseudonym
 from core.stories import StoryIndexer, StorySearch
 
 
@@ -103,24 +102,6 @@ def test_a_language_asked_for_by_name_is_refused_not_matched_against_nothing() -
             language_filter(wrong)
 
 
-def _answer(number: int, text: str, language: str) -> AnswerRecord:
-    return AnswerRecord(
-        id=f"a{number}",
-        interview_id=f"iv{number}",
-        team="T",
-        customer=f"c{number}",
-        pseudonym=pseudonym("T", "telegram", f"c{number}"),
-        channel="telegram",
-        question_id="q1",
-        question="When did that last happen?",
-        section="last_time",
-        text=text,
-        turn=1,
-        language=language,
-        created_at=datetime(2026, 11, 1, tzinfo=UTC),
-    )
-
-
 async def test_every_story_is_filed_under_the_language_it_is_written_in(
     detector: LangidDetector,
     sessions: MemorySessionStore,
@@ -129,10 +110,12 @@ async def test_every_story_is_filed_under_the_language_it_is_written_in(
 ) -> None:
     # The Telegram app says "en" for all three; the text decides, except for a bare "ok".
     answers = [
-        _answer(1, "لم تصل بطاقتي بعد رغم أنني طلبتها منذ أسبوعين", "en"),
-        _answer(2, "Ma carte n'est toujours pas arrivée, je l'ai commandée il y a deux semaines", "en"),
-        _answer(3, "My card still hasn't arrived and I ordered it two weeks ago", "ar"),
-        _answer(4, "ok", "es"),
+        telegram_answer(1, "لم تصل بطاقتي بعد رغم أنني طلبتها منذ أسبوعين", language="en"),
+        telegram_answer(
+            2, "Ma carte n'est toujours pas arrivée, je l'ai commandée il y a deux semaines", language="en"
+        ),
+        telegram_answer(3, "My card still hasn't arrived and I ordered it two weeks ago", language="ar"),
+        telegram_answer(4, "ok", language="es"),
     ]
     await sessions.add_answers(answers)
     indexer = StoryIndexer(sessions, embedder, story_store, detector=detector)
@@ -146,7 +129,9 @@ async def test_every_story_is_filed_under_the_language_it_is_written_in(
 async def test_without_a_detector_the_channel_language_is_kept(
     sessions: MemorySessionStore, embedder: HashingEmbedder, story_store: MemoryStoryStore
 ) -> None:
-    await sessions.add_answers([_answer(1, "لم تصل بطاقتي بعد رغم أنني طلبتها منذ أسبوعين", "en")])
+    await sessions.add_answers(
+        [telegram_answer(1, "لم تصل بطاقتي بعد رغم أنني طلبتها منذ أسبوعين", language="en")]
+    )
     await StoryIndexer(sessions, embedder, story_store).drain()
     assert [story.language for story, _ in story_store.teams["T"].values()] == ["en"]
 
