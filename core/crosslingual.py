@@ -467,9 +467,9 @@ class CrossLingualSearch:
         if len(kept) < 3:
             best = ranked[0][0]
             stored = found.get(best.id)
-            return best, stored if stored is not None else (await self._english_embedder.embed([best.text]))[
-                0
-            ]
+            if stored is None:
+                [stored] = await self._english_embedder.embed([best.text])
+            return best, stored
         matches = [score for _, score in kept]
         top = max(matches)
         weights = [math.exp((score - top) / CONSENSUS_TEMPERATURE) for score in matches]
