@@ -21,6 +21,7 @@ from adapters.chroma_store import ChromaStoryStore, open_persistent_client
 from adapters.embeddings import MiniLMEmbedder
 from adapters.langid_detector import LangidDetector
 from adapters.multilingual import E5Embedder
+from bench.search_proc import resident_mib
 from core.models import Story
 
 
@@ -28,25 +29,12 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _resident_mb() -> float:
-    """Resident memory now (make bench's figure), beside the peak: loading a model peaks well
-    above what it keeps."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return _rss_mb()
-
-
 async def main(count: int) -> None:
     minilm, e5, detector = MiniLMEmbedder(), E5Embedder(), LangidDetector()
     minilm.warm_up()
     e5.warm_up()
     detector.warm_up()
-    print(f"models loaded: max RSS {_rss_mb():.0f} MB, resident {_resident_mb():.0f} MB")
+    print(f"models loaded: max RSS {_rss_mb():.0f} MB, resident {resident_mib():.0f} MB")
     rng = np.random.default_rng(0)
     now = datetime.now(UTC)
     with tempfile.TemporaryDirectory() as folder:
@@ -89,7 +77,7 @@ async def main(count: int) -> None:
             times.append((time.perf_counter() - started) * 1000)
         print(
             f"both index queries (k=40) p50 {statistics.median(times):.1f} ms;"
-            f" max RSS {_rss_mb():.0f} MB, resident {_resident_mb():.0f} MB"
+            f" max RSS {_rss_mb():.0f} MB, resident {resident_mib():.0f} MB"
         )
 
 

@@ -113,7 +113,8 @@ def langchain(texts: list[str], matrix: np.ndarray, encode_model: object) -> lis
     return latencies
 
 
-def _resident_mib() -> float:
+def resident_mib() -> float:
+    """Resident memory now (the peak where there is no /proc)."""
     with open("/proc/self/status", encoding="ascii") as status:
         for line in status:
             if line.startswith("VmRSS:"):
@@ -136,7 +137,7 @@ def main() -> None:
     # and read the resident memory now (not the peak, which the one-off cache loading sets).
     del matrix, texts
     gc.collect()
-    rss_mib = _resident_mib()
+    rss_mib = resident_mib()
     print(
         json.dumps(
             {
