@@ -9,6 +9,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from core.reading import Reading
+
 
 class Status(StrEnum):
     """Where an interview stands."""
@@ -177,6 +179,7 @@ class AnswerRecord(BaseModel):
     turn: int
     created_at: datetime
     label: str | None = None  # only for imported evaluation data
+    reading: Reading | None = None  # what the answer says, as read when it was given
 
 
 class Story(BaseModel):
