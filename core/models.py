@@ -88,11 +88,22 @@ class Consent(BaseModel):
     given: bool
 
 
+class Voice(BaseModel):
+    """How a spoken answer was transcribed (absent for typed answers)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    language: str | None = None  # the language the transcriber detected, ISO 639-1
+    avg_logprob: float | None = None  # the transcription's mean token log-probability
+    seconds: float | None = None  # length of the recording
+
+
 class Answer(BaseModel):
-    """Free text from the customer."""
+    """Free text from the customer (typed, or transcribed from a voice note: ``voice``)."""
 
     kind: Literal["answer"] = "answer"
     text: str
+    voice: Voice | None = None
 
 
 class Pause(BaseModel):

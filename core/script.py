@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from core.errors import ScriptError
+from core.reading import Facet
 
 
 class SectionKind(StrEnum):
@@ -41,6 +42,14 @@ class Question(BaseModel):
     id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")
     text: str
     max_probes: int | None = Field(default=None, ge=0, le=5)
+    # The facets this question is after: once the interview holds them all, it is not asked
+    # as written (its ``followup`` form is asked instead, or it is skipped).
+    seeks: tuple[Facet, ...] = ()
+    # Asked instead of ``text`` when the customer already told what it seeks; ``{quote}`` is
+    # filled with the customer's own words.
+    followup: str | None = None
+    # Asked when the customer did not understand ``text``.
+    rephrase: str | None = None
 
     @field_validator("text")
     @classmethod
