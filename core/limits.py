@@ -11,8 +11,8 @@ from __future__ import annotations
 # its entities) are a few tens of kilobytes; 1 MiB leaves room and still bounds memory per request.
 MAX_REQUEST_BODY_BYTES = 1024 * 1024
 
-# One JSON line of ``earful import`` (in bytes, as read): an answer with its metadata. Longer lines are skipped
-# (reported by number) without being held in memory whole.
+# One JSON line of ``earful import`` (in bytes, as read): an answer with its metadata. Longer
+# lines are skipped (reported by number) without being held in memory whole.
 MAX_IMPORT_LINE_BYTES = 1024 * 1024
 
 # An interview script (YAML): the shipped ones are under 10 KB.

@@ -21,8 +21,8 @@ from starlette.routing import BaseRoute, Route
 from adapters.slack.completion import SlackCompletionNotifier
 from adapters.slack.delivery import ChannelPacer, Poster
 from adapters.slack.desk import SlackDesk
-from adapters.slack.guests import SearchAccess
 from adapters.slack.factory import SlackConfig, build_bolt_app, installation_store, web_client
+from adapters.slack.guests import SearchAccess
 from adapters.slack.home_themes import HomeThemes, ThemesFor
 from adapters.slack.requests import NOT_UTF8, payload_problem
 from adapters.slack.wording import SlackWording, load_wording
@@ -68,7 +68,7 @@ class SlackChannel:
         )
         self.bolt = build_bolt_app(config, self.desk, deliveries, self.installations)
         self._http = AsyncSlackRequestHandler(self.bolt)
-        self._signatures = SignatureVerifier(config.signing_secret or "")
+        self._signatures = SignatureVerifier(config.signing_secret) if config.signing_secret else None
         self._socket: AsyncSocketModeHandler | None = None
         service.add_listener(
             SlackCompletionNotifier(sessions, self.client_for_team, self.poster, self.wording, summariser)
@@ -89,7 +89,10 @@ class SlackChannel:
             body = await request.body()
             problem = payload_problem(body, request.headers.get("content-type"))
             if problem is not None:
-                signed = problem is NOT_UTF8 or self._signatures.is_valid_request(body, dict(request.headers))
+                signed = problem is NOT_UTF8 or (
+                    self._signatures is not None
+                    and self._signatures.is_valid_request(body, dict(request.headers))
+                )
                 return Response(problem if signed else "", status_code=400 if signed else 401)
         return await self._http.handle(request)
 
