@@ -14,6 +14,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
+from bot.log_filter import install_redaction, redact
 from bot.settings import Settings
 from core.errors import EarfulError, InputError, ScriptError
 from core.languages import language_filter
@@ -37,7 +38,7 @@ TeamOption = Annotated[
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
-    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+    typer.secho(f"error: {redact(message)}", fg=typer.colors.RED, err=True)
     return typer.Exit(code)
 
 
@@ -55,6 +56,7 @@ def _settings() -> Settings:
     except Exception as error:  # noqa: BLE001 - pydantic's message names the bad variable
         raise _fail(f"bad configuration: {error}", 2) from None
     logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    install_redaction(settings)  # no token or secret in any log line, at any level
     return settings
 
 
@@ -372,7 +374,8 @@ def main() -> None:
     except Exception as error:
         logging.getLogger("earful").debug("unexpected error", exc_info=True)
         typer.secho(
-            f"error: unexpected {type(error).__name__}: {error} (EARFUL_LOG_LEVEL=DEBUG shows details)",
+            f"error: unexpected {type(error).__name__}: {redact(str(error))}"
+            " (EARFUL_LOG_LEVEL=DEBUG shows details)",
             fg=typer.colors.RED,
             err=True,
         )
