@@ -16,6 +16,7 @@ import typer
 
 from bot.log_filter import install_redaction, redact
 from bot.settings import Settings
+from core.display import json_for_terminal
 from core.errors import EarfulError, InputError, ScriptError
 from core.languages import language_filter
 from core.script import SectionKind
@@ -112,7 +113,7 @@ def stories(
     if as_json:
         # ``lang`` repeats story.language at the top of each hit, the name the issue gave it.
         shown = [{**hit.model_dump(mode="json"), "lang": hit.story.language} for hit in hits]
-        typer.echo(json.dumps(shown, ensure_ascii=False, indent=2))
+        typer.echo(json_for_terminal(json.dumps(shown, ensure_ascii=False, indent=2)))
     else:
         print_hits(hits, team or settings.team, lang)
 

@@ -15,6 +15,7 @@ from bot.importing import BadLine, read_jsonl
 from bot.settings import Settings
 from bot.wiring import App, build_app
 from core.crosslingual import ENGLISH, CrossLingualSearch, MultilingualStories
+from core.display import for_terminal
 from core.models import AnswerRecord, Status, StoryHit
 from prompts import default_catalog, load_script
 
@@ -87,11 +88,14 @@ def print_hits(hits: list[StoryHit], team: str, language: str | None = None) -> 
         return
     for rank, hit in enumerate(hits, start=1):
         story = hit.story
-        typer.echo(f'{rank}. "{story.text}"')
+        # Stored text is printed without the escape sequences it may carry (core/display.py).
+        typer.echo(for_terminal(f'{rank}. "{story.text}"'))
         question = f" | asked: {story.question}" if story.question else ""
         typer.echo(
-            f"   {story.customer}, {story.created_at:%Y-%m-%d}, {story.section}, {story.language}{question}"
-            f" | {hit.match} ({hit.score:.2f}) | interview {story.interview_id}"
+            for_terminal(
+                f"   {story.customer}, {story.created_at:%Y-%m-%d}, {story.section}, {story.language}"
+                f"{question} | {hit.match} ({hit.score:.2f}) | interview {story.interview_id}"
+            )
         )
 
 
