@@ -323,15 +323,22 @@ def lint(paths: Annotated[list[Path], typer.Argument(help="Interview script file
     from prompts import load_script
 
     failed = False
+    refused = False
     for path in paths:
         try:
             script = load_script(path)
+        except InputError as error:  # not a script file at all (a device, too big): one line
+            refused = True
+            typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
+            continue
         except ScriptError as error:
             failed = True
             for problem in error.problems:
                 typer.secho(f"{path}: {problem}", fg=typer.colors.RED, err=True)
             continue
         typer.echo(f"{path}: ok ({len(script.questions())} questions)")
+    if refused:
+        raise typer.Exit(2)
     if failed:
         raise typer.Exit(1)
 

@@ -99,6 +99,12 @@ def print_hits(hits: list[StoryHit], team: str, language: str | None = None) -> 
         )
 
 
+def _count_lines(path: Path) -> int:
+    """How many lines ``path`` has, read in blocks (a line may be far longer than memory allows)."""
+    with path.open("rb") as handle:
+        return sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 20), b""))
+
+
 async def import_file(settings: Settings, path: Path, team: str) -> tuple[int, int, int]:
     """Import ``path``; returns (new, already known, bad lines)."""
     from rich.progress import Progress
@@ -116,7 +122,7 @@ async def import_file(settings: Settings, path: Path, team: str) -> tuple[int, i
             progress.advance(task, len(batch))
             batch.clear()
 
-        total = sum(1 for _ in path.open(encoding="utf-8", errors="replace"))
+        total = _count_lines(path)
         with Progress(transient=True, disable=total < 1000 or not sys.stderr.isatty()) as progress:
             task = progress.add_task(f"importing {path.name}", total=total)
             for item in read_jsonl(path, team):
