@@ -35,8 +35,9 @@ def test_every_bad_line_is_reported_and_the_good_ones_are_imported(isolated_env:
         b"",  # 7: empty, nothing to say
         json.dumps(GOOD[1]).encode(),  # 8
         b"{not json",  # 9
-        json.dumps({"id": "deep-ok", "text": "nested metadata", "meta": json.loads("[" * 900 + "]" * 900)})
-        .encode(),  # 10: deep, but parseable: imported
+        json.dumps(
+            {"id": "deep-ok", "text": "nested metadata", "meta": json.loads("[" * 900 + "]" * 900)}
+        ).encode(),  # 10: deep, but parseable: imported
         json.dumps(GOOD[2]).encode(),  # 11, no newline at the end
     ]
     path = isolated_env / "stories.jsonl"
