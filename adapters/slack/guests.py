@@ -44,7 +44,9 @@ class SearchAccess:
         try:
             info = await client.users_info(user=user)
         except SlackApiError as error:
-            log.warning("users.info failed for %s: %s; story search refused", user, error)
+            reason = error.response.get("error") if error.response is not None else None
+            hint = " (the app needs the users:read scope: reinstall it)" if reason == "missing_scope" else ""
+            log.warning("users.info failed for %s: %s%s; story search refused", user, reason or error, hint)
             return False
         account = info.get("user") or {}
         member = not (account.get("is_restricted") or account.get("is_ultra_restricted"))
