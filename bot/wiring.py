@@ -16,6 +16,7 @@ from core.languages import LanguageDetector
 from core.ports import Embedder, SessionStore, StoryStore
 from core.probing import FollowUpPolicy, RuleBasedFollowUp
 from core.ranking import CosineRanker, Ranker
+from core.reading import AnswerReader
 from core.service import InterviewService
 from core.stories import StoryIndexer, StorySearch
 from core.summary import Summariser
@@ -122,6 +123,27 @@ def llm_parts(settings: Settings, fallback: FollowUpPolicy) -> tuple[FollowUpPol
         ) from None
     model = open_chat_model(settings.llm)
     return LlmFollowUp(model, fallback), LlmSummariser(model)
+
+
+def default_answer_reader(settings: Settings, *, warm: bool = False) -> AnswerReader:
+    """The offline answer reader, behind the LLM reader when ``EARFUL_LLM`` is set.
+
+    ``warm`` loads the classifier and the language detector now (the eval times readings)."""
+    from adapters.answer_reader import OfflineAnswerReader
+
+    offline = OfflineAnswerReader()
+    if warm:
+        offline.warm_up()
+    if not settings.llm:
+        return offline
+    try:
+        from adapters.llm import open_chat_model
+        from adapters.llm_reader import LlmAnswerReader
+    except ImportError:
+        raise InputError(
+            "EARFUL_LLM is set but langchain is not installed: pip install 'earful[llm]'"
+        ) from None
+    return LlmAnswerReader(open_chat_model(settings.llm), offline)
 
 
 @asynccontextmanager
