@@ -155,6 +155,7 @@ async def build_app(
     stories: StoryStore | None = None,
     embedder: Embedder | None = None,
     policy: FollowUpPolicy | None = None,
+    reader: AnswerReader | None = None,
     ranker: Ranker | None = None,
     multilingual: Multilingual | None = None,
 ) -> AsyncIterator[App]:
@@ -185,6 +186,8 @@ async def build_app(
             sessions,
             catalog,
             chosen_policy,
+            # Every answer is read before the engine decides (offline, or the LLM's when set).
+            reader=reader or default_answer_reader(settings),
             stories=stories,
             invites=invites,
             on_answer=indexer.notify,

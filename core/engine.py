@@ -366,10 +366,10 @@ class InterviewEngine:
                 )
                 return asked, [self.current_reply(asked)]
             return noted, [self._info(topic.answer), self.current_reply(noted)]
-        if "rephrase" in state.asides or state.awaiting == "probe":
-            return None  # asked again, or puzzled by a probe: better to move on
+        if "rephrase" in state.asides or state.awaiting == "probe" or state.question_text is not None:
+            return None  # asked again, or puzzled by a probe or a followup: better to move on
         noted = state.model_copy(update={"asides": (*state.asides, "rephrase")})
-        if state.awaiting == "question" and question.rephrase:
+        if question.rephrase:
             rephrased = noted.model_copy(update={"question_text": question.rephrase})
             return rephrased, [self.current_reply(rephrased)]
         return noted, [self._info(self.messages.asides.rephrase), self.current_reply(noted)]

@@ -121,6 +121,10 @@ class Messages(BaseModel):
                 return topic
         return None
 
+    def referral_invite(self, token: str, link: str | None) -> str:
+        """The line handing out a referral invite: its link, or its code where no link can be made."""
+        return self.referral.format(invite_link=link) if link else self.referral_code.format(token=token)
+
     def is_yes(self, text: str) -> bool | None:
         """True for a yes word, False for a no word, None when the text is neither."""
         word = text.strip().strip(".!").casefold()

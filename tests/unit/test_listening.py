@@ -6,6 +6,8 @@ reading each sentence was given (what the offline reader is held to read).
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 from fakes import FakeAnswerReader, MemorySessionStore
 
@@ -176,7 +178,7 @@ async def test_a_generality_gets_one_specific_ask_and_never_two_in_a_row(
     specific = [
         en.asks_specific_time(r.text) for r in chat.said if r.kind in (ReplyKind.QUESTION, ReplyKind.PROBE)
     ]
-    assert not any(a and b for a, b in zip(specific, specific[1:], strict=False))
+    assert not any(a and b for a, b in pairwise(specific))
 
 
 async def test_a_minimal_answer_gets_one_say_more_then_the_interview_moves_on(
@@ -192,7 +194,7 @@ async def test_a_minimal_answer_gets_one_say_more_then_the_interview_moves_on(
 
 
 async def test_a_clarification_gets_the_rephrase_and_then_the_question(
-    service: InterviewService, reader: FakeAnswerReader, catalog: Catalog
+    service: InterviewService, reader: FakeAnswerReader, catalog: Catalog, sessions: MemorySessionStore
 ) -> None:
     chat = Chat(service)
     await chat.begin()
@@ -207,7 +209,7 @@ async def test_a_clarification_gets_the_rephrase_and_then_the_question(
     # The answer to the rephrase is the answer to the question, recorded with what was asked.
     await chat.answer(STORY)
     assert chat.last is not None and chat.last.state is not None
-    stored = await service._sessions.answers(interview_id=chat.last.state.interview_id)  # noqa: SLF001
+    stored = await sessions.answers(interview_id=chat.last.state.interview_id)
     assert [(a.question_id, a.question) for a in stored[-2:]] == [
         ("hardest", hardest.text),
         ("hardest", hardest.rephrase),
