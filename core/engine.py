@@ -40,6 +40,8 @@ from core.script import Question, Script
 
 # Acts that are not an answer to the question: the engine deals with them, no probe follows.
 ASIDE_ACTS = frozenset({Act.QUESTION, Act.OFF_TOPIC, Act.DECLINE})
+# Facets an aside still carries: an offer made in passing is an offer.
+OFFERS = frozenset({Facet.REFERRAL, Facet.COMMITMENT})
 QUOTE_CHARS = 140  # longest quote of the customer's words in a followup
 
 
@@ -298,10 +300,16 @@ class InterviewEngine:
         return True
 
     def _learn(self, state: InterviewState, reading: Reading, text: str) -> InterviewState:
-        """What this answer adds to what the interview holds."""
-        facets = tuple(facet for facet in Facet if state.holds(facet) or reading.has(facet))
+        """What this answer adds to what the interview holds. A question to us or an off-topic
+        answer is not an answer: only the offers it carries (a referral, a commitment) count."""
+        told = [
+            facet
+            for facet in reading.facets
+            if reading.act not in (Act.QUESTION, Act.OFF_TOPIC) or facet in OFFERS
+        ]
+        facets = tuple(facet for facet in Facet if state.holds(facet) or facet in told)
         quotes = dict(state.quotes)
-        for facet in reading.facets:
+        for facet in told:
             sentences = reading.sentences(facet)
             if facet not in quotes and sentences:
                 quotes[facet] = sentences[0]
