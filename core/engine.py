@@ -311,7 +311,9 @@ class InterviewEngine:
         quotes = dict(state.quotes)
         for facet in told:
             sentences = reading.sentences(facet)
-            if facet not in quotes and sentences:
+            # "What happened after that?" quotes a story, not a sentence of some other answer.
+            quotable = reading.act is Act.STORY or facet is not Facet.OCCURRENCE
+            if facet not in quotes and sentences and quotable:
                 quotes[facet] = sentences[0]
         commitments = state.commitments
         if reading.has(Facet.COMMITMENT):
