@@ -9,14 +9,27 @@ from __future__ import annotations
 from itertools import pairwise
 
 import pytest
-from fakes import FakeAnswerReader, MemorySessionStore
+from fakes import FakeAnswerReader, MemorySessionStore, read_as
 
 from core.catalog import Catalog
+from core.engine import InterviewEngine, shorten
 from core.invites import Invites
 from core.messages import Messages
-from core.models import Answer, Consent, Event, Reply, ReplyKind, Start, Status, SwitchLanguage, Voice
+from core.models import (
+    Answer,
+    Consent,
+    Event,
+    InterviewState,
+    Reply,
+    ReplyKind,
+    Start,
+    Status,
+    SwitchLanguage,
+    Voice,
+)
 from core.probing import RuleBasedFollowUp
 from core.reading import Act, Facet
+from core.script import Question, Script, Section, SectionKind
 from core.service import Inbound, InterviewService, Outcome
 
 F = Facet
@@ -410,3 +423,74 @@ async def test_consent_words_are_not_read(service: InterviewService, reader: Fak
     await chat.send(Start())
     await chat.answer("yes")
     assert reader.calls == []
+
+
+async def test_a_clarification_of_a_followup_moves_on(
+    service: InterviewService, reader: FakeAnswerReader
+) -> None:
+    chat = Chat(service)
+    await chat.begin()
+    for text in (ROLE, CONTEXT, STORY, "I borrowed two sacks from the bakery next door."):
+        await chat.answer(text)
+    assert chat.asked.question_id == "last_time" and chat.asked.text.startswith("You said")
+    reader.learn("Sorry, what do you mean?", Act.QUESTION)
+    assert ids(await chat.answer("Sorry, what do you mean?")) == [("question", "how_often")]
+
+
+async def test_a_script_without_a_rephrase_says_so_and_asks_again(catalog: Catalog, en: Messages) -> None:
+    script = Script(
+        id="bare.en",
+        sections=(Section(kind=SectionKind.FRUSTRATION, questions=(Question(id="q", text="What's hard?"),)),),
+    )
+    engine = InterviewEngine(script, en)
+    state = InterviewState(
+        interview_id="i", team="t", customer="c", channel="x", script_id="bare.en", status=Status.ACTIVE
+    )
+    puzzled = "huh?"
+    t = engine.step(state, Answer(text=puzzled), reading=read_as(puzzled, Act.QUESTION))
+    assert [(r.kind, r.text) for r in t.replies] == [
+        (ReplyKind.INFO, en.asides.rephrase),
+        (ReplyKind.QUESTION, "What's hard?"),
+    ]
+    assert t.answer is not None and t.answer.reading is not None  # still stored, with its reading
+
+
+async def test_answering_on_instead_of_choosing_withdraws_the_offer(
+    service: InterviewService, reader: FakeAnswerReader
+) -> None:
+    chat = Chat(service)
+    await chat.begin()
+    for text in ("Trabajo en una panadería pequeña.", "Quiero que no falte harina nunca."):
+        reader.learn(text, Act.GENERAL, language="es")
+        await chat.answer(text)
+    assert chat.asked.kind is ReplyKind.LANGUAGE
+    await chat.answer(HARDEST)  # neither yes nor no: an answer to the question, in English
+    assert chat.last is not None and chat.last.state is not None
+    state = chat.last.state
+    assert state.language_offer is None and state.script_id == "discovery.en"
+    assert state.languages_offered == ("es",)  # not offered again
+    stale = await chat.send(SwitchLanguage(accept=True))  # a button pressed later changes nothing
+    assert chat.last.state is not None and chat.last.state.script_id == "discovery.en"
+    assert stale[-1].kind in (ReplyKind.QUESTION, ReplyKind.PROBE)
+
+
+def test_a_translation_needs_the_same_questions(catalog: Catalog) -> None:
+    en = catalog.script("discovery.en")
+    assert catalog.translation(en, "es") is catalog.engine("discovery.es")
+    assert catalog.translation(en, "fr-CA") is catalog.engine("discovery.fr")
+    assert catalog.translation(en, "de") is None and catalog.translation(en, "en") is None
+    other = Script(
+        id="discovery.pt",
+        language="pt",
+        sections=(
+            Section(kind=SectionKind.FRUSTRATION, questions=(Question(id="q", text="O que é difícil?"),)),
+        ),
+    )
+    assert catalog.translation(other, "es") is None  # different questions: no switch
+
+
+def test_quotes_are_one_line_without_closing_punctuation_and_cut_at_a_word() -> None:
+    assert shorten("  The flour\n didn't come.  ") == "The flour didn't come"
+    long = "word " * 60
+    cut = shorten(long, limit=30)
+    assert cut.endswith("…") and len(cut) <= 31 and "  " not in cut
