@@ -16,6 +16,7 @@ from core.languages import LanguageDetector
 from core.ports import Embedder, SessionStore, StoryStore
 from core.probing import FollowUpPolicy, RuleBasedFollowUp
 from core.ranking import CosineRanker, Ranker
+from core.reading import AnswerReader
 from core.service import InterviewService
 from core.stories import StoryIndexer, StorySearch
 from core.summary import Summariser
@@ -124,6 +125,27 @@ def llm_parts(settings: Settings, fallback: FollowUpPolicy) -> tuple[FollowUpPol
     return LlmFollowUp(model, fallback), LlmSummariser(model)
 
 
+def default_answer_reader(settings: Settings, *, warm: bool = False) -> AnswerReader:
+    """The offline answer reader, behind the LLM reader when ``EARFUL_LLM`` is set.
+
+    ``warm`` loads the classifier and the language detector now (the eval times readings)."""
+    from adapters.answer_reader import OfflineAnswerReader
+
+    offline = OfflineAnswerReader()
+    if warm:
+        offline.warm_up()
+    if not settings.llm:
+        return offline
+    try:
+        from adapters.llm import open_chat_model
+        from adapters.llm_reader import LlmAnswerReader
+    except ImportError:
+        raise InputError(
+            "EARFUL_LLM is set but langchain is not installed: pip install 'earful[llm]'"
+        ) from None
+    return LlmAnswerReader(open_chat_model(settings.llm), offline)
+
+
 @asynccontextmanager
 async def build_app(
     settings: Settings,
@@ -133,6 +155,7 @@ async def build_app(
     stories: StoryStore | None = None,
     embedder: Embedder | None = None,
     policy: FollowUpPolicy | None = None,
+    reader: AnswerReader | None = None,
     ranker: Ranker | None = None,
     multilingual: Multilingual | None = None,
 ) -> AsyncIterator[App]:
@@ -163,6 +186,8 @@ async def build_app(
             sessions,
             catalog,
             chosen_policy,
+            # Every answer is read before the engine decides (offline, or the LLM's when set).
+            reader=reader or default_answer_reader(settings),
             stories=stories,
             invites=invites,
             on_answer=indexer.notify,

@@ -42,7 +42,8 @@ async def test_fifty_customers_at_once_get_no_crossed_answers(tg: TelegramEmulat
             customer.press(await customer.expect("Is that OK", timeout=60), "consent:yes")
             for question in ("hardest part", "What did you do", "What did that cost"):
                 await customer.expect(question, timeout=60)
-                customer.say(f"customer {number} says: {question} is about my own work with invoices")
+                # A plain story: an aside (a question, off topic) would be answered first.
+                customer.say(f"customer {number} says: last week I matched forty invoices by hand at work.")
             await customer.expect("Thank you so much", timeout=60)
             await customer.expect("Forward them this link", timeout=60)
 
@@ -124,10 +125,11 @@ async def test_killed_process_resumes_at_the_same_question(tg: TelegramEmulator,
         await kill(second)
     with sqlite3.connect(tmp_path / "data" / "earful.sqlite3") as db:
         assert db.execute("SELECT count(*) FROM held_parts").fetchone() == (1,)
-    # 3. The next process delivers the held part as the answer and asks the next question.
+    # 3. The next process delivers the held part as the answer and asks what follows it (a
+    # probe or the next question, as the reading of the answer decides).
     third = await start_bot(0.1)
     try:
-        await mia.expect_text(questions[3].text, timeout=60)
+        await mia.expect(r"\?", timeout=60)
     finally:
         third.send_signal(signal.SIGTERM)
         _, err = await asyncio.wait_for(third.communicate(), 30)

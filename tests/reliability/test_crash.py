@@ -57,9 +57,14 @@ class Worker:
 
 
 async def reference(catalog: Any, messages: list[Message]) -> list[tuple[str, str | None, str]]:
-    """What an uninterrupted worker stores for these messages: (question, probe, text) in order."""
+    """What an uninterrupted worker stores for these messages: (question, probe, text) in order
+    (it reads the answers with the same offline reader as the worker)."""
+    from adapters.answer_reader import OfflineAnswerReader
+
     store = MemorySessionStore()
-    service = InterviewService(store, catalog, RuleBasedFollowUp(catalog.messages_for))
+    service = InterviewService(
+        store, catalog, RuleBasedFollowUp(catalog.messages_for), reader=OfflineAnswerReader()
+    )
     for message in messages:
         await service.handle(message.inbound())
     return [(a.question_id, a.probe, a.text) for a in await store.answers()]
