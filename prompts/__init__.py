@@ -11,6 +11,7 @@ from typing import Any
 
 import yaml
 
+from bot.script_files import read_script_file
 from core.catalog import Catalog
 from core.errors import ScriptError
 from core.lint import lint_script
@@ -29,14 +30,10 @@ def _read_yaml(text: str, source: str) -> Any:
 
 
 def load_script(path: str | Path) -> Script:
-    """Read and validate a script file; :class:`ScriptError` names the file and field."""
+    """Read and validate a script file; :class:`ScriptError` names the file and field,
+    :class:`~core.errors.InputError` refuses what is not a script-sized regular file."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise ScriptError(str(path), [f"cannot read the file ({error.strerror or error})"]) from None
-    except UnicodeDecodeError:
-        raise ScriptError(str(path), ["the file is not UTF-8 text"]) from None
+    text = read_script_file(path)
     return _checked(_read_yaml(text, str(path)), str(path))
 
 
