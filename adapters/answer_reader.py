@@ -158,8 +158,9 @@ class OfflineAnswerReader:
         return detect_language(self._language_detector(), text, hint or "en", min_confidence=0.5)
 
 
-# An opinion is a judgment without facts: who is speaking, and what pains them, still count.
-_OPINION_FACETS = frozenset({Facet.ROLE, Facet.PROBLEM})
+# An opinion is a judgment without facts: who is speaking, what pains them, and a concrete offer
+# riding on the praise ("love it, sign me up", "my sister has the same trouble") still count.
+_OPINION_FACETS = frozenset({Facet.ROLE, Facet.PROBLEM, Facet.REFERRAL, Facet.COMMITMENT})
 
 
 def _carried(act: Act, sentence: str) -> set[Facet]:

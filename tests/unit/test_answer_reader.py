@@ -87,3 +87,16 @@ def test_eval_answers_prints_json_and_writes_predictions(tmp_path: Path) -> None
     assert predictions[0]["act"] == "minimal"
     table = CliRunner().invoke(app, ["eval", "answers", str(file)])
     assert table.exit_code == 0 and "act accuracy" in table.output and "reading p50" in table.output
+
+
+async def test_an_offer_riding_on_praise_is_kept() -> None:
+    reader = OfflineAnswerReader()
+    signed = await reader.read(
+        "What a great idea, I love it. Sign me up for the pilot.", question="What do you think?"
+    )
+    assert signed.act is Act.OPINION and Facet.COMMITMENT in signed.facets
+    referred = await reader.read(
+        "Brilliant idea. My sister runs a florist and has the same trouble, I can ask her.",
+        question="Thoughts?",
+    )
+    assert Facet.REFERRAL in referred.facets
