@@ -31,7 +31,18 @@ from core.languages import LanguageDetector, detect_language
 from core.reading import Act, Facet, Reading
 
 from .reader_features import DENSE_NAMES, Featurizer
-from .reader_rules import CLARIFY, is_emoji_only, is_occurrence, sentence_facets, split_sentences, words
+from .reader_rules import (
+    CLARIFY,
+    DECLINE,
+    INJECTION,
+    UNRELATED,
+    is_emoji_only,
+    is_occurrence,
+    is_real_question,
+    sentence_facets,
+    split_sentences,
+    words,
+)
 
 MODEL_FILE = "reader_model.npz"
 # Below this many letters the interview's language decides ("ok", "👍", "sí").
@@ -119,7 +130,7 @@ class OfflineAnswerReader:
         evidence: dict[Facet, list[str]] = {}
         if act is not Act.MINIMAL:
             for sentence in sentences:
-                for facet in sentence_facets(sentence):
+                for facet in _carried(act, sentence):
                     evidence.setdefault(facet, []).append(sentence)
         _agree_with_act(act, sentences, evidence)
         facets = tuple(f for f in Facet if f in evidence)
@@ -145,6 +156,29 @@ class OfflineAnswerReader:
         if sum(ch.isalpha() for ch in text) < _MIN_LETTERS_TO_DETECT:
             return detect_language(None, text, hint or "en")
         return detect_language(self._language_detector(), text, hint or "en", min_confidence=0.5)
+
+
+# An opinion is a judgment without facts: who is speaking, what pains them, and a concrete offer
+# riding on the praise ("love it, sign me up", "my sister has the same trouble") still count.
+_OPINION_FACETS = frozenset({Facet.ROLE, Facet.PROBLEM, Facet.REFERRAL, Facet.COMMITMENT})
+
+
+def _carried(act: Act, sentence: str) -> set[Facet]:
+    """The facets ``sentence`` gives as facts in an answer read as ``act``.
+
+    A question asks rather than tells ("how much will it cost?" states no cost); a refusal names
+    what it will not talk about ("I'd rather not talk about money"), though an offer riding on it
+    is a commitment; an injection or an unrelated remark tells nothing about the customer."""
+    if is_real_question(sentence):
+        return set()
+    found = set(sentence_facets(sentence))
+    if act is Act.DECLINE and DECLINE.search(sentence):
+        return found & {Facet.COMMITMENT, Facet.ROLE}
+    if act is Act.OFF_TOPIC and (INJECTION.search(sentence) or UNRELATED.search(sentence)):
+        return set()
+    if act is Act.OPINION:
+        return found & _OPINION_FACETS
+    return found
 
 
 def _agree_with_act(act: Act, sentences: list[str], evidence: dict[Facet, list[str]]) -> None:

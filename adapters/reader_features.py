@@ -32,6 +32,7 @@ DENSE_NAMES: tuple[str, ...] = (
     "unrelated",
     "occurrence_sentences",
     "questions",
+    "unrelated_questions",
     "ends_with_question",
     "starts_with_question",
     "question_opener",
@@ -42,6 +43,16 @@ DENSE_NAMES: tuple[str, ...] = (
     "short",
     "very_short",
     "past_over_modal",
+    "factual_sentences",
+    "facet_role",
+    "facet_problem",
+    "facet_occurrence",
+    "facet_frequency",
+    "facet_people",
+    "facet_workaround",
+    "facet_cost",
+    "facet_referral",
+    "facet_commitment",
 )
 
 

@@ -14,6 +14,7 @@ The act itself is decided by a small trained classifier over these cues and the 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -123,7 +124,10 @@ OPINION = _rx(
     r"brilliant|fantastic|excellent|useful|useless|pointless|gimmick|overrated|sounds|looks|"
     r"idea|trust|don't trust|skeptical|sceptical|worried|scary|creepy|fan of|not a fan|"
     r"impressive|promising|clever|smart|silly|stupid|hate|dislike|prefer|honestly|"
-    r"i think|i feel|i believe|in my opinion|seems|feels|not sure about|meh|whatever)\b",
+    r"i think|i feel|i believe|in my opinion|seems|feels|not sure about|meh|whatever|lovely|perfect|"
+    r"rubbish|nonsense|overkill|hype|hyped|overhyped|scam|genius|no-brainer|fun|sad|uneasy|optimistic|"
+    r"pessimistic|concerned|worth it|not worth|makes sense|good idea|bad idea|great idea|nice idea|"
+    r"i'm sure|to be honest|not for me|for people like me|paranoid|old-fashioned|wonderful|terrific)\b",
     r"\b(?:me encanta|me gusta|buena idea|interesante|genial|útil|inútil|no me fío|no confío|"
     r"suena|parece|creo que|opino|pienso que|chulo|guay)\b",
     r"\b(?:j'adore|j’adore|j'aime|j’aime|bonne idée|intéressant|génial|utile|inutile|"
@@ -134,6 +138,16 @@ QUESTION_OPEN = _rx(
     r"wait|sorry|so|and|quién|quien|qué|que|por qué|cómo|como|cuándo|dónde|es|son|puedo|"
     r"puede|qui|quoi|pourquoi|comment|quand|où|est-ce|c'est|c’est|vous|tu|pardon)\b",
     r"^[¿]",
+)
+# Words by which a question is about this interview, us, our product or the customer's work.
+INTERVIEW_REFERENCE = _rx(
+    r"\b(?:you|your|yours|this|these|that|it|question|questions|interview|survey|mean|meant|answers?|"
+    r"data|price|cost|costs|pay|trial|product|tool|app|company|team|business|my|our|work|recorded|"
+    r"anonymous|shared|confidential|integrate|works? with|which|part|exactly)\b",
+    r"\b(?:tú|te|ti|usted|vosotros|sois|esto|eso|pregunta|encuesta|entrevista|respuestas|precio|cuesta|"
+    r"refieres|quieres decir|empresa|mi|mis|nuestro)\b",
+    r"\b(?:vous|votre|vos|tu|ton|ta|ce|cette|ça|question|questionnaire|entretien|réponses|prix|coûte|"
+    r"voulez dire|entreprise|mon|ma|mes|notre)\b",
 )
 CLARIFY = _rx(
     r"\b(?:don't|do not|didn't) (?:really )?(?:understand|get|follow)\b|\bwhat do you mean\b|"
@@ -161,14 +175,23 @@ DECLINE = _rx(
     r"talk|share|go into)|not comfortable|none of your business|can we (?:skip|move on|stop)|"
     r"skip (?:this|that|it)|next question|let's move on|move on|i want to stop|stop the interview|"
     r"stop here|i'm done|i am done|that's enough|no comment|can't (?:share|say|talk about) (?:that|this)|"
-    r"not allowed to (?:say|share|talk)|confidential|i'll pass|pass on this|i pass)\b|^\s*(?:pass|skip|"
-    r"stop|next|no thanks|no thank you|enough)[.!]*\s*$",
+    r"not allowed to (?:say|share|talk|discuss)|confidential|i'll pass|pass on (?:this|that)|i pass|"
+    r"(?:i'd|i would) prefer (?:not|to skip)|rather not (?:get into|go into|talk|discuss|share|answer)|"
+    r"(?:don't|do not) want to (?:get into|dig into|discuss|name|give)|not going to (?:say|name|answer|"
+    r"share|type|tell|get into)|i won't (?:say|answer|share|name|go into)|keep (?:that|it|this) private|"
+    r"(?:that's|it's|that is) private|(?:can't|cannot|can not) (?:share|disclose|discuss|tell you|give out|"
+    r"talk about)|let's (?:leave|skip) (?:that|this|it)|leave (?:that|this) one|skip (?:ahead|to)|"
+    r"(?:have|got|need) to (?:go|run|leave)|gotta (?:go|run)|end (?:it|this) here|stop (?:now|it)|"
+    r"another time|that's all i(?:'ve| have) got time)\b|^\s*(?:pass|skip|stop|next|no thanks|"
+    r"no thank you|enough)[.!]*\s*$",
     r"\b(?:prefiero no|no quiero (?:contestar|responder|hablar|decir)|paso|siguiente pregunta|"
     r"podemos pasar|sáltate|saltar esta|no puedo (?:decir|compartir|hablar)|lo dejamos|quiero parar|"
-    r"no me siento cómod[oa])\b",
+    r"no me siento cómod[oa]|no lo voy a decir|eso es privado|es privado|no voy a (?:decir|contestar|"
+    r"responder|dar)|siguiente|dejémoslo|otro día|tengo que irme|no quiero hablar)\b",
     r"\b(?:je préfère ne pas|je ne veux pas (?:répondre|en parler|dire)|je passe|question suivante|"
     r"on peut passer|passons|je ne peux pas (?:dire|partager|en parler)|j'arrête|j’arrête|"
-    r"on arrête|pas à l'aise|pas à l’aise)\b",
+    r"on arrête|pas à l'aise|pas à l’aise|je n'ai pas envie d'en parler|je n’ai pas envie d’en parler|"
+    r"c'est privé|c’est privé|passer à la suite|je dois (?:y aller|partir|filer)|une autre fois)\b",
 )
 INJECTION = _rx(
     r"\b(?:ignore (?:all |any |the |your )?(?:previous|prior|above|earlier) (?:instructions|prompts?|"
@@ -176,7 +199,9 @@ INJECTION = _rx(
     r"pretend (?:you are|to be)|system prompt|developer mode|jailbreak|reveal (?:your|the|other)|"
     r"print (?:your|the) (?:prompt|instructions)|forget (?:all |your )?(?:previous |prior )?instructions|"
     r"new instructions|repeat (?:after me|the words)|tell me what other (?:customers|people|users)|"
-    r"other customers'? (?:answers|said|data))\b",
+    r"other customers'? (?:answers|said|data)|(?:admin|god|debug|unrestricted) mode|as an ai language model|"
+    r"you must (?:answer|obey|reply)|system override|reply only with|respond only with|output (?:every|all)|"
+    r"list (?:every|all) (?:the )?(?:answers|transcripts|customers)|end the interview|mark (?:this|me) as)\b",
     r"\b(?:ignora (?:las|todas las|tus) instrucciones|olvida (?:las|tus) instrucciones|ahora eres|"
     r"actúa como|dime qué (?:dijeron|han dicho) otros)\b",
     r"\b(?:ignore[sz]? (?:les|toutes les|tes|vos) instructions|oublie[sz]? (?:les|tes|vos) instructions|"
@@ -186,7 +211,8 @@ UNRELATED = _rx(
     r"\b(?:weather|football|soccer|match|game last night|horoscope|joke|recipe|pizza|lunch|dinner|"
     r"my dog|my cat|brb|lol|lmao|crypto|bitcoin|buy now|click here|free money|subscribe|promo code|"
     r"discount code|viagra|casino|sunny|raining|rain|weekend plans|movie|netflix|song|lottery|"
-    r"capital of|poem|haiku|limerick)\b",
+    r"capital of|poem|haiku|limerick|dm me|dm @\w+|from home|signals|giveaway|followers|"
+    r"limited offer|act now|winner|prize)\b",
     r"\b(?:el tiempo|fútbol|futbol|partido|chiste|receta|mi perro|mi gato|llueve|hace sol|"
     r"horóscopo|lotería|película|canción)\b",
     r"\b(?:la météo|il pleut|foot|match|blague|recette|mon chien|mon chat|horoscope|loto|film|"
@@ -255,22 +281,48 @@ _PEOPLE_EN = (
     r"director|ceo|cto|founder|lead|head of|department|finance|hr|legal|sales|marketing|support|"
     r"ops|operations|it guy|it team|stakeholders?|reviewers?|editors?|writers?|freelancers?|"
     r"contractors?|subcontractors?|the bank|the tax office|the landlord|delivery guy|guests?|"
-    r"members?|volunteers?|readers?|listeners?|audience|viewers?|sister|brother|mum|mom|dad"
+    r"members?|volunteers?|readers?|listeners?|audience|viewers?|sister|brother|mum|mom|dad|"
+    r"wholesalers?|distributors?|retailers?|carriers?|new hires|"
+    r"repair (?:guy|man|woman|person|company)|technicians?|techs?|branch(?:es)?|restaurants?|hospital|"
+    r"crew|crews|nurses?|vets?|owners?|patrons?|"
+    r"account managers?|it teams?|tenants?|families|pupils|teachers?|"
+    r"doctors?|dentists?|surgeons?|pharmacists?|cooks?|line cooks?|sous|servers?|cleaners?|"
+    r"bus company|courier company|warehouse|brokers?|agents?|support agents?|pms|product managers?|"
+    r"sales reps?|recruiters?|candidates?|applicants?|investors?|board|auditors?|inspectors?|"
+    r"council|insurers?|insurance company|bank|contractors?|builders?|electricians?|plumbers?|"
+    r"neighbou?rs?|competitors?|team leads?|whoever|colleague"
+)
+_GROUPS_EN = (
+    r"clients|customers|suppliers|vendors|staff|employees|colleagues|coworkers|co-workers|"
+    r"nurses|drivers|couriers|waiters|wholesalers|students|patients|parents|families|kids|"
+    r"users|guests|patrons|tenants|receivers|technicians|techs|developers|designers|engineers|"
+    r"managers|teachers|doctors|restaurants|stakeholders|reviewers|editors|freelancers|"
+    r"contractors|subcontractors|volunteers|members|readers|listeners|viewers|"
+    r"new hires|new customers|regulars"
 )
 _PEOPLE = _rx(
-    rf"\b(?:my|our|the|their|his|her|your|a|a few|some|other|two|three|\d+) (?:\w+ )?(?:{_PEOPLE_EN})\b",
-    r"\b(?:everyone|everybody|nobody|no one|someone|people|each other|they all|both of us|"
-    r"the whole team|the others|my people)\b",
+    rf"\b(?:my|our|the|their|his|her|your|a|an|a few|some|other|two|three|\d+|any|every|each|one of "
+    rf"(?:my|our|the))(?: [\w-]+)?(?: [\w-]+)? (?:{_PEOPLE_EN})\b",
+    rf"\b(?:{_GROUPS_EN})\b",
+    r"\b(?:nobody|no one|someone|somebody|each other|they all|both of us|the whole team|the others|"
+    r"my people|the guys|the girls)\b",
+    r"\b(?-i:[A-Z][a-z]+), (?:our|my|the) \w+\b",
     r"\b(?:mi|mis|nuestro|nuestra|nuestros|nuestras|el|la|los|las|sus|tu) (?:\w+ )?(?:jef[ea]|equipo|"
     r"compañer[oa]s?|clientes?|proveedor(?:es)?|soci[oa]s?|emplead[oa]s?|mujer|marido|contable|gestor[a]?|"
     r"gestoría|camarer[oa]s?|cociner[oa]s?|repartidor(?:es)?|hij[oa]s?|familia|usuari[oa]s?|alumn[oa]s?|"
-    r"pacientes?|chic[oa]s|director[a]?|encargad[oa])\b",
-    r"\b(?:todo el mundo|nadie|alguien|la gente)\b",
+    r"pacientes?|chic[oa]s|director[a]?|encargad[oa]|trabajador(?:es|as?)|doctor[a]?|médic[oa]s?|"
+    r"técnic[oa]s?|mayorista|distribuidor(?:es)?|conductor(?:es)?|chóferes|enfermer[oa]s?)\b",
+    r"\b(?:clientes|clientas|proveedores|empleados|empleadas|pacientes|trabajadores|alumnos|"
+    r"compañeros|camareros|repartidores|socios)\b",
+    r"\b(?:nadie|alguien)\b",
     r"\b(?:mon|ma|mes|notre|nos|le|la|les|leur|leurs|ton|ta|vos|votre) (?:\w+ )?(?:chef|patron(?:ne)?|"
     r"équipe|collègues?|clients?|clientes?|fournisseurs?|associée?s?|employée?s?|salariée?s?|femme|mari|"
     r"comptable|serveu(?:r|se)s?|cuisiniers?|livreurs?|enfants?|famille|utilisateurs?|élèves?|"
-    r"patients?|directeur|directrice|responsable|stagiaires?)\b",
-    r"\b(?:tout le monde|personne ne|quelqu'un|quelqu’un|les gens)\b",
+    r"patients?|directeur|directrice|responsable|stagiaires?|grossistes?|médecins?|"
+    r"infirmières?|techniciens?|chauffeurs?)\b",
+    r"\b(?:clients|clientes|fournisseurs|employés|salariés|patients|collègues|élèves|serveurs|"
+    r"livreurs|associés|une cliente|un client)\b",
+    r"\b(?:personne ne|quelqu'un|quelqu’un)\b",
 )
 _ROLE = _rx(
     rf"\bi(?:'m| am) (?:a|an|the|one of the|currently a|currently an|currently the)? ?"
@@ -295,6 +347,46 @@ _ROLE = _rx(
     rf"\b(?:mon|ma|notre) (?:[\w-]+ )?(?:{_FR_BUSINESSES})\b|\bmon (?:métier|poste|travail)\b|"
     r"\bnous sommes une?\b",
 )
+_WORKPLACES = (
+    r"bakery|pharmacy|clinic|practice|salon|shop|store|restaurant|kitchen|café|cafe|bar|pub|hotel|"
+    r"school|classroom|hospital|ward|warehouse|farm|studio|agency|firm|co-?op|depot|fleet|dispatch|"
+    r"front desk|till|workshop|garage|surgery|lab|library|newsroom|office manager|platform|"
+    r"dental|vet|veterinary|plumbing|electrical|catering|bnb|b&b|etsy|shopify|"
+    r"site|job site|trucks?|vans?|shifts?|menu|covers|tables|chair|appointments|bookings|clinic"
+)
+_WORK_OBJECTS = (
+    r"clients?|patients?|students?|pupils|kids|class|classes|lessons|courses|customers?|staff|team|"
+    r"crew|employees|drivers|techs|technicians|nurses|cooks?|line cook|sous|pms|agents|support agents|"
+    r"hires|readers|listeners|subscribers|audience|patrons|guests|tenants|shop|store|stock|orders|"
+    r"thesis|research|papers|articles|podcast|channel|videos?|game|games|app|product|startup|code|"
+    r"codebase|scripts?|manuscript|novel|book|designs?|projects?|portfolio|"
+    r"practice|dissertation|lab|grants?|shipments|deliveries|harvest|crops|herd|"
+    r"photos|shoots|weddings|events|gigs|contracts?|cases|caseload|accounts|listings|"
+    r"properties|menu|kitchen|recipes|prints|courses|workshops|trainings|"
+    r"music|artwork|illustrations|translations|tickets|queue|backlog|sprints?|roadmap|"
+    r"reports|campaigns|ads|content|posts|newsletter|website|sites|servers|clusters|pipelines"
+)
+_ROLE_CONTEXT = _rx(
+    rf"\b(?:at|in|for|from|to|into|with) (?:the|our|my) (?:[\w-]+ )?(?:{_WORKPLACES})\b",
+    rf"\b(?:my|our) (?:[\w-]+ )?(?:{_WORK_OBJECTS})\b",
+    r"\b(?:the|a|an) (?:[\w-]+ )?(?:bakery|pharmacy|clinic|salon|restaurant|café|dental practice|"
+    r"law firm|agency|studio|farm|school|hospital|warehouse|food truck|print shop)\b",
+    r"\b(?:i|we) (?:sell|make|teach|bake|grow|build|design|write|edit|translate|deliver|ship|repair|"
+    r"install|clean|cut|run|do|manage|coach|train|host|produce|record|publish|photograph|shoot|code|"
+    r"develop|research|study|sew|knit|brew|roast|cater|tutor|represent|handle|treat|see|serve) "
+    r"(?:[\w&'-]+ ){0,3}(?:for|to|on|at|in|from|with|into)\b",
+    r"\bi (?:sell|make|teach|bake|grow|design|write|edit|translate|repair|install|code|develop|"
+    r"research|study|sew|knit|brew|roast|cater|tutor|photograph|produce|host|record|publish|treat) "
+    r"(?!it\b|that\b|this\b|them\b)[\w-]+",
+    r"\b(?:as a|as an|in my (?:job|role|work|line of work|field|industry|trade)|in our (?:industry|"
+    r"trade|field|sector|line of work)|my (?:line of work|field|industry|trade|clinic|practice))\b",
+    r"\b(?:mis|nuestros|nuestras) (?:clientes|clientas|pacientes|alumnos|trabajadores|empleados|"
+    r"camareros|citas|pedidos)\b|\ben (?:la|el|mi|nuestra|nuestro) (?:panadería|farmacia|clínica|tienda|"
+    r"peluquería|restaurante|taller|oficina|despacho|consulta|granja|campo|obra)\b",
+    r"\b(?:mes|nos) (?:clients|clientes|patients|élèves|salariés|employés|serveurs|commandes)\b|"
+    r"\b(?:au|à la|dans mon|dans notre|à mon) (?:cabinet|boutique|magasin|restaurant|atelier|"
+    r"boulangerie|pharmacie|salon|bureau|clinique|ferme|chantier)\b",
+)
 _ROLE_NOT = _rx(r"\bi(?:'m| am) (?:a|an) (?:bit|little|lot|big fan|fan|huge fan|mess)\b")
 
 _PROBLEM = _rx(
@@ -309,18 +401,25 @@ _PROBLEM = _rx(
     r"didn't work|don't work|not working|stopped working|hallucinat\w*|inaccura\w*|unusable|"
     r"clunky|painful|killer|scramble|scrambling|panic\w*|awful|terrible|horrible|exhausting|"
     r"burn(?:ed|t)? out|burnout|bottlenecks?|back-and-forth|back and forth|pile up|piles up|"
-    r"drowning|fiddly|fight with|fighting with|out of stock|ran out|run out|short-staffed|"
-    r"understaffed)\b",
+    r"drowning|fiddly|fight with|fighting with|fights|out of stock|ran out|run out|short-staffed|"
+    r"understaffed|died|dies|no-?shows?|ghosted|short on|double-?booked|overbooked|argument|"
+    r"blamed?|time-consuming|last-minute|can't|cannot|couldn't|bad|worse|sucks|hassle|nuisance|"
+    r"overwhelmed|slammed|swamped|ridiculous|expensive|clash\w*)\b",
     r"\b(?:problema\w*|frustra\w*|molest\w*|pesadilla|odio|difícil|dificil|lío|caos|estrés|agobi\w*|"
     r"no funciona|falla\w*|se cae|se cayó|errores|error|tarde|retraso\w*|perd\w+|no llegó|no llega|"
     r"complicad\w*|tedios\w*|horrible|un rollo|un desastre|desastre|olvid\w+|se me pasa|"
-    r"nos quedamos sin|me vuelve loc[oa]|lent[oa]|cancel\w*|mal)\b",
+    r"nos quedamos sin|me vuelve loc[oa]|lent[oa]|cancel\w*|mal|"
+    r"falta\w*|lo más difícil|lo peor|última hora|no puedo|no pude)\b",
     r"\b(?:problèmes?|galère\w*|frustr\w*|pénible|chiant\w*|cauchemar|déteste|difficile\w*|"
     r"compliqué\w*|bordel|stress\w*|marche pas|ne marche plus|bugs?|plant\w*|erreurs?|retards?|"
     r"en retard|perdu\w*|perd\w*|oubli\w*|casse-tête|relou|énervant\w*|lent\w*|annul\w*|rupture|"
-    r"débordée?s?|m'énerve|m’énerve|galérer|la misère|l'enfer|l’enfer)\b",
+    r"débordée?s?|m'énerve|m’énerve|galérer|la misère|l'enfer|l’enfer|le plus dur|le plus difficile|"
+    r"le pire|dernière minute|il manque|manque\w*|j'ai dû|j’ai dû|on a dû)\b",
 )
-_PROBLEM_NOT = _rx(r"\bhard to (?:say|tell|know)\b|\bno problems?\b|\bnot (?:really )?a problem\b")
+_PROBLEM_NOT = _rx(
+    r"\bhard to (?:say|tell|know)\b|\bno problems?\b|\bnot (?:really )?a problem\b|\bnot bad\b|"
+    r"\bcan't (?:complain|remember|say|share|tell|wait)\b|\bcannot (?:say|share)\b"
+)
 
 _FREQUENCY = _rx(
     r"\b(?:always|usually|often|sometimes|rarely|seldom|never|occasionally|constantly|regularly|"
@@ -360,17 +459,20 @@ _WORKAROUND = _rx(
     r"teams|email|emails|post-?its?|sticky notes?|paper|calendar|reminders?|alarms?|workaround|"
     r"manually|by hand|chatgpt|chat gpt|gpt-?\d?|claude|copilot|gemini|perplexity|midjourney|"
     r"grammarly|an? ai|the ai|ai tools?|ai to|llms?|zapier|notion|trello|asana|jira|airtable|"
-    r"quickbooks|xero|shopify|square|wordpress|canva|figma|template|macro|script|plugin|plug-in|"
-    r"an app|the app|software|a tool|tools|cash and carry|backup|back-up|checklist|whiteboard|"
-    r"voice notes?|photos? of|screenshots?)\b",
+    r"quickbooks|xero|shopify|wordpress|canva|figma|template|macro|plugin|plug-in|harvest app|"
+    r"cash and carry|backup|back-up|checklist|whiteboard|voice notes?|photos? of|screenshots?|"
+    r"on the phone|ringing|calling (?:them|the|every|each|round|around)|ring (?:the|them|round|around)|"
+    r"call (?:the|them|him|her|every|each|round|around)|google drive|dropbox|shared (?:folder|drive|doc)|"
+    r"paper diary|diary|planner|clipboard|upwork|fiverr)\b",
     r"\b(?:uso|usamos|utilizo|utilizamos|usé|probé|probamos|llamo|llamé|llamamos|apunto|apunté|"
     r"hoja de cálculo|hoja de excel|excel|libreta|cuaderno|whatsapp|a mano|chatgpt|la ia|una app|"
     r"un programa|contraté|contratamos|fui a|voy a la|compré|compramos|reviso|revisé|copio|"
-    r"le pido|le pregunto|le escribo|le mando)\b",
+    r"le pido|le pregunto|le escribo|le mando|por whatsapp|una agenda|llamando|apuntamos)\b",
     r"\b(?:j'utilise|j’utilise|on utilise|nous utilisons|utilisé|j'ai essayé|j’ai essayé|on a essayé|"
     r"j'appelle|j’appelle|j'ai appelé|j’ai appelé|on appelle|tableur|excel|carnet|cahier|whatsapp|"
     r"à la main|chatgpt|l'ia|l’ia|une appli|un logiciel|j'ai embauché|je note|je vérifie|"
-    r"je suis allée?|on est allés|acheté|je demande|je copie|post-it)\b",
+    r"je suis allée?|on est allés|acheté|je demande|je copie|post-it|on relance|je relance|par mail|"
+    r"par téléphone)\b",
 )
 _PLAN_ONLY = _rx(
     r"\b(?:i|we)(?:'ll| will| would|'d| might| could| should| may| plan to| want to| need to| "
@@ -385,10 +487,11 @@ _COST = _rx(
     r"weekends?|afternoons?|mornings?|nights?|weeks?)\b(?! ago)",
     r"\b(?:cost|costs|costing|costly|expensive|pricey|lost (?:sales|customers|clients|money|revenue|"
     r"orders|a client|a customer|the deal|deals|business|income|a day|time)|lose (?:sales|customers|"
-    r"clients|money|time)|overtime|fees?|fines?|penalt\w*|late fee|refunds?|paid|pay|spend|spent|"
-    r"stress|stressed|stressful|sleep|burn(?:ed|t)? out|waste of (?:time|money)|wasted|money|revenue|"
-    r"margin|margins|sales|time-consuming|takes (?:me|us) (?:forever|ages|hours|days)|"
-    r"eats (?:up )?(?:my|our|a lot)|unpaid|out of pocket|budget|salary|wages|invoice|chargeback)\b",
+    r"clients|money|time)|overtime|fees?|fines?|penalt\w*|late fee|refunds?|paid (?:\w+ )?for|"
+    r"spend|spent|stress|stressed|stressful|sleep|burn(?:ed|t)? out|waste of (?:time|money)|wasted|"
+    r"money|revenue|margin|margins|lost sales|time-consuming|takes (?:me|us) (?:forever|ages|hours|days)|"
+    r"eats (?:up )?(?:my|our|a lot)|eating (?:up )?(?:my|our)|unpaid|out of pocket|salary|wages|"
+    r"chargeback|overwhelmed|exhausted|exhausting|churn(?:ed)?|walked out|never came back)\b",
     r"\b(?:cuesta|costó|cuestan|caro|horas extra|multas?|recargo|dinero|ventas|perd\w+ (?:ventas|"
     r"clientes|dinero|tiempo|pedidos)|estrés|pagar|pagué|gasto|gasté|gastamos|euros|horas|días|"
     r"tiempo perdido|no duermo|dormir)\b",
@@ -403,11 +506,11 @@ _REFERRAL = _rx(
     r"complains|had|struggles)\b[^.!?]{0,60}\b(?:same|too|similar|as well|also)\b",
     r"\b(?:i|we) (?:can|could|will|'ll|might) (?:ask|introduce|connect|put you in touch|send you|"
     r"forward|pass|share|check with|talk to|mention)\b[^.!?]{0,40}\b(?:him|her|them|you|"
-    r"this|it|the link|around|contact|colleagues?|friends?|[A-Z][a-z]+)\b",
+    r"this|it|the link|around|contact|colleagues?|friends?|(?-i:[A-Z][a-z]+))\b",
     r"\b(?:you should|you could|you might want to|you'd want to) (?:talk|speak|reach out|ask|call|"
-    r"contact|chat)\b|\b(?:talk|speak) to [A-Z][a-z]+\b|\bask around\b|\bknow (?:a few|some|someone|"
+    r"contact|chat)\b|\b(?:talk|speak) to (?-i:[A-Z][a-z]+)\b|\bask around\b|\bknow (?:a few|some|someone|"
     r"somebody|a guy|a woman|a couple|plenty of|loads of|several|two|three|\d+) \w+",
-    r"\b[A-Z][a-z]+ (?:at|from) [A-Z][\w&]+ (?:has|had|deals|complains|struggles|is)\b",
+    r"\b(?-i:[A-Z][a-z]+) (?:at|from) (?-i:[A-Z][\w&]+) (?:has|had|deals|complains|struggles|is)\b",
     r"\b(?:mi|un|una) (?:amig[oa]|herman[oa]|prim[oa]|cuñad[oa]|vecin[oa]|soci[oa]|conocid[oa]|"
     r"ex compañer[oa]|excompañer[oa])\b[^.!?]{0,80}\b(?:mismo|misma|igual|también|parecido)\b",
     r"\b(?:puedo|podría|le puedo|te puedo|les puedo) (?:preguntar|presentar|pasar|poner en contacto|"
@@ -446,10 +549,13 @@ _INTRODUCTION = _rx(
 )
 
 
-def sentence_facets(sentence: str) -> set[Facet]:
-    """The facets one sentence carries, by its phrases (past tense and time for occurrence)."""
+@functools.lru_cache(maxsize=2048)
+def sentence_facets(sentence: str) -> frozenset[Facet]:
+    """The facets one sentence carries, by its phrases (past tense and time for occurrence).
+
+    Cached: the act classifier's cues and the evidence both ask for the same sentences."""
     found: set[Facet] = set()
-    if _ROLE.search(sentence) and not _ROLE_NOT.search(sentence):
+    if (_ROLE.search(sentence) or _ROLE_CONTEXT.search(sentence)) and not _ROLE_NOT.search(sentence):
         found.add(Facet.ROLE)
     if _PROBLEM.search(sentence) and not (
         _PROBLEM_NOT.search(sentence) and not _PROBLEM.search(_PROBLEM_NOT.sub(" ", sentence))
@@ -470,15 +576,23 @@ def sentence_facets(sentence: str) -> set[Facet]:
         found.add(Facet.COMMITMENT)
     if is_occurrence(sentence):
         found.add(Facet.OCCURRENCE)
-    return found
+    return frozenset(found)
+
+
+_IMAGINED = _rx(
+    r"\b(?:would|could|might|if|unless|going to|gonna|planning to|plan to|want to|i'd like|we'd like)\b|"
+    r"\b(?:i|we|it|you|they)'d\b|\b(?:i|we|it|that|this)(?:'ll| will) (?!usually|normally|just|often)",
+    r"\b(?:si|ojalá|voy a|vamos a)\b|\b\w{3,}(?:ría|rían|ríamos)\b",
+    r"\b(?:si|s'ils|s’ils|s'il|s’il|je vais|on va)\b|\b\w{3,}(?:rais|rait|raient|rions)\b",
+)
 
 
 def _only_planned(sentence: str) -> bool:
-    """A tool named only as a plan ("I might try a spreadsheet") is not a workaround."""
-    plan = _PLAN_ONLY.search(sentence)
-    if plan is None:
+    """A tool named only as a plan or in an imagined case ("I might try a spreadsheet", "if it
+    works with WhatsApp I'd try it") is not a workaround; a habit or a past use is."""
+    if _PLAN_ONLY.search(sentence) is None and _IMAGINED.search(sentence) is None:
         return False
-    return not PAST.search(sentence[: plan.start()]) and not HABIT.search(sentence)
+    return not PAST.search(sentence) and not HABIT.search(sentence)
 
 
 def is_occurrence(sentence: str) -> bool:
@@ -530,8 +644,13 @@ def cue_counts(answer: str, sentences: Iterable[str]) -> dict[str, float]:
     for name, pattern in CUES.items():
         counts[name] = float(len(pattern.findall(answer)))
     counts["occurrence_sentences"] = float(sum(1 for s in sentences if is_occurrence(s)))
+    facets = [sentence_facets(s) for s in sentences]
+    for facet in Facet:
+        counts[f"facet_{facet.value}"] = float(sum(1 for found in facets if facet in found))
+    counts["factual_sentences"] = float(sum(1 for found in facets if found - {Facet.ROLE}))
     questions = [s for s in sentences if is_real_question(s)]
     counts["questions"] = float(len(questions))
+    counts["unrelated_questions"] = float(sum(1 for s in questions if not INTERVIEW_REFERENCE.search(s)))
     counts["ends_with_question"] = float(bool(sentences) and is_real_question(sentences[-1]))
     counts["starts_with_question"] = float(bool(sentences) and is_real_question(sentences[0]))
     counts["question_opener"] = float(sum(1 for s in questions if QUESTION_OPEN.search(s.strip())))
