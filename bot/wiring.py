@@ -161,9 +161,7 @@ def default_answer_reader(settings: Settings, *, warm: bool = False) -> AnswerRe
         from adapters.llm import open_chat_model
         from adapters.llm_reader import LlmAnswerReader
     except ImportError:
-        raise InputError(
-            "EARFUL_LLM is set but langchain is not installed: pip install 'earful[llm]'"
-        ) from None
+        raise MissingExtra("EARFUL_LLM", "llm") from None
     return LlmAnswerReader(open_chat_model(settings.llm), offline)
 
 
