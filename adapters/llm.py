@@ -3,8 +3,8 @@ follow-up probes and interview summaries.
 
 The LLM is never trusted with what reaches a customer or a team unchecked:
 
-- a probe it proposes must pass the same open-question lint as scripts
-  (:func:`core.lint.question_problem`), else the rule-based probe is asked;
+- a probe it proposes must be a kind of question its section allows, read by the same
+  question classifier as scripts (:mod:`core.questions`), else the rule-based probe is asked;
 - every quote in a summary it writes must be found verbatim in the transcript, else the
   extractive summary is used; any error (provider down, malformed output) falls back too.
 
@@ -26,10 +26,10 @@ from langchain_core.messages import HumanMessage, SystemMessage
 from pydantic import BaseModel, Field
 
 from core.errors import InputError
-from core.lint import question_problem
 from core.models import AnswerRecord, InterviewState
 from core.probing import FollowUpPolicy, Probe, ProbeContext
 from core.quality import assess
+from core.questions import QuestionClassifier, is_allowed
 from core.summary import InterviewSummary, Quote, quotes_are_verbatim, summarize
 
 log = logging.getLogger(__name__)
@@ -84,11 +84,12 @@ class SummaryDraft(BaseModel):
 
 
 class LlmFollowUp:
-    """:class:`core.probing.FollowUpPolicy` asking a chat model, checked by the lint."""
+    """:class:`core.probing.FollowUpPolicy` asking a chat model, checked by the question classifier."""
 
-    def __init__(self, model: BaseChatModel, fallback: FollowUpPolicy) -> None:
+    def __init__(self, model: BaseChatModel, fallback: FollowUpPolicy, questions: QuestionClassifier) -> None:
         self._structured = model.with_structured_output(ProbeDraft, method="function_calling")
         self._fallback = fallback
+        self._questions = questions
 
     async def propose(self, context: ProbeContext) -> Probe | None:
         """A linted LLM probe, or the rule-based one when the model's is missing or closed."""
@@ -117,8 +118,11 @@ class LlmFollowUp:
         if not draft.ask:
             return None
         question = " ".join(draft.question.split())
-        if not question or len(question) > MAX_PROBE_CHARS or question_problem(question) is not None:
-            log.info("LLM probe rejected by the lint: %r", question)
+        if not question or len(question) > MAX_PROBE_CHARS:
+            return await self._fallback.propose(context)
+        reading = await self._questions.classify(question, language=context.language)
+        if not is_allowed(reading.kind, context.section):
+            log.info("LLM probe rejected as %s: %r", reading.kind.value, question)
             return await self._fallback.propose(context)
         return Probe(kind=f"llm-{context.probes_asked + 1}", text=question)
 

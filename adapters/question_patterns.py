@@ -65,7 +65,8 @@ ENGLISH = LanguagePatterns(
         r"\bscale\b",
         r"\b(?:0|1|one|zero)\s*(?:-|–|to|through|and)\s*(?:5|7|10|five|seven|ten|100)\b",
         r"\bout of (?:5|10|five|ten|100)\b",
-        r"\b(?:rate|rank|score|grade|mark)\b (?:it|this|that|them|these|those|your|our|how|the|from|on|each|us"
+        r"\b(?:rate|rank|score|grade|mark)\b (?:it|this|that|them|these|those|your|our|how|the|from"
+        r"|on|each|us"
         r"|yourself)\b",
         r"\bgive (?:it|us|this|that|them|our \w+) an? (?:score|rating|grade|mark|number)\b",
         r"\b(?:what|which) (?:score|rating|grade|mark|number)\b[^?]*\b(?:give|put|assign)\b",
@@ -91,7 +92,8 @@ ENGLISH = LanguagePatterns(
         r"\b(?:would|'d) (?:it|this|that|such a \w+|a \w+ like (?:this|that|ours)) be worth\b",
         r"\bhow much (?:is|would) (?:it|this|that|our \w+|a \w+) (?:be )?worth\b",
         r"\b(?:basic|pro|premium|enterprise|starter|free|team) (?:plan|tier|package|version)\b",
-        r"\b(?:plans?|tiers?|packages?|options?|subscriptions?|editions?)\b[^?]*(?:\$|€|£|\d+\s?(?:euros?|dollars?"
+        r"\b(?:plans?|tiers?|packages?|options?|subscriptions?|editions?)\b[^?]*(?:\$|€|£"
+        r"|\d+\s?(?:euros?|dollars?"
         r"|pounds?|bucks|a month|per month|/month))",
         r"(?:\$|€|£)\s?\d[^?]*\b(?:too much|too expensive|expensive|cheap|fair|reasonable|a month|per month"
         r"|a year|per year|per seat|per user)\b",
@@ -146,10 +148,12 @@ ENGLISH = LanguagePatterns(
         r"\b(?:think|feel|thoughts?|opinion|impressions?|reaction|feedback|take|view|like|love|enjoy|dislike"
         r"|hate|prefer|impress\w*|excit\w*|appeal\w*|stand out|stood out)\b[^?]*" + _EN_OURS,
         _EN_OURS + r"[^?]*\b(?:good|great|cool|useful|helpful|interesting|promising|exciting|appealing"
-        r"|impressive|nice|valuable|like|love|impress\w*|excit\w*|appeal\w*|stand out|stood out|think|feel)\b",
+        r"|impressive|nice|valuable|like|love|impress\w*|excit\w*|appeal\w*|stand out|stood out"
+        r"|think|feel)\b",
         r"\bhow (?:do|did) you (?:like|feel about) (?:it|this|that|our|the idea)\b",
         r"\b(?:does|did) (?:it|this|that|the idea|the concept) (?:sound|look|seem)\b",
-        r"\b(?:sounds?|looks?|seems?) (?:good|great|cool|useful|interesting|promising|helpful|exciting|nice)\b",
+        r"\b(?:sounds?|looks?|seems?) (?:good|great|cool|useful|interesting|promising|helpful"
+        r"|exciting|nice)\b",
         r"\bis (?:it|this|that) (?:any good|good|great|useful|helpful|interesting|cool|a good idea)\b",
         r"\bhow (?:excited|enthusiastic|impressed)\b",
         r"\b(?:excited|impressed) (?:about|by|with)\b",
@@ -162,12 +166,14 @@ ENGLISH = LanguagePatterns(
         r"\bfirst impressions?\b",
     ),
     solution=_any(
-        r"\b(?:what|which) (?:\w+ )?(?:features?|functionality|functions|capabilities|integrations|options)\b",
+        r"\b(?:what|which) (?:\w+ )?(?:features?|functionality|functions|capabilities|integrations"
+        r"|options)\b",
         r"\bfeatures? (?:should|would|do you (?:want|need)|you'?d? (?:want|need|like)|matter)\b",
         r"\bshould (?:we|i) (?:build|add|make|include|focus on|prioriti[sz]e|design|offer|start with)\b",
         r"\b(?:what|how) (?:would|should) we (?:build|add|make|design|improve|change)\b",
         r"\bmagic wand\b",
-        r"\bwhat (?:would|should|must|could) (?:it|the \w+|a \w+|such a \w+|our \w+|a good \w+) (?:need to |have"
+        r"\bwhat (?:would|should|must|could) (?:it|the \w+|a \w+|such a \w+|our \w+"
+        r"|a good \w+) (?:need to |have"
         r" to )?(?:do|have|include|offer|look like|contain|support)\b",
         r"\bhow should (?:it|we|the \w+) (?:work|look|behave)\b",
         r"\bmust-?haves?\b",
@@ -180,7 +186,8 @@ ENGLISH = LanguagePatterns(
         r"\bwhat do you want (?:it|the \w+|us|a \w+) to\b",
         r"\bwhat (?:would|'d) you (?:like|want) (?:to see|in a|from a|us to|it to)\b",
         r"\bwhat do you wish (?:it|your \w+|the \w+|there)\b",
-        r"\bwhat (?:should|would|must|could) (?:the|a|an|our|your|this|such an?) (?:\w+ )?" + _EN_PRODUCT
+        r"\bwhat (?:should|would|must|could) (?:the|a|an|our|your|this|such an?) (?:\w+ )?"
+        + _EN_PRODUCT
         + r" (?:\w+)",
     ),
     ideal=_any(
@@ -196,7 +203,8 @@ ENGLISH = LanguagePatterns(
         r"\bof course\b[^?]*\?",
         r"\b(?:don't|wouldn't|won't|doesn't) you (?:think|agree|feel|find|say|want|hate|love|prefer)\b",
         r"\bisn't (?:it|that|this) (?:true|frustrating|annoying|painful|obvious|a pain|awful|terrible)\b",
-        r",\s*(?:right|correct|yes|no|yeah|true|isn't it|aren't they|don't you|doesn't it|didn't it|didn't you"
+        r",\s*(?:right|correct|yes|no|yeah|true|isn't it|aren't they|don't you|doesn't it|didn't it"
+        r"|didn't you"
         r"|wouldn't you|won't you|isn't that so|am i right|you know|huh|eh|wouldn't it|is it not|don't they"
         r"|aren't you|haven't you|can't you)\s*\?",
         r"\b(?:right|correct)\s*\?\s*$",
@@ -209,7 +217,8 @@ ENGLISH = LanguagePatterns(
         r"\b(?:no one|nobody) (?:likes|enjoys|wants)\b",
         r"\bas you (?:know|said|must know)\b[^?]*\?",
         r"\bgiven (?:how|that|the)\b[^?]*\b(?:you'd|you would|you must|surely|wouldn't|don't)\b",
-        r"\bhow (?:frustrating|annoying|painful|terrible|awful|horrible|stressful|exhausting|tedious|maddening"
+        r"\bhow (?:frustrating|annoying|painful|terrible|awful|horrible|stressful|exhausting"
+        r"|tedious|maddening"
         r"|infuriating|much of a pain|much of a nightmare|bad) (?:is|was|are|were|must|does|did|has)\b",
         r"\bmust (?:be|have been) (?:so )?(?:frustrating|annoying|hard|painful|tough|a pain|awful|terrible"
         r"|stressful|a nightmare)\b",
@@ -284,7 +293,10 @@ ENGLISH = LanguagePatterns(
         r"|sunday|spring|summer|autumn|fall|winter|season|order|delivery|invoice)\b",
         r"\bhave (?:you|they|we) (?:ever )?\w+(?:ed|en|t)\b",
     ),
-    ours=_any(_EN_OURS, r"\b(?:a|such a) (?:\w+ )?(?:tool|app|service|product|solution) like (?:this|that|ours|it)\b"),
+    ours=_any(
+        _EN_OURS,
+        r"\b(?:a|such a) (?:\w+ )?(?:tool|app|service|product|solution) like (?:this|that|ours|it)\b",
+    ),
     opener=_any(
         r"(?:^|[,:;—–-]\s*|\b(?:and|so|but|then|now|also|well)\s+)(?:what|what's|whats|how|how's|why|when"
         r"|where|who|who's|whom|whose|which)\b",
@@ -359,20 +371,25 @@ SPANISH = LanguagePatterns(
         r"\bqué (?:día|hora)\b",
     ),
     compliment=_any(
-        r"\bqué (?:te|le|os) (?:parece|parecen|pareció)\b[^?]*\b(?:nuestr\w+|mi|esta|este|la|el)\s+(?:\w+\s+)?"
+        r"\bqué (?:te|le|os) (?:parece|parecen|pareció)\b[^?]*\b(?:nuestr\w+|mi|esta|este|la"
+        r"|el)\s+(?:\w+\s+)?"
         r"(?:" + _ES_PRODUCT + r")\b",
-        r"\bqué (?:opinas|opina|piensas|piensa|pensáis)\b[^?]*\b(?:de|sobre) (?:nuestr\w+|mi|esta|este|la|el)\s+"
+        r"\bqué (?:opinas|opina|piensas|piensa|pensáis)\b[^?]*\b(?:de|sobre) (?:nuestr\w+|mi|esta"
+        r"|este|la|el)\s+"
         r"(?:\w+\s+)?(?:" + _ES_PRODUCT + r")\b",
         r"\b(?:gusta|gustó|encanta)\b[^?]*\b(?:nuestr\w+|mi) (?:\w+ )?(?:" + _ES_PRODUCT + r")\b",
         r"\b(?:te|le) gusta (?:la|el|esta|este) (?:idea|producto|prototipo|app|herramienta|concepto)\b",
         r"\b(?:suena|parece|te parece) (?:bien|interesante|útil|genial|buena idea|prometedor)\b",
-        r"\b(?:nuestr\w+|mi) (?:\w+ )?(?:" + _ES_PRODUCT + r")\b[^?]*\b(?:buen[oa]|genial|útil|interesante)\b",
+        r"\b(?:nuestr\w+|mi) (?:\w+ )?(?:"
+        + _ES_PRODUCT
+        + r")\b[^?]*\b(?:buen[oa]|genial|útil|interesante)\b",
         r"\brecomendarías\b",
         r"\bqué impresión\b",
     ),
     solution=_any(
         r"\bqué (?:funciones|funcionalidades|características|integraciones|opciones)\b",
-        r"\b(?:funciones|funcionalidades|características) (?:debería|deberíamos|quieres|querrías|necesitas)\b",
+        r"\b(?:funciones|funcionalidades|características) (?:debería|deberíamos|quieres|querrías"
+        r"|necesitas)\b",
         r"\bqué deberíamos (?:construir|añadir|incluir|hacer|desarrollar|mejorar)\b",
         r"\bvarita mágica\b",
         r"\bqué te gustaría que (?:hiciera|tuviera|incluyera|ofreciera)\b",
@@ -388,7 +405,8 @@ SPANISH = LanguagePatterns(
         r"\b(?:tu|la|el|una|un) (?:ideal|perfect[oa])\b",
     ),
     leading=_any(
-        r"^(?:y |pero |entonces )?¿?no (?:crees|cree|te parece|le parece|es|sería|está|estás|odias|piensas)\b",
+        r"^(?:y |pero |entonces )?¿?no (?:crees|cree|te parece|le parece|es|sería|está|estás|odias"
+        r"|piensas)\b",
         r"\b(?:verdad|cierto|no|sí)\s*\?\s*$",
         r"\bseguro que\b",
         r"\bsin duda\b",
@@ -442,17 +460,20 @@ SPANISH = LanguagePatterns(
         r"\b\w*[^r\W](?:ía|ías|ían)\b",
         r"\b(?:fue|fuiste|era|eras|estaba|estabas|hubo|había|habías)\b",
         r"\bhabr(?:ía|ías) \w+(?:ado|ido)\b",
+        r"\b\w+r(?:ía|ías|íamos|ían) haber(?:te|le|me|nos)?\b",
     ),
     ours=_any(
         r"\bnuestr[oa]s? (?:\w+ )?(?:" + _ES_PRODUCT + r")\b",
-        r"\buna? (?:herramienta|app|aplicación|servicio|producto|solución) (?:así|como (?:esta|este|la nuestra))\b",
+        r"\buna? (?:herramienta|app|aplicación|servicio|producto|solución) (?:así|como (?:esta|este"
+        r"|la nuestra))\b",
     ),
     opener=_any(
         r"(?:^|[,:;¿—–-]\s*|\b(?:y|entonces|pero|también)\s+)(?:qué|que|cómo|como|por qué|porque|cuándo"
         r"|cuando|dónde|donde|quién|quien|quiénes|cuál|cuáles|cuánto|cuánta|cuántos|cuántas|cuanto)\b",
         r"\b(?:cuéntame|cuénteme|cuéntanos|háblame|hábleme|descríbeme|descríbame|descríbenos|explícame"
         r"|explíqueme|dime|dígame|describe|explica|enséñame|guíame)\b",
-        r"\b(?:a qué|de qué|en qué|con qué|con quién|para qué|de dónde|desde cuándo|hasta cuándo|qué tanto)\b",
+        # An accent marks a Spanish wh-word as interrogative wherever it stands ("¿A quién conoces…?").
+        r"\b(?:qué|cómo|cuándo|dónde|quién|quiénes|cuál|cuáles|cuánt[oa]s?)\b",
     ),
 )
 
@@ -461,9 +482,7 @@ _FR_PRODUCT = (
     r"idée|concept|produit|prototype|application|appli|app|outil|design|démo|solution|proposition"
     r"|maquette|fonctionnalité|plateforme|service|site|version|offre|logiciel|système|assistant"
 )
-_FR_DAYS = (
-    r"lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|demain|la semaine prochaine|cette semaine"
-)
+_FR_DAYS = r"lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|demain|la semaine prochaine|cette semaine"
 
 FRENCH = LanguagePatterns(
     rating=_any(
@@ -505,13 +524,15 @@ FRENCH = LanguagePatterns(
         r"\bréserver\b",
         r"\bprototype\b",
         r"\bversion (?:bêta|beta|préliminaire)\b",
-        r"\b(?:m'envoyer|nous envoyer|me transférer|nous transférer|envoyez-moi|transférez|transférer|m'envoyez"
+        r"\b(?:m'envoyer|nous envoyer|me transférer|nous transférer|envoyez-moi|transférez"
+        r"|transférer|m'envoyez"
         r"|me faire suivre|partager avec moi)\b",
     ),
     commitment_ask=_any(
         r"\b(?:puis-je|pourrais-je|pourrions-nous|peut-on|pouvons-nous|je peux|on peut|je pourrais"
         r"|nous pourrions)\b(?! vous demander)",
-        r"\b(?:seriez-vous|êtes-vous|serais-tu|es-tu) (?:prête?s?|d'accord|disponibles?|partante?s?|ouverte?s?)\b",
+        r"\b(?:seriez-vous|êtes-vous|serais-tu|es-tu) (?:prête?s?|d'accord|disponibles?|partante?s?"
+        r"|ouverte?s?)\b",
         r"\b(?:accepteriez-vous|voudriez-vous|pourriez-vous)\b",
         r"\b(?:me|nous) présenteriez-vous\b",
         r"\bqui pourrait\b",
@@ -520,7 +541,8 @@ FRENCH = LanguagePatterns(
         r"\b(?:ça|cela) vous (?:irait|va|convient|conviendrait)\b",
     ),
     compliment=_any(
-        r"\b(?:pensez|penses|dites)[- ](?:vous|tu)?[^?]*\b(?:de|sur) (?:notre|mon|ma|cette|ce|cet|l'|la|le)\s*"
+        r"\b(?:pensez|penses|dites)[- ](?:vous|tu)?[^?]*\b(?:de|sur) (?:notre|mon|ma|cette|ce|cet"
+        r"|l'|la|le)\s*"
         r"(?:\w+\s+)?(?:" + _FR_PRODUCT + r")\b",
         r"\bque pensez-vous de\b|\bqu'en pensez-vous\b",
         r"\b(?:aimez|aimes|plaît|plaisent|adorez)\b[^?]*\b(?:notre|mon|ma|cette|ce|cet|l')\s*(?:\w+\s+)?"
@@ -528,7 +550,9 @@ FRENCH = LanguagePatterns(
         r"\b(?:ça|cela) vous (?:plaît|plairait|semble|paraît) (?:bien|intéressant|utile|génial)?\b",
         r"\b(?:avis|impression|retour) sur (?:notre|mon|ma|cette|ce|cet|l'idée|le|la)\b",
         r"\brecommanderiez\b",
-        r"\b(?:notre|mon|ma) (?:\w+ )?(?:" + _FR_PRODUCT + r")\b[^?]*\b(?:bien|bonne|génial|utile|intéressant|plaît|plairait|aimez|aimeriez|convient|séduit)",
+        r"\b(?:notre|mon|ma) (?:\w+ )?(?:"
+        + _FR_PRODUCT
+        + r")\b[^?]*\b(?:bien|bonne|génial|utile|intéressant|plaît|plairait|aimez|aimeriez|convient|séduit)",
     ),
     solution=_any(
         r"\bquelles? (?:fonctionnalités|fonctions|options|intégrations)\b",
@@ -583,7 +607,8 @@ FRENCH = LanguagePatterns(
         r"\b(?:pourrez|ferez|serez|aurez|irez|viendrez|verrez|saurez|voudrez|devrez)\b",
     ),
     polite=_any(
-        r"\b(?:pourriez|pourrais|voudriez|voudrais)[- ](?:vous|tu)? ?(?:bien )?(?:me |nous )?(?:raconter|décrire"
+        r"\b(?:pourriez|pourrais|voudriez|voudrais)[- ](?:vous|tu)? ?(?:bien )?(?:me "
+        r"|nous )?(?:raconter|décrire"
         r"|expliquer|dire|parler|montrer|détailler|guider|rappeler|décrire)\b",
         r"\b(?:ça|cela) vous (?:dérangerait|ennuierait) de\b",
         r"\bpuis-je vous demander\b|\bje peux vous demander\b",
@@ -597,10 +622,12 @@ FRENCH = LanguagePatterns(
         r"\b(?:la dernière fois|hier|il y a|la semaine dernière|le mois dernier|l'an dernier|l'année dernière"
         r"|à l'époque|avant que)\b",
         r"\b(?:avez|as|a|ont|avons|êtes|es|est|sont)-(?:vous|tu|il|elle|ils|elles|on|t-il|t-elle)\s+\w+",
-        r"\b(?:vous avez|tu as|il a|elle a|on a|ils ont|vous êtes|tu es)\s+(?:\w+\s+)?\w+(?:é|ée|és|i|is|it|u|us)\b",
+        r"\b(?:vous avez|tu as|il a|elle a|on a|ils ont|vous êtes|tu es)\s+(?:\w+\s+)?\w+(?:é|ée|és"
+        r"|i|is|it|u|us)\b",
         r"\b\w*[^r\W](?:ais|ait|iez|aient)\b",
         r"\b(?:étiez|était|étais|étaient)\b",
-        r"\b(?:auriez|aurais|aurait)\s+\w+(?:é|i|u|is|it)\b",
+        r"\b(?:aurais|aurait|auriez|aurions|auraient)(?:-(?:je|tu|il|elle|on|nous|vous|ils|elles))?\s+"
+        r"(?:\w+\s+)?(?:dû|pu|voulu|su|\w+é|\w+i|\w+u|\w+is|\w+it)(?!\w)",
     ),
     ours=_any(
         r"\b(?:notre|nos) (?:\w+ )?(?:" + _FR_PRODUCT + r")s?\b",
@@ -611,8 +638,9 @@ FRENCH = LanguagePatterns(
         r"|quel|quelle|quels|quelles|combien|lequel|laquelle)",
         r"\b(?:racontez|raconte|décrivez|décris|expliquez|explique|parlez-moi|parle-moi|dites-moi|dis-moi"
         r"|montrez-moi|guidez-moi)\b",
-        r"\b(?:à quoi|de quoi|en quoi|avec qui|pour qui|de qui|à qui|depuis quand|à quel|de quel|dans quel"
-        r"|sur quel|avec quel|par quel|pour quel)\b",
+        r"\b(?:à|de|en|avec|pour|sur|par|chez|vers|dans|depuis|jusqu'à)\s+(?:quoi|qui|quel|quelle"
+        r"|quels|quelles"
+        r"|lequel|laquelle|lesquels|lesquelles|combien|quand)\b",
     ),
 )
 

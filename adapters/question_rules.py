@@ -30,21 +30,24 @@ SEVERITY = (
 
 _SENTENCE = re.compile(r"(?<=[.?!…])\s+(?=\S)")
 _QUOTES = "\"'“”‘’«»`*_ "
-_FUNCTION_WORDS: dict[str, frozenset[str]] = {
-    "en": frozenset(
-        "the you your what how do does did is are was of to and it would this that about when who "
-        "tell me walk with for last time have has why which".split()
-    ),
-    "es": frozenset(
-        "el los las del que qué tu tus cómo es en y un una por para con lo te usted cuál has "
-        "cuéntame última vez hiciste esto eso cuando cuándo también pasó yo mi mis al muy más pero hay "
-        "está son ha he cuánto dónde quién puedo puedes nos nuestro".split()
-    ),
-    "fr": frozenset(
-        "le les des du que qu vous votre vos est et une pour avec comment ce cette pas quel quelle "
-        "racontez dernière fois avez êtes fait quand où pourquoi nous je il elle on au aux dans sur quelles "
-        "quels qui ça cela mes mon ma sont été ont puis peut pouvez quoi".split()
-    ),
+_EN_WORDS = (
+    "the you your what how do does did is are was of to and it would this that about when who "
+    "tell me walk with for last time have has why which"
+)
+_ES_WORDS = (
+    "el los las del que qué tu tus cómo es en y un una por para con lo te usted cuál has "
+    "cuéntame última vez hiciste esto eso cuando cuándo también pasó yo mi mis al muy más pero hay "
+    "está son ha he cuánto dónde quién puedo puedes nos nuestro"
+)
+_FR_WORDS = (
+    "le les des du que qu vous votre vos est et une pour avec comment ce cette pas quel quelle "
+    "racontez dernière fois avez êtes fait quand où pourquoi nous je il elle on au aux dans sur quelles "
+    "quels qui ça cela mes mon ma sont été ont puis peut pouvez quoi"
+)
+_FUNCTION_WORDS = {
+    "en": frozenset(_EN_WORDS.split()),
+    "es": frozenset(_ES_WORDS.split()),
+    "fr": frozenset(_FR_WORDS.split()),
 }
 _WORD = re.compile(r"[a-zà-ÿ]+", re.IGNORECASE)
 
@@ -54,7 +57,10 @@ def guess_language(text: str) -> str:
     lowered = text.lower()
     if "¿" in lowered or "¡" in lowered or "ñ" in lowered:
         return "es"
-    letters = {"es": sum(lowered.count(c) for c in "áíóú"), "fr": sum(lowered.count(c) for c in "èêàçœùûîïëâ")}
+    letters = {
+        "es": sum(lowered.count(c) for c in "áíóú"),
+        "fr": sum(lowered.count(c) for c in "èêàçœùûîïëâ"),
+    }
     words = _WORD.findall(lowered.replace("'", " ").replace("’", " "))
     scores = {
         lang: sum(word in vocabulary for word in words) + letters.get(lang, 0)
