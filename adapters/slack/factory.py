@@ -26,7 +26,8 @@ from adapters.slack.pg_installations import PgSlackInstalls
 from core.ports import DeliveryLog
 
 # What the app needs from a workspace; deploy/slack-manifest.yaml asks for the same.
-BOT_SCOPES = ("app_mentions:read", "chat:write", "commands", "im:history", "im:write")
+# files:read lets `/earful lint` fetch a script shared as a file or snippet.
+BOT_SCOPES = ("app_mentions:read", "chat:write", "commands", "files:read", "im:history", "im:write")
 log = logging.getLogger(__name__)
 
 
