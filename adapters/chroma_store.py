@@ -28,14 +28,36 @@ from core.models import Story
 
 _PREFIX = "earful_"
 _SAFE_TEAM = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
+# What the first naming made of a team it hashed; a team spelt like that is hashed too now.
+_LEGACY_HASHED = re.compile(r"^h[0-9a-f]{32}$")
 _ADD_BATCH = 4000  # below Chroma's maximum batch size (5,461 on this build)
 
 
+def _digest(team: str) -> str:
+    return hashlib.sha256(team.encode()).hexdigest()
+
+
 def collection_name(team: str, prefix: str = _PREFIX) -> str:
-    """A valid Chroma collection name for ``team`` (3-512 of ``[a-zA-Z0-9._-]``)."""
-    if _SAFE_TEAM.match(team):
+    """A valid Chroma collection name for ``team`` (3-512 of ``[a-zA-Z0-9._-]``), one per team.
+
+    A plain team id (a Slack ``team_id``, ``local``) is used as it is, so its index is easy to
+    find; any other team string is named by its whole SHA-256 after ``h.``. A dot never occurs in
+    a plain id, so the two kinds of name cannot meet: no two teams share an index.
+    """
+    if _SAFE_TEAM.match(team) and not _LEGACY_HASHED.match(team):
         return f"{prefix}{team}"
-    return f"{prefix}h{hashlib.sha256(team.encode()).hexdigest()[:32]}"
+    return f"{prefix}h.{_digest(team)}"
+
+
+def legacy_collection_name(team: str, prefix: str = _PREFIX) -> str | None:
+    """The name the first naming gave ``team`` when it differs from :func:`collection_name`:
+    ``h`` and 32 hex digits of the hash, which a plain team id could also spell (so one old
+    collection may hold the stories of two teams, each kept under its own ``team`` metadata)."""
+    if _SAFE_TEAM.match(team) and not _LEGACY_HASHED.match(team):
+        return None
+    if _LEGACY_HASHED.match(team):
+        return f"{prefix}{team}"
+    return f"{prefix}h{_digest(team)[:32]}"
 
 
 def open_persistent_client(path: Path) -> ClientAPI:
@@ -147,6 +169,7 @@ class ChromaStoryStore:
         self._open_lock = threading.Lock()
         self._prefix = prefix
         self._collections: dict[str, Collection] = {}
+        self._legacy_checked: set[str] = set()
 
     def sibling(self, prefix: str) -> ChromaStoryStore:
         """Another story index on the same Chroma client (opened when either first needs it)
@@ -169,6 +192,8 @@ class ChromaStoryStore:
         name = collection_name(team, self._prefix)
         if name in self._collections:
             return self._collections[name]
+        if self._move_legacy(team):
+            create = True  # the team's stories are in its own collection now
         if create:
             found = self._client.get_or_create_collection(
                 name, configuration={"hnsw": {"space": "cosine"}}, metadata={"team": team}
@@ -182,6 +207,45 @@ class ChromaStoryStore:
                 return None
         self._collections[name] = found
         return found
+
+    def _move_legacy(self, team: str) -> bool:
+        """Move ``team``'s stories out of the collection the first naming gave it (and drop that
+        collection once no team's stories are left in it). Runs once per team and process;
+        True when stories were moved. ``earful reindex`` also drops old collections."""
+        legacy = legacy_collection_name(team, self._prefix)
+        if legacy is None or team in self._legacy_checked:
+            return False
+        try:
+            old = self._client.get_collection(legacy)
+        except Exception as error:
+            if _unreachable(error):
+                raise
+            self._legacy_checked.add(team)
+            return False
+        moved = False
+        while True:
+            page = old.get(where={"team": team}, include=["embeddings", "documents", "metadatas"],
+                           limit=_ADD_BATCH)  # fmt: skip
+            if not page["ids"]:
+                break
+            fresh = self._client.get_or_create_collection(
+                collection_name(team, self._prefix),
+                configuration={"hnsw": {"space": "cosine"}},
+                metadata={"team": team},
+            )
+            fresh.upsert(
+                ids=page["ids"],
+                embeddings=[list(map(float, v)) for v in page["embeddings"]],  # type: ignore[union-attr]
+                documents=page["documents"],
+                metadatas=page["metadatas"],
+            )
+            old.delete(ids=page["ids"])
+            moved = True
+        if old.count() == 0:
+            with contextlib.suppress(Exception):  # another worker dropped it first
+                self._client.delete_collection(legacy)
+        self._legacy_checked.add(team)
+        return moved
 
     async def _run(self, fn: Any, *args: Any) -> Any:
         from chromadb.errors import NotFoundError  # loaded already: the client exists
@@ -386,6 +450,8 @@ class ChromaStoryStore:
 
     async def reset(self, team: str | None = None) -> None:
         def reset() -> None:
+            if team is not None:
+                self._move_legacy(team)  # so that none of its stories stay behind in an old name
             names = (
                 [collection_name(team, self._prefix)]
                 if team is not None

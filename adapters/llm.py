@@ -5,13 +5,17 @@ The LLM is never trusted with what reaches a customer or a team unchecked:
 
 - a probe it proposes must be a kind of question its section allows, read by the same
   question classifier as scripts (:mod:`core.questions`), else the rule-based probe is asked;
-- every quote in a summary it writes must be found verbatim in the transcript, else the
-  extractive summary is used; any error (provider down, malformed output) falls back too.
+- a probe with a link, or one that names a password, a card or an account number, is never
+  asked (:func:`core.safety.probe_problem`);
+- every quote in a summary it writes must be found verbatim in the transcript, and its gist may
+  carry no link, no request for credentials and no specific no answer says
+  (:func:`core.safety.summary_problem`), else the extractive summary is used; any error
+  (provider down, malformed output) falls back too.
 
-Customer text is data, never instructions: it is sent JSON-encoded inside a clearly marked
-block of the user message, the system message says so, and the model only ever sees the one
-interview (or the one answer) it is working on, so there is nothing of other customers'
-to reveal.
+Customer text is data, never instructions: it is sent JSON-encoded (``<`` and ``>`` escaped,
+so no tag in it can end the block) inside a clearly marked block of the user message, the
+system message says so, and the model only ever sees the one interview (or the one answer)
+it is working on, so there is nothing of other customers' to reveal.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from core.models import AnswerRecord, InterviewState
 from core.probing import FollowUpPolicy, Probe, ProbeContext
 from core.quality import assess
 from core.questions import QuestionClassifier, is_allowed
+from core.safety import probe_problem, summary_problem
 from core.summary import InterviewSummary, Quote, quotes_are_verbatim, summarize
 
 log = logging.getLogger(__name__)
@@ -62,9 +67,16 @@ def open_chat_model(spec: str, **kwargs: Any) -> BaseChatModel:
     return chat
 
 
+def as_data(data: Any, indent: int | None = None) -> str:
+    """``data`` as JSON with ``<`` and ``>`` escaped (``\\u003c``, ``\\u003e``): the same data,
+    and no tag a customer typed (``</customer_data>``) can close the block it is quoted in."""
+    text = json.dumps(data, ensure_ascii=False, indent=indent)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e")
+
+
 def quoted(data: Any) -> str:
     """``data`` as a JSON block marked as customer data."""
-    return f"<customer_data>\n{json.dumps(data, ensure_ascii=False, indent=1)}\n</customer_data>"
+    return f"<customer_data>\n{as_data(data, indent=1)}\n</customer_data>"
 
 
 class ProbeDraft(BaseModel):
@@ -103,7 +115,7 @@ class LlmFollowUp:
                 "leading or hypothetical questions. " + _DATA_RULE
             ),
             HumanMessage(
-                f"Interview question ({context.section} section): {json.dumps(context.question)}\n"
+                f"Interview question ({context.section} section): {as_data(context.question)}\n"
                 f"Follow-ups already asked for it: {context.probes_asked} of {context.limit}.\n"
                 f"The customer's answer:\n{quoted(context.answer)}"
             ),
@@ -123,6 +135,10 @@ class LlmFollowUp:
         reading = await self._questions.classify(question, language=context.language)
         if not is_allowed(reading.kind, context.section):
             log.info("LLM probe rejected as %s: %r", reading.kind.value, question)
+            return await self._fallback.propose(context)
+        unsafe = probe_problem(question)
+        if unsafe is not None:
+            log.warning("LLM probe refused (%s); using the rule-based probe", unsafe)
             return await self._fallback.propose(context)
         return Probe(kind=f"llm-{context.probes_asked + 1}", text=question)
 
@@ -181,5 +197,9 @@ class LlmSummariser:
         )
         if not frustrations or not quotes_are_verbatim(summary, own):
             log.info("LLM summary quoted text not in the transcript; using the extractive summary")
+            return extractive
+        unsafe = summary_problem(summary.gist, [a.text for a in own])
+        if unsafe is not None:
+            log.warning("LLM summary refused (its gist: %s); using the extractive summary", unsafe)
             return extractive
         return summary

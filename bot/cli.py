@@ -14,7 +14,9 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
+from bot.log_filter import install_redaction, redact
 from bot.settings import Settings
+from core.display import json_for_terminal
 from core.errors import EarfulError, InputError, ScriptError
 from core.languages import language_filter
 from core.script import SectionKind
@@ -37,7 +39,7 @@ TeamOption = Annotated[
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
-    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+    typer.secho(f"error: {redact(message)}", fg=typer.colors.RED, err=True)
     return typer.Exit(code)
 
 
@@ -55,6 +57,7 @@ def _settings() -> Settings:
     except Exception as error:  # noqa: BLE001 - pydantic's message names the bad variable
         raise _fail(f"bad configuration: {error}", 2) from None
     logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    install_redaction(settings)  # no token or secret in any log line, at any level
     return settings
 
 
@@ -110,7 +113,7 @@ def stories(
     if as_json:
         # ``lang`` repeats story.language at the top of each hit, the name the issue gave it.
         shown = [{**hit.model_dump(mode="json"), "lang": hit.story.language} for hit in hits]
-        typer.echo(json.dumps(shown, ensure_ascii=False, indent=2))
+        typer.echo(json_for_terminal(json.dumps(shown, ensure_ascii=False, indent=2)))
     else:
         print_hits(hits, team or settings.team, lang)
 
@@ -349,6 +352,11 @@ def lint(
     for path in paths:
         try:
             script = read_script(path)
+        except InputError as error:  # not a script file at all (a device, too big): one line
+            errors.append({"file": str(path), "problem": str(error)})
+            if not as_json:
+                typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
+            continue
         except ScriptError as error:
             errors += [{"file": str(path), "problem": problem} for problem in error.problems]
             if not as_json:
@@ -410,7 +418,8 @@ def main() -> None:
     except Exception as error:
         logging.getLogger("earful").debug("unexpected error", exc_info=True)
         typer.secho(
-            f"error: unexpected {type(error).__name__}: {error} (EARFUL_LOG_LEVEL=DEBUG shows details)",
+            f"error: unexpected {type(error).__name__}: {redact(str(error))}"
+            " (EARFUL_LOG_LEVEL=DEBUG shows details)",
             fg=typer.colors.RED,
             err=True,
         )

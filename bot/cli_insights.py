@@ -1,5 +1,6 @@
 """The insight commands' work (``earful persona``, ``themes``, ``export``, ``report``), kept out
-of ``bot/cli.py`` so the command definitions stay short."""
+of ``bot/cli.py`` so the command definitions stay short. What they print carries no terminal
+escape sequence from stored text (core/display.py)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from bot.insights import build_persona, find_themes, interview_summary
 from bot.reports import ExportFormat, build_report, export_interviews
 from bot.settings import Settings
 from bot.wiring import build_app
+from core.display import for_terminal, json_for_terminal
 from core.errors import InputError
 
 
@@ -19,7 +21,9 @@ async def persona_command(settings: Settings, interview_id: str, as_json: bool) 
     """The persona as Markdown (or JSON)."""
     async with build_app(settings) as app:
         persona = await build_persona(app, interview_id)
-    return persona.model_dump_json(indent=2) + "\n" if as_json else persona.markdown()
+    if as_json:
+        return json_for_terminal(persona.model_dump_json(indent=2)) + "\n"
+    return for_terminal(persona.markdown())
 
 
 async def summary_command(settings: Settings, interview_id: str, as_json: bool) -> str:
@@ -27,7 +31,7 @@ async def summary_command(settings: Settings, interview_id: str, as_json: bool) 
     async with build_app(settings) as app:
         summary = await interview_summary(app, interview_id)
     if as_json:
-        return summary.model_dump_json(indent=2) + "\n"
+        return json_for_terminal(summary.model_dump_json(indent=2)) + "\n"
     lines = [f"{summary.customer}: {summary.gist}", "", "Top frustrations:"]
     lines += [f'  "{q.text}"' for q in summary.frustrations] or ["  (none said)"]
     lines.append("What they do today:")
@@ -36,7 +40,7 @@ async def summary_command(settings: Settings, interview_id: str, as_json: bool) 
     lines.append(f'  "{summary.cost.text}"' if summary.cost else "  (not said)")
     if summary.quality is not None:
         lines += ["", "Interview quality:", *(f"  {line}" for line in summary.quality.lines())]
-    return "\n".join(lines) + "\n"
+    return for_terminal("\n".join(lines)) + "\n"
 
 
 async def themes_command(
@@ -51,7 +55,8 @@ async def themes_command(
     async with build_app(settings) as app:
         themes = await find_themes(app, team, section=section, since=since, min_customers=min_customers)
     if as_json:
-        return json.dumps([t.model_dump(mode="json") for t in themes], ensure_ascii=False, indent=2) + "\n"
+        shown = json.dumps([t.model_dump(mode="json") for t in themes], ensure_ascii=False, indent=2)
+        return json_for_terminal(shown) + "\n"
     if not themes:
         return f"No stories in team {team} match: nothing to group yet.\n"
     lines: list[str] = []
@@ -59,7 +64,7 @@ async def themes_command(
         people = f"{theme.customers} customer{'' if theme.customers == 1 else 's'}"
         lines.append(f"{rank}. {theme.label}  ({people}, {theme.stories} stories)")
         lines.extend(f'     "{q.text}"  ({q.customer})' for q in theme.quotes)
-    return "\n".join(lines) + "\n"
+    return for_terminal("\n".join(lines)) + "\n"
 
 
 async def export_command(settings: Settings, team: str, fmt: str) -> str:

@@ -8,12 +8,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
+from core.limits import MAX_IMPORT_LINE_BYTES
 from core.models import AnswerRecord, pseudonym
 from core.script import SectionKind
+from core.text import storable
 
 CHANNEL = "import"
+_SKIP_CHUNK = 1024 * 1024  # how much of an over-long line is read (and dropped) at a time
 _SECTIONS = {kind.value for kind in SectionKind}
 
 
@@ -63,7 +66,7 @@ def record_from_line(data: Any, team: str, number: int, now: datetime) -> Answer
         question_id=str(data.get("question_id") or "imported"),
         question=str(data.get("question") or ""),
         section=section if section in _SECTIONS else "imported",
-        text=text,
+        text=storable(text),  # a JSON "\ud83d" escape cut in half: as the service stores it
         language=str(data.get("lang") or data.get("language") or "en"),
         turn=number,
         created_at=created_at,
@@ -71,19 +74,55 @@ def record_from_line(data: Any, team: str, number: int, now: datetime) -> Answer
     )
 
 
+def raw_lines(handle: BinaryIO, limit: int = MAX_IMPORT_LINE_BYTES) -> Iterator[tuple[int, bytes | None]]:
+    """``(number, bytes)`` for every line of ``handle``; ``None`` for a line over ``limit``
+    bytes, which is skipped without ever being held whole."""
+    number = 0
+    while line := handle.readline(limit + 1):
+        number += 1
+        if len(line) > limit and not line.endswith(b"\n"):
+            while (rest := handle.readline(_SKIP_CHUNK)) and not rest.endswith(b"\n"):
+                pass
+            yield number, None
+            continue
+        yield number, line
+
+
+def parse_line(raw: bytes, team: str, number: int, now: datetime) -> AnswerRecord | BadLine | None:
+    """One line's answer, a :class:`BadLine` saying what is wrong with it, or ``None`` for an
+    empty line (nothing to import, nothing to report)."""
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return BadLine(number, f"not valid UTF-8 (byte 0x{raw[error.start]:02x} at byte {error.start + 1})")
+    if number == 1:
+        line = line.removeprefix("\ufeff")  # a byte-order mark some editors write
+    if not line.strip():
+        return None
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError as error:
+        return BadLine(number, f"not valid JSON ({error.msg} at column {error.colno})")
+    except RecursionError:
+        return BadLine(number, "JSON nested too deeply")
+    try:
+        return record_from_line(data, team, number, now)
+    except ValueError as error:
+        return BadLine(number, str(error))
+    except RecursionError:
+        return BadLine(number, "JSON nested too deeply")
+
+
 def read_jsonl(path: Path, team: str) -> Iterator[AnswerRecord | BadLine]:
-    """Every line of ``path`` as an answer, or as a :class:`BadLine` naming its number."""
+    """Every line of ``path`` as an answer, or as a :class:`BadLine` naming its number and what
+    is wrong with it (too long, not UTF-8, not JSON, nested too deeply, not an object, no text).
+    A bad line never stops the lines after it. Empty lines are skipped silently."""
     now = datetime.now(UTC)
-    with path.open(encoding="utf-8", errors="replace") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
+    with path.open("rb") as handle:
+        for number, raw in raw_lines(handle):
+            if raw is None:
+                yield BadLine(number, f"longer than {MAX_IMPORT_LINE_BYTES} bytes")
                 continue
-            try:
-                data = json.loads(line)
-            except json.JSONDecodeError as error:
-                yield BadLine(number, f"not valid JSON ({error.msg} at column {error.colno})")
-                continue
-            try:
-                yield record_from_line(data, team, number, now)
-            except ValueError as error:
-                yield BadLine(number, str(error))
+            item = parse_line(raw, team, number, now)
+            if item is not None:
+                yield item

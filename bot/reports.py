@@ -2,7 +2,8 @@
 (one self-contained HTML file: a themes chart in inline SVG, personas and quotes).
 
 Customers appear by pseudonym only. Every piece of customer text is HTML-escaped: a story
-is data, and ``<script>`` in an answer must stay text on the page.
+is data, and ``<script>`` in an answer must stay text on the page. Likewise a CSV cell never
+starts a formula, and the text formats carry no terminal escape sequence (core/display.py).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Literal
 
 from bot.insights import find_themes
 from bot.wiring import App
+from core.display import for_terminal, json_for_terminal, spreadsheet_cell
 from core.errors import NotFound
 from core.models import AnswerRecord, InterviewState, Status
 from core.persona import Persona, build_persona
@@ -74,14 +76,21 @@ async def export_interviews(app: App, team: str, fmt: ExportFormat) -> str:
                 "answers": [{k: v for k, v in _row(a).items() if k not in ("interview_id", "customer")}
                             for a in answers],
             }  # fmt: skip
-            lines.append(json.dumps(item, ensure_ascii=False))
+            lines.append(json_for_terminal(json.dumps(item, ensure_ascii=False)))
         return "".join(line + "\n" for line in lines)
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=CSV_FIELDS, lineterminator="\n")
         writer.writeheader()
         for _, _, answers in interviews:
-            writer.writerows(_row(a) for a in answers)
+            # A cell is shown as text in a spreadsheet, never run as a formula.
+            writer.writerows(
+                {
+                    key: spreadsheet_cell(value) if isinstance(value, str) else value
+                    for key, value in _row(a).items()
+                }
+                for a in answers
+            )
         return buffer.getvalue()
     parts = [f"# Interviews of team {team}\n"]
     for interview_id, state, answers in interviews:
@@ -90,7 +99,7 @@ async def export_interviews(app: App, team: str, fmt: ExportFormat) -> str:
         for answer in answers:
             quoted = "\n".join(f"> {line}" if line else ">" for line in answer.text.splitlines())
             parts.append(f"\n**{answer.question}** _({answer.section})_\n\n{quoted}\n")
-    return "".join(parts)
+    return for_terminal("".join(parts))
 
 
 def _bar_chart(themes: Sequence[Theme]) -> str:

@@ -71,6 +71,9 @@ class Settings(BaseSettings):
     slack_post_interval: float = Field(
         default=1.0, ge=0, le=60, description="seconds between two messages to one Slack channel"
     )
+    slack_allow_guests: bool = Field(
+        default=False, description="let Slack guests (restricted accounts) search stories"
+    )
     telegram_api_url: str = "https://api.telegram.org/bot"
     telegram_team_users: str = Field(
         default="", description="Telegram users allowed /stories, as 'user id:team,...' (12345:T0123ABC)"

@@ -36,6 +36,7 @@ def slack_config(settings: Settings) -> SlackConfig:
         database_url=settings.database_url,
         telegram_bot_username=settings.telegram_bot_username,
         post_interval=settings.slack_post_interval,
+        allow_guests=settings.slack_allow_guests,
     )
 
 

@@ -15,6 +15,7 @@ from bot.importing import BadLine, read_jsonl
 from bot.settings import Settings
 from bot.wiring import App, build_app
 from core.crosslingual import ENGLISH, CrossLingualSearch, MultilingualStories
+from core.display import for_terminal
 from core.models import AnswerRecord, Status, StoryHit
 from prompts import default_catalog, load_script
 
@@ -87,12 +88,21 @@ def print_hits(hits: list[StoryHit], team: str, language: str | None = None) -> 
         return
     for rank, hit in enumerate(hits, start=1):
         story = hit.story
-        typer.echo(f'{rank}. "{story.text}"')
+        # Stored text is printed without the escape sequences it may carry (core/display.py).
+        typer.echo(for_terminal(f'{rank}. "{story.text}"'))
         question = f" | asked: {story.question}" if story.question else ""
         typer.echo(
-            f"   {story.customer}, {story.created_at:%Y-%m-%d}, {story.section}, {story.language}{question}"
-            f" | {hit.match} ({hit.score:.2f}) | interview {story.interview_id}"
+            for_terminal(
+                f"   {story.customer}, {story.created_at:%Y-%m-%d}, {story.section}, {story.language}"
+                f"{question} | {hit.match} ({hit.score:.2f}) | interview {story.interview_id}"
+            )
         )
+
+
+def _count_lines(path: Path) -> int:
+    """How many lines ``path`` has, read in blocks (a line may be far longer than memory allows)."""
+    with path.open("rb") as handle:
+        return sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 20), b""))
 
 
 async def import_file(settings: Settings, path: Path, team: str) -> tuple[int, int, int]:
@@ -112,7 +122,7 @@ async def import_file(settings: Settings, path: Path, team: str) -> tuple[int, i
             progress.advance(task, len(batch))
             batch.clear()
 
-        total = sum(1 for _ in path.open(encoding="utf-8", errors="replace"))
+        total = _count_lines(path)
         with Progress(transient=True, disable=total < 1000 or not sys.stderr.isatty()) as progress:
             task = progress.add_task(f"importing {path.name}", total=total)
             for item in read_jsonl(path, team):

@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from bot.script_files import read_script_file
 from core.catalog import Catalog
 from core.errors import ScriptError
 from core.lint import LintFinding, Rewrites, lint_script, parse_rewrites, question_forms
@@ -32,15 +33,10 @@ def _read_yaml(text: str, source: str) -> Any:
 
 def read_script(path: str | Path) -> Script:
     """Read a script file and check its structure (not yet its questions); :class:`ScriptError`
-    names the file and field."""
+    names the file and field, :class:`~core.errors.InputError` refuses what is not a
+    script-sized regular file."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise ScriptError(str(path), [f"cannot read the file ({error.strerror or error})"]) from None
-    except UnicodeDecodeError:
-        raise ScriptError(str(path), ["the file is not UTF-8 text"]) from None
-    return parse_script_text(text, str(path))
+    return parse_script_text(read_script_file(path), str(path))
 
 
 def load_script(path: str | Path) -> Script:

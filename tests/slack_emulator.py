@@ -46,6 +46,9 @@ class SlackEmulator:
     calls: list[Call] = field(default_factory=list)
     rate_limit_next: dict[str, int] = field(default_factory=dict)  # method -> 429s to give
     files: dict[str, tuple[str, str]] = field(default_factory=dict)  # file id -> (name, content)
+    # users.info: user id -> "multi" (a multi-channel guest: is_restricted) or "single"
+    # (a single-channel guest: is_restricted and is_ultra_restricted); anyone else is a member.
+    guests: dict[str, str] = field(default_factory=dict)
     socket_inbox: asyncio.Queue[dict[str, Any]] = field(default_factory=asyncio.Queue)
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -142,6 +145,20 @@ class SlackEmulator:
                 "user_id": "UBOT",
                 "bot_id": "BBOT",
                 "is_enterprise_install": False,
+            }
+        if method == "users.info":
+            user = str(params.get("user", ""))
+            kind = self.guests.get(user)
+            return {
+                "ok": True,
+                "user": {
+                    "id": user,
+                    "team_id": team,
+                    "name": user.lower(),
+                    "is_bot": False,
+                    "is_restricted": kind is not None,
+                    "is_ultra_restricted": kind == "single",
+                },
             }
         if method == "chat.postMessage":
             ts = f"1700000000.{next(self._ts):06d}"

@@ -21,9 +21,11 @@ from urllib.parse import urlencode
 import httpx
 from fakes import HashingEmbedder
 from slack_emulator import SlackEmulator
+from slack_sdk.oauth.installation_store import Installation
 from slack_sdk.signature import SignatureVerifier
 
 from adapters.slack.channel import SlackChannel
+from adapters.slack.factory import BOT_SCOPES
 from bot.http import build_http_app, http_server
 from bot.settings import Settings
 from bot.slack import slack_channel
@@ -35,6 +37,7 @@ SECRET = "test-signing-secret"
 TOKEN = "xoxb-test-token"
 TEAM_A = "T0123ABC"
 TEAM_B = "T0999XYZ"
+TOKEN_B = "xoxb-test-token-b"
 
 
 def signed_headers(body: str, secret: str = SECRET, timestamp: int | None = None) -> dict[str, str]:
@@ -153,13 +156,30 @@ async def _started(server: Any) -> None:
         await asyncio.sleep(0.01)
 
 
+async def install(channel: SlackChannel, team: str, token: str) -> None:
+    """Record ``team`` as installed with bot ``token`` (what the OAuth flow stores)."""
+    assert channel.installations is not None
+    await channel.installations.async_save(
+        Installation(app_id="A1", team_id=team, bot_token=token, bot_id="BBOT", bot_user_id="UBOT",
+                     user_id="UINSTALLER", bot_scopes=",".join(BOT_SCOPES))
+    )  # fmt: skip
+
+
 @asynccontextmanager
 async def running_slack(
-    tmp: Path, *, real_embedder: bool = False, summariser: Summariser | None = None, **settings: Any
+    tmp: Path,
+    *,
+    real_embedder: bool = False,
+    summariser: Summariser | None = None,
+    two_workspaces: bool = False,
+    **settings: Any,
 ) -> AsyncIterator[SlackHarness]:
     """Earful's Slack channel in HTTP mode behind ``bot.http`` on a free port of 127.0.0.1
-    (with the hashing test embedder unless ``real_embedder``: the packaged MiniLM)."""
-    emulator = SlackEmulator(team_for_token={TOKEN: TEAM_A})
+    (with the hashing test embedder unless ``real_embedder``: the packaged MiniLM).
+
+    One bot token serves one workspace (TEAM_A); ``two_workspaces`` runs in OAuth mode with
+    TEAM_A and TEAM_B installed, for tests of what one workspace may see of another's."""
+    emulator = SlackEmulator(team_for_token={TOKEN: TEAM_A, TOKEN_B: TEAM_B})
     await emulator.start()
     values: dict[str, Any] = {
         "data_dir": tmp / "data",
@@ -169,12 +189,17 @@ async def running_slack(
         "telegram_bot_username": "earful_test_bot",
         "slack_post_interval": 0.0,
     }
+    if two_workspaces:
+        values.update(slack_bot_token=None, slack_client_id="111.222", slack_client_secret="shh")
     config = Settings(**{**values, **settings})
     try:
         async with build_app(config, embedder=None if real_embedder else HashingEmbedder()) as app:
             if summariser is not None:  # as if EARFUL_LLM had chosen one
                 app.summariser = summariser
             channel = slack_channel(config, app)
+            if two_workspaces:
+                await install(channel, TEAM_A, TOKEN)
+                await install(channel, TEAM_B, TOKEN_B)
             server = http_server(build_http_app(channel.routes()), "127.0.0.1", 0)
             serving = asyncio.create_task(server.serve())
             await asyncio.wait_for(_started(server), 10)

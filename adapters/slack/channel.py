@@ -12,6 +12,7 @@ import contextlib
 
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
+from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 from starlette.requests import Request
 from starlette.responses import Response
@@ -21,7 +22,9 @@ from adapters.slack.completion import SlackCompletionNotifier
 from adapters.slack.delivery import ChannelPacer, Poster
 from adapters.slack.desk import SlackDesk
 from adapters.slack.factory import SlackConfig, build_bolt_app, installation_store, web_client
+from adapters.slack.guests import SearchAccess
 from adapters.slack.home_themes import HomeThemes, ThemesFor
+from adapters.slack.requests import NOT_UTF8, payload_problem
 from adapters.slack.wording import SlackWording, load_wording
 from core.invites import Invites
 from core.ports import DeliveryLog, SessionStore
@@ -61,9 +64,11 @@ class SlackChannel:
             poster=self.poster,
             telegram_bot_username=config.telegram_bot_username,
             themes=HomeThemes(themes, needed_interviews=config.themes_after) if themes else None,
+            access=SearchAccess(config.allow_guests),
         )
         self.bolt = build_bolt_app(config, self.desk, deliveries, self.installations)
         self._http = AsyncSlackRequestHandler(self.bolt)
+        self._signatures = SignatureVerifier(config.signing_secret) if config.signing_secret else None
         self._socket: AsyncSocketModeHandler | None = None
         service.add_listener(
             SlackCompletionNotifier(sessions, self.client_for_team, self.poster, self.wording, summariser)
@@ -77,6 +82,18 @@ class SlackChannel:
         return web_client(self.config, bot.bot_token) if bot is not None else None
 
     async def _endpoint(self, request: Request) -> Response:
+        if request.method == "POST":
+            # The body is already capped (bot/http.py). Bolt parses a body before it checks the
+            # signature and fails (500) on one that is not an object, so such a body is answered
+            # here: 400 when signed (the sender's mistake), 401 when not.
+            body = await request.body()
+            problem = payload_problem(body, request.headers.get("content-type"))
+            if problem is not None:
+                signed = problem is NOT_UTF8 or (
+                    self._signatures is not None
+                    and self._signatures.is_valid_request(body, dict(request.headers))
+                )
+                return Response(problem if signed else "", status_code=400 if signed else 401)
         return await self._http.handle(request)
 
     def routes(self) -> list[BaseRoute]:

@@ -22,6 +22,7 @@ from adapters.slack.commands import (
     stories_request,
 )
 from adapters.slack.delivery import Poster
+from adapters.slack.guests import SearchAccess
 from adapters.slack.home_themes import HomeThemes, WhenReady
 from adapters.slack.insight_blocks import persona_button, themes_blocks
 from adapters.slack.lint_command import lint_command
@@ -60,6 +61,7 @@ class SlackDesk:
     telegram_bot_username: str | None = None
     results: int = 5
     themes: HomeThemes | None = None  # the App Home tab's themes (none: frequent words only)
+    access: SearchAccess | None = None  # who may search (none: everyone, guests too)
 
     def friendly(self, error: Exception) -> str:
         """Words for an error; unexpected ones are logged, never shown."""
@@ -78,11 +80,13 @@ class SlackDesk:
 
     # --- slash command -----------------------------------------------------------------
 
-    async def command(self, client: AsyncWebClient, team: str, channel: str, name: str, args: str) -> Message:
-        """The reply to ``/earful <name> <args>`` (after any work it implies)."""
+    async def command(
+        self, client: AsyncWebClient, team: str, channel: str, name: str, args: str, user: str | None = None
+    ) -> Message:
+        """The reply to ``/earful <name> <args>`` from ``user`` (after any work it implies)."""
         try:
             if name == "stories":
-                return await self.stories(team, args)
+                return await self.guarded_stories(client, team, user, args)
             if name == "invite":
                 return await self.invite(team, channel, args)
             if name == "interview":
@@ -95,6 +99,14 @@ class SlackDesk:
             return blocks.text_message(f"{unknown}\n{self.wording.help}")
         except Exception as error:  # noqa: BLE001 - the edge: every error becomes words
             return blocks.text_message(self.friendly(error))
+
+    async def guarded_stories(
+        self, client: AsyncWebClient, team: str, user: str | None, text: str
+    ) -> Message:
+        """:meth:`stories`, for a user who may search (guests may not, unless allowed)."""
+        if self.access is not None and not await self.access.may_search(client, team, user):
+            return blocks.text_message(self.wording.guests_cannot_search)
+        return await self.stories(team, text)
 
     async def stories(self, team: str, text: str) -> Message:
         """Stories of ``team`` like ``text`` (with ``section:``/``since:``/``lang:`` filters)."""
@@ -158,13 +170,19 @@ class SlackDesk:
         return blocks.text_message(wording.format(user=mention))
 
     async def mention(
-        self, client: AsyncWebClient, team: str, channel: str, thread: str | None, text: str
+        self,
+        client: AsyncWebClient,
+        team: str,
+        channel: str,
+        thread: str | None,
+        text: str,
+        user: str | None = None,
     ) -> None:
         """``@Earful stories like TEXT`` in a channel: the results (or how to ask) in the thread."""
         query = stories_request(text)
         try:
             message = (
-                await self.stories(team, query)
+                await self.guarded_stories(client, team, user, query)
                 if query is not None
                 else blocks.text_message(self.wording.mention_help)
             )
@@ -202,7 +220,7 @@ class SlackDesk:
         query = stories_request(text)
         try:
             message = (
-                await self.stories(team, query)
+                await self.guarded_stories(client, team, user, query)
                 if query is not None
                 else blocks.text_message(self.wording.dm_help)
             )

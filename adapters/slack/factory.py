@@ -23,11 +23,21 @@ from adapters.slack.desk import SlackDesk
 from adapters.slack.installations import SqliteInstallationStore
 from adapters.slack.listeners import register
 from adapters.slack.pg_installations import PgSlackInstalls
+from adapters.slack.requests import own_team_only
 from core.ports import DeliveryLog
 
 # What the app needs from a workspace; deploy/slack-manifest.yaml asks for the same.
+# users:read is for users.info: guests are kept out of story search (EARFUL_SLACK_ALLOW_GUESTS);
 # files:read lets `/earful lint` fetch a script shared as a file or snippet.
-BOT_SCOPES = ("app_mentions:read", "chat:write", "commands", "files:read", "im:history", "im:write")
+BOT_SCOPES = (
+    "app_mentions:read",
+    "chat:write",
+    "commands",
+    "files:read",
+    "im:history",
+    "im:write",
+    "users:read",
+)
 log = logging.getLogger(__name__)
 
 
@@ -47,6 +57,7 @@ class SlackConfig:
     post_interval: float = 1.0  # seconds between two messages to one channel
     rate_limit_retries: int = 3
     themes_after: int = 5  # interviews with frustrations told before the home tab shows themes
+    allow_guests: bool = False  # may guests (restricted accounts) search stories?
 
     @property
     def oauth(self) -> bool:
@@ -117,6 +128,8 @@ def build_bolt_app(
         app = AsyncApp(
             signing_secret=config.signing_secret or "", client=web_client(config, config.bot_token)
         )
+        # One token serves one workspace: a body naming another team is refused.
+        app.use(own_team_only())
     app.use(dedupe_middleware(deliveries))
     register(app, desk)
     return app

@@ -36,13 +36,17 @@ def register(app: AsyncApp, desk: SlackDesk) -> None:
     ) -> None:
         await ack()
         name, args = split_command(command.get("text", ""))
-        text, blocks = await desk.command(client, str(context.team_id), command["channel_id"], name, args)
+        text, blocks = await desk.command(
+            client, str(context.team_id), command["channel_id"], name, args, command.get("user_id")
+        )
         await respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
 
     @app.event("app_mention")
     async def mention(event: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext) -> None:
         thread = event.get("thread_ts") or event.get("ts")
-        await desk.mention(client, str(context.team_id), event["channel"], thread, event.get("text", ""))
+        await desk.mention(
+            client, str(context.team_id), event["channel"], thread, event.get("text", ""), event.get("user")
+        )
 
     @app.event("message")
     async def direct_message(

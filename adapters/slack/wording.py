@@ -85,6 +85,7 @@ class SlackWording(BaseModel):
     summary_nothing: str
     summary_thread_intro: str
     mention_help: str
+    guests_cannot_search: str
     dm_help: str
     interview_help: str
     home_title: str

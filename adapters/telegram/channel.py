@@ -109,8 +109,12 @@ class TelegramChannel:
         if not hmac.compare_digest(given.encode(), self.webhook_secret.encode()):
             return Response(status_code=403)
         try:
-            update = Update.de_json(json.loads(await request.body()), self.application.bot)
-        except (ValueError, TypeError, KeyError):
+            data = json.loads(await request.body())
+            # An update is a JSON object; anything else (an array, a number) is not one.
+            if not isinstance(data, dict):
+                return Response("not a Telegram update", status_code=400)
+            update = Update.de_json(data, self.application.bot)
+        except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
             return Response("not a Telegram update", status_code=400)
         if update is None:
             return Response("not a Telegram update", status_code=400)

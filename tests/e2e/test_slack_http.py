@@ -104,7 +104,15 @@ async def test_story_search_stays_in_the_workspace_and_opens_the_whole_interview
     )
 
 
-async def test_workspace_b_sees_only_its_own_stories_and_filters_apply(slack: SlackHarness) -> None:
+@pytest.fixture
+async def two_slacks(tmp_path: Path, isolated_env: Path) -> AsyncIterator[SlackHarness]:
+    """Workspaces A and B both installed (OAuth mode): one app, two teams."""
+    async with running_slack(tmp_path, two_workspaces=True) as harness:
+        yield harness
+
+
+async def test_workspace_b_sees_only_its_own_stories_and_filters_apply(two_slacks: SlackHarness) -> None:
+    slack = two_slacks
     await seed_stories(slack)
     await slack.command("stories reconciling invoices", team=TEAM_B)
     await slack.emulator.wait_for(lambda cs: bool(slack.emulator.of("respond")))

@@ -27,7 +27,9 @@ async def test_imported_stories_are_found_from_their_workspace_only(
     assert result.exit_code == 0, result.output
     assert "imported 2 new stories" in result.output
 
-    async with running_slack(tmp_path, real_embedder=True, data_dir=isolated_env / "data") as slack:
+    async with running_slack(
+        tmp_path, real_embedder=True, two_workspaces=True, data_dir=isolated_env / "data"
+    ) as slack:
         await slack.command("stories closing the books is slow", team=TEAM_A)
         await slack.command("stories closing the books is slow", team=TEAM_B)
         await slack.emulator.wait_for(lambda calls: len(slack.emulator.of("respond")) == 2, timeout=30)

@@ -96,7 +96,12 @@ async def test_the_completion_message_shows_quality_and_makes_an_escaped_persona
     assert not live_mentions(persona) and not live_mentions(summary)
 
 
-async def test_another_workspace_cannot_get_the_persona(slack: SlackHarness) -> None:
+async def test_another_workspace_cannot_get_the_persona(tmp_path: Path, isolated_env: Path) -> None:
+    async with running_slack(tmp_path, two_workspaces=True) as slack:
+        await _another_workspace_cannot_get_the_persona(slack)
+
+
+async def _another_workspace_cannot_get_the_persona(slack: SlackHarness) -> None:
     interview = await finish_interview(slack, "5252", "CINS")
     await slack.action(
         PERSONA_ACTION, interview, team=TEAM_B, channel="COTHER", message_ts="1700000000.000001"
