@@ -3,10 +3,10 @@ follow-up probes and interview summaries.
 
 The LLM is never trusted with what reaches a customer or a team unchecked:
 
-- a probe it proposes must pass the same open-question lint as scripts
-  (:func:`core.lint.question_problem`) and the interview's rules (it sees the answer's reading
-  and the facets the interview holds; no specific-time ask where none may follow), else the
-  rule-based probe is asked, and the engine checks the rules again;
+- a probe it proposes must be a kind of question its section allows, read by the same
+  question classifier as scripts (:mod:`core.questions`), and keep the interview's rules (it sees
+  the answer's reading and the facets the interview holds; no specific-time ask where none may
+  follow), else the rule-based probe is asked, and the engine checks the rules again;
 - a probe with a link, or one that names a password, a card or an account number, is never
   asked (:func:`core.safety.probe_problem`);
 - every quote in a summary it writes must be found verbatim in the transcript, and its gist may
@@ -32,10 +32,10 @@ from langchain_core.messages import HumanMessage, SystemMessage
 from pydantic import BaseModel, Field
 
 from core.errors import InputError
-from core.lint import question_problem
 from core.models import AnswerRecord, InterviewState
 from core.probing import FollowUpPolicy, Probe, ProbeContext
 from core.quality import assess
+from core.questions import QuestionClassifier, is_allowed
 from core.reading import Facet
 from core.safety import probe_problem, summary_problem
 from core.summary import InterviewSummary, Quote, quotes_are_verbatim, summarize
@@ -112,11 +112,12 @@ class SummaryDraft(BaseModel):
 
 
 class LlmFollowUp:
-    """:class:`core.probing.FollowUpPolicy` asking a chat model, checked by the lint."""
+    """:class:`core.probing.FollowUpPolicy` asking a chat model, checked by the question classifier."""
 
-    def __init__(self, model: BaseChatModel, fallback: FollowUpPolicy) -> None:
+    def __init__(self, model: BaseChatModel, fallback: FollowUpPolicy, questions: QuestionClassifier) -> None:
         self._structured = model.with_structured_output(ProbeDraft, method="function_calling")
         self._fallback = fallback
+        self._questions = questions
 
     async def propose(self, context: ProbeContext) -> Probe | None:
         """A linted LLM probe, or the rule-based one when the model's is missing, closed, or
@@ -144,8 +145,11 @@ class LlmFollowUp:
         if not draft.ask:
             return None
         question = " ".join(draft.question.split())
-        if not question or len(question) > MAX_PROBE_CHARS or question_problem(question) is not None:
-            log.info("LLM probe rejected by the lint: %r", question)
+        if not question or len(question) > MAX_PROBE_CHARS:
+            return await self._fallback.propose(context)
+        reading = await self._questions.classify(question, language=context.language)
+        if not is_allowed(reading.kind, context.section):
+            log.info("LLM probe rejected as %s: %r", reading.kind.value, question)
             return await self._fallback.propose(context)
         unsafe = probe_problem(question)
         if unsafe is not None:

@@ -242,6 +242,27 @@ def eval_answers(
         typer.echo("\n".join(format_report(report)))
 
 
+@eval_app.command("questions")
+def eval_questions(
+    file: Annotated[Path, typer.Argument(help="Labelled JSON lines ('question', 'kind', 'section').")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Share of bad questions the question classifier catches and of good ones it passes, per
+    kind, with a confusion table (the LLM's classifier when EARFUL_LLM is set)."""
+    from bot.question_eval import evaluate_questions, format_questions_report
+    from bot.wiring import question_classifier
+
+    settings = _settings()
+    if not file.is_file():
+        raise _fail(f"{file}: no such file")
+    name = f"llm {settings.llm} (falls back to rules)" if settings.llm else "rules (offline)"
+    report = _run(evaluate_questions(file, question_classifier(settings), name))
+    if as_json:
+        typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        return
+    typer.echo("\n".join(format_questions_report(report)))
+
+
 @app.command()
 def persona(
     interview_id: Annotated[str, typer.Argument(help="The interview to draw the persona from.")],
@@ -346,29 +367,44 @@ def reindex(team: TeamOption = None) -> None:
 
 
 @app.command()
-def lint(paths: Annotated[list[Path], typer.Argument(help="Interview script files (YAML).")]) -> None:
-    """Check interview scripts: open questions before the pitch, no pitch before the story.
-    (The same checks run whenever a script is loaded.)"""
-    from prompts import load_script
+def lint(
+    paths: Annotated[list[Path], typer.Argument(help="Interview script files (YAML).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the findings as JSON.")] = False,
+) -> None:
+    """Check interview scripts: every question (and its followup and rephrase forms) is a kind
+    its section allows, and no pitch comes before the story. Exit 0 when clean, 1 with findings,
+    2 when a file cannot be read as a script. (The same checks run whenever a script is loaded.)"""
+    from prompts import lint_findings, read_script
 
-    failed = False
-    refused = False
+    errors: list[dict[str, str]] = []
+    findings: list[dict[str, str]] = []
     for path in paths:
         try:
-            script = load_script(path)
+            script = read_script(path)
         except InputError as error:  # not a script file at all (a device, too big): one line
-            refused = True
-            typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
+            errors.append({"file": str(path), "problem": str(error)})
+            if not as_json:
+                typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
             continue
         except ScriptError as error:
-            failed = True
-            for problem in error.problems:
-                typer.secho(f"{path}: {problem}", fg=typer.colors.RED, err=True)
+            errors += [{"file": str(path), "problem": problem} for problem in error.problems]
+            if not as_json:
+                for problem in error.problems:
+                    typer.secho(f"{path}: {problem}", fg=typer.colors.RED, err=True)
             continue
-        typer.echo(f"{path}: ok ({len(script.questions())} questions)")
-    if refused:
+        found = lint_findings(script)
+        findings += [{"file": str(path), **finding.as_dict()} for finding in found]
+        if as_json:
+            continue
+        for finding in found:
+            typer.secho(f"{path}: {finding}", fg=typer.colors.RED, err=True)
+        if not found:
+            typer.echo(f"{path}: ok ({len(script.questions())} questions)")
+    if as_json:
+        typer.echo(json.dumps({"findings": findings, "errors": errors}, ensure_ascii=False, indent=2))
+    if errors:
         raise typer.Exit(2)
-    if failed:
+    if findings:
         raise typer.Exit(1)
 
 

@@ -16,6 +16,7 @@ from core.invites import Invites, InviteStore
 from core.languages import LanguageDetector
 from core.ports import Embedder, SessionStore, StoryStore
 from core.probing import FollowUpPolicy, RuleBasedFollowUp
+from core.questions import QuestionClassifier
 from core.ranking import CosineRanker, Ranker
 from core.reading import AnswerReader
 from core.service import InterviewService
@@ -134,16 +135,34 @@ def default_multilingual(
     )
 
 
+def question_classifier(settings: Settings) -> QuestionClassifier:
+    """The offline question classifier, or the LLM's (falling back to it) when ``EARFUL_LLM`` is set."""
+    from adapters.question_rules import RuleQuestionClassifier
+
+    if not settings.llm:
+        return RuleQuestionClassifier()
+    try:
+        from adapters.llm import open_chat_model
+        from adapters.question_llm import LlmQuestionClassifier
+    except ImportError:
+        raise MissingExtra("EARFUL_LLM", "llm") from None
+    return LlmQuestionClassifier(open_chat_model(settings.llm), RuleQuestionClassifier())
+
+
 def llm_parts(settings: Settings, fallback: FollowUpPolicy) -> tuple[FollowUpPolicy, Summariser | None]:
     """The LLM follow-up policy and summariser when ``EARFUL_LLM`` is set, else ``fallback``."""
     if not settings.llm:
         return fallback, None
     try:
         from adapters.llm import LlmFollowUp, LlmSummariser, open_chat_model
+        from adapters.question_llm import LlmQuestionClassifier
+        from adapters.question_rules import RuleQuestionClassifier
     except ImportError:
         raise MissingExtra("EARFUL_LLM", "llm") from None
     model = open_chat_model(settings.llm)
-    return LlmFollowUp(model, fallback), LlmSummariser(model)
+    # Its probes are read by the same classifier as every question: the LLM's, else the rules.
+    questions = LlmQuestionClassifier(model, RuleQuestionClassifier())
+    return LlmFollowUp(model, fallback, questions), LlmSummariser(model)
 
 
 def default_answer_reader(settings: Settings, *, warm: bool = False) -> AnswerReader:

@@ -1,80 +1,163 @@
-"""The open-question lint: before the pitch, no leading, yes/no or hypothetical questions.
+"""The question lint: every form of every question in a script, checked by its meaning.
 
 Customer discovery depends on asking about what people did, not what they might do or what
-they think of our idea. A question that invites a polite "yes" teaches nothing, so scripts
-(and any probe an LLM proposes) are checked against these rules.
+they think of our idea. Each question (its ``text``, and its ``followup`` and ``rephrase``
+forms) is read by a :class:`core.questions.QuestionClassifier`; a kind its section does not
+allow (:func:`core.questions.allowed_kinds`) is a finding that says why the question teaches
+nothing and offers an open rewrite from ``prompts/rewrites.yaml``.
+
+The lint itself is pure: it takes the readings already made (``prompts.lint_findings`` makes
+them with the offline classifier), so loading a script, ``earful lint`` and Slack's
+``/earful lint`` share one function.
 """
 
 from __future__ import annotations
 
-import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from core.errors import ScriptError
+from core.questions import (
+    QuestionKind,
+    QuestionReading,
+    allowed_kinds,
+    is_pitch_section,
+)
 from core.script import Script, SectionKind
 
-# Each rule: (reason, pattern). Patterns look at the start of a sentence, case-insensitive.
-_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    (
-        "hypothetical: asks about an imagined future, not a past event",
-        re.compile(
-            r"\bwould you\b|\bwill you\b|^if you (could|had|were)"
-            r"|^imagine|^what if|^suppose|^would it|^could you see yourself|^are you going to"
-            r"|^how likely|^would (this|that|it)",
-            re.I,
-        ),
-    ),
-    (
-        "leading: suggests the answer it wants",
-        re.compile(
-            r"^(don't|doesn't|didn't|isn't|aren't|wasn't|wouldn't|won't|shouldn't|can't|couldn't)\b"
-            r"|^do you (like|love|agree|want|need)\b|^(how much|how great|how amazing)"
-            r"\b.*\b(like|love)\b|\b(right|isn't it|don't you think|wouldn't you agree)\?$",
-            re.I,
-        ),
-    ),
-    (
-        "yes/no: can be answered with one word; ask what, how or tell me about",
-        re.compile(
-            r"^(do|does|did|is|are|was|were|have|has|had|should|shall|may|might|must)\b"
-            r"|^(can|could) (you|it|they|we)\b(?! (tell|walk|describe|share|explain|show|say|give))",
-            re.I,
-        ),
-    ),
-)
+# A followup's ``{quote}`` holds the customer's own words; they are not part of our question.
+QUOTE_STAND_IN = "that"
+FORMS = ("text", "followup", "rephrase")
 
-_SENTENCE_SPLIT = re.compile(r"(?<=[.?!])\s+")
+
+@dataclass(frozen=True)
+class QuestionForm:
+    """One thing the interview may ask: a question's ``text``, ``followup`` or ``rephrase``."""
+
+    question_id: str
+    field: str
+    section: SectionKind
+    text: str
+
+
+def question_forms(script: Script) -> list[QuestionForm]:
+    """Every form of every question, in interview order."""
+    forms: list[QuestionForm] = []
+    for section, question in script.questions():
+        for field in FORMS:
+            value = getattr(question, field)
+            if value and value.strip():
+                text = value.replace("{quote}", QUOTE_STAND_IN)
+                forms.append(QuestionForm(question.id, field, section.kind, " ".join(text.split())))
+    return forms
+
+
+class Advice(BaseModel):
+    """Why one kind of question teaches nothing, and what to ask instead."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    why: str
+    rewrite: str
+    pitch_rewrite: str
+
+
+class Rewrites(BaseModel):
+    """``prompts/rewrites.yaml``: advice by language, then by kind (every kind but ``open``)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    languages: dict[str, dict[QuestionKind, Advice]]
+
+    def advice(self, language: str, kind: QuestionKind) -> Advice:
+        """The advice in ``language`` (or its base, else English, else any language)."""
+        for candidate in (language, language.split("-")[0].lower(), "en", *self.languages):
+            if kind in self.languages.get(candidate, {}):
+                return self.languages[candidate][kind]
+        raise KeyError(kind)
+
+
+def parse_rewrites(data: Any, source: str) -> Rewrites:
+    """Validate the rewrites file: every language gives advice for every kind but ``open``."""
+    if not isinstance(data, dict):
+        raise ScriptError(source, ["the file must map languages to kinds"])
+    try:
+        rewrites = Rewrites(languages=data)
+    except ValidationError as error:
+        problems = [f"{'.'.join(str(p) for p in item['loc'][1:])}: {item['msg']}" for item in error.errors()]
+        raise ScriptError(source, problems) from None
+    needed = set(QuestionKind) - {QuestionKind.OPEN}
+    missing = [
+        f"{language}: no advice for {', '.join(sorted(needed - set(kinds)))}"
+        for language, kinds in rewrites.languages.items()
+        if needed - set(kinds)
+    ]
+    if missing:
+        raise ScriptError(source, missing)
+    return rewrites
 
 
 @dataclass(frozen=True)
 class LintFinding:
-    """One rejected question: its id, the offending sentence and why."""
+    """One question form that teaches nothing: where, its kind, the offending sentence, why,
+    and an open question to ask instead."""
 
     question_id: str
+    field: str
+    section: str
+    kind: QuestionKind
     sentence: str
-    reason: str
+    why: str
+    rewrite: str
+
+    @property
+    def reason(self) -> str:
+        return f"{self.kind.value}: {self.why}"
 
     def __str__(self) -> str:
-        return f"question '{self.question_id}': {self.reason}: \"{self.sentence}\""
+        form = "" if self.field == "text" else f" {self.field}"
+        return (
+            f"question '{self.question_id}'{form}: {self.kind.value}: {self.why}: \"{self.sentence}\""
+            f' (try: "{self.rewrite}")'
+        )
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "question": self.question_id,
+            "field": self.field,
+            "section": self.section,
+            "kind": self.kind.value,
+            "sentence": self.sentence,
+            "why": self.why,
+            "rewrite": self.rewrite,
+        }
 
 
-def question_problem(text: str) -> tuple[str, str] | None:
-    """The first (sentence, reason) that makes ``text`` a closed question, or ``None`` if open."""
-    for sentence in _SENTENCE_SPLIT.split(text.strip()):
-        cleaned = sentence.strip().strip("\"'“”‘’ ").replace("’", "'")
-        for reason, pattern in _RULES:
-            if pattern.search(cleaned):
-                return sentence.strip(), reason
-    return None
+Readings = Mapping[str, QuestionReading]
 
 
-def lint_script(script: Script) -> list[LintFinding]:
-    """Every question before the first pitch section that is leading, yes/no or hypothetical."""
+def lint_script(script: Script, readings: Readings, rewrites: Rewrites) -> list[LintFinding]:
+    """Every question form whose kind its section does not allow, in interview order.
+    ``readings`` holds the reading of each form's text (:func:`question_forms`)."""
     findings: list[LintFinding] = []
-    for section in script.sections:
-        if section.kind is SectionKind.PITCH:
-            break
-        for question in section.questions:
-            problem = question_problem(question.text)
-            if problem is not None:
-                findings.append(LintFinding(question.id, problem[0], problem[1]))
+    for form in question_forms(script):
+        reading = readings[form.text]
+        if reading.kind in allowed_kinds(form.section):
+            continue
+        advice = rewrites.advice(script.language, reading.kind)
+        rewrite = advice.pitch_rewrite if is_pitch_section(form.section) else advice.rewrite
+        findings.append(
+            LintFinding(
+                question_id=form.question_id,
+                field=form.field,
+                section=form.section.value,
+                kind=reading.kind,
+                sentence=reading.sentence,
+                why=advice.why,
+                rewrite=rewrite,
+            )
+        )
     return findings

@@ -45,6 +45,7 @@ class SlackEmulator:
     team_for_token: dict[str, str] = field(default_factory=dict)
     calls: list[Call] = field(default_factory=list)
     rate_limit_next: dict[str, int] = field(default_factory=dict)  # method -> 429s to give
+    files: dict[str, tuple[str, str]] = field(default_factory=dict)  # file id -> (name, content)
     # users.info: user id -> "multi" (a multi-channel guest: is_restricted) or "single"
     # (a single-channel guest: is_restricted and is_ultra_restricted); anyone else is a member.
     guests: dict[str, str] = field(default_factory=dict)
@@ -71,6 +72,7 @@ class SlackEmulator:
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/respond/{name}", self._respond)
         app.router.add_get("/link", self._socket)
+        app.router.add_get("/files-pri/{file_id}/{name}", self._download)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -172,6 +174,22 @@ class SlackEmulator:
             return {"ok": True, "view": {"id": "V1", **(params.get("view") or {})}}
         if method == "conversations.open":
             return {"ok": True, "channel": {"id": "D" + str(params.get("users", "X")).split(",")[0]}}
+        if method == "files.info":
+            shared = self.files.get(str(params.get("file")))
+            if shared is None:
+                return {"ok": False, "error": "file_not_found"}
+            name, content = shared
+            url = f"{self.base}/files-pri/{params['file']}/{name}"
+            return {
+                "ok": True,
+                "file": {
+                    "id": params["file"],
+                    "name": name,
+                    "size": len(content.encode()),
+                    "url_private": url,
+                    "url_private_download": url,
+                },
+            }
         if method == "apps.connections.open":
             return {"ok": True, "url": f"ws://127.0.0.1:{self.port}/link"}
         if method == "oauth.v2.access":
@@ -191,6 +209,15 @@ class SlackEmulator:
                 "authed_user": {"id": "UINSTALLER"},
             }
         return {"ok": True}
+
+    async def _download(self, request: web.Request) -> web.Response:
+        """A shared file's content, only to a bot token of a known workspace (as Slack does)."""
+        token = request.headers.get("Authorization", "").removeprefix("Bearer ")
+        await self._record(Call("files.download", dict(request.match_info), token, request.path))
+        shared = self.files.get(request.match_info["file_id"])
+        if shared is None or (self.team_for_token and token not in self.team_for_token):
+            return web.Response(status=404 if shared is None else 403, text="no access")
+        return web.Response(text=shared[1], content_type="text/plain")
 
     async def _respond(self, request: web.Request) -> web.Response:
         await self._record(Call("respond", await request.json(), None, request.path))

@@ -102,3 +102,38 @@ def split_invite(args: str, known_scripts: set[str]) -> tuple[str | None, str, s
     if _SCRIPT_ID.match(first):
         return None, rest.strip(), first
     return None, args.strip(), None
+
+
+# A Slack file: its id alone (F0123ABCD), in a permalink (…/files/U1/F0123ABCD/script.yaml) or in
+# a private download URL (…/files-pri/T1-F0123ABCD/…).
+_FILE_ID = re.compile(r"(?:^|[\s/<|-])(F[A-Z0-9]{6,15})(?=[\s/>|]|$)")
+_FENCE = re.compile(r"```(?:ya?ml)?[ \t]*\n?(.*?)```", re.DOTALL | re.IGNORECASE)
+_SLACK_ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&amp;", "&"))
+
+
+@dataclass(frozen=True)
+class LintRequest:
+    """What ``/earful lint`` was given: a shared file's id, or a script pasted as text."""
+
+    file_id: str | None = None
+    text: str | None = None
+
+
+def parse_lint_request(args: str) -> LintRequest | None:
+    """The file or pasted YAML of ``/earful lint …``; ``None`` when it holds neither."""
+    fenced = _FENCE.search(args)
+    if fenced:
+        return LintRequest(text=_unescape(fenced.group(1)))
+    found = _FILE_ID.search(args)
+    if found and "\n" not in args.strip():
+        return LintRequest(file_id=found.group(1))
+    if "\n" in args.strip():
+        return LintRequest(text=_unescape(args))
+    return None
+
+
+def _unescape(text: str) -> str:
+    """Slack sends ``&``, ``<`` and ``>`` in a command's text as HTML entities."""
+    for entity, char in _SLACK_ENTITIES:
+        text = text.replace(entity, char)
+    return text

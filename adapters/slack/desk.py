@@ -25,6 +25,7 @@ from adapters.slack.delivery import Poster
 from adapters.slack.guests import SearchAccess
 from adapters.slack.home_themes import HomeThemes, WhenReady
 from adapters.slack.insight_blocks import persona_button, themes_blocks
+from adapters.slack.lint_command import lint_command
 from adapters.slack.mrkdwn import escape
 from adapters.slack.wording import SlackWording
 from core.errors import AccessDenied, EarfulError, InputError, NotFound, StoreUnavailable
@@ -106,6 +107,8 @@ class SlackDesk:
                 return await self.invite(team, channel, args)
             if name == "interview":
                 return await self.interview(client, team, channel, args)
+            if name == "lint":
+                return await lint_command(client, args, self.wording)
             if name == "help":
                 return blocks.text_message(self.wording.help)
             unknown = self.wording.unknown_command.format(command=escape(name))

@@ -31,8 +31,17 @@ if TYPE_CHECKING:  # psycopg is the 'postgres' extra: imported only when EARFUL_
     from adapters.slack.pg_installations import PgSlackInstalls
 
 # What the app needs from a workspace; deploy/slack-manifest.yaml asks for the same.
-# users:read is for users.info: guests are kept out of story search (EARFUL_SLACK_ALLOW_GUESTS).
-BOT_SCOPES = ("app_mentions:read", "chat:write", "commands", "im:history", "im:write", "users:read")
+# users:read is for users.info: guests are kept out of story search (EARFUL_SLACK_ALLOW_GUESTS);
+# files:read lets `/earful lint` fetch a script shared as a file or snippet.
+BOT_SCOPES = (
+    "app_mentions:read",
+    "chat:write",
+    "commands",
+    "files:read",
+    "im:history",
+    "im:write",
+    "users:read",
+)
 log = logging.getLogger(__name__)
 
 

@@ -33,6 +33,20 @@ class DmCommands(BaseModel):
     help: str
 
 
+class LintWords(BaseModel):
+    """What ``/earful lint`` answers."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    usage: str
+    ok: str
+    header: str
+    finding: str
+    more: str
+    broken: str
+    unreadable: str
+
+
 class SlackWording(BaseModel):
     """Every text the Slack channel writes itself. ``{placeholders}`` are filled by the adapter."""
 
@@ -57,6 +71,7 @@ class SlackWording(BaseModel):
     bad_filter: str
     story_context: str
     score_words: ScoreWords
+    lint: LintWords
     whole_interview: str = Field(max_length=75)  # Slack's limit for a button label
     transcript_title: str = Field(max_length=24)  # Slack's limit for a modal title
     transcript_heading: str

@@ -35,7 +35,7 @@ sections:
   - kind: pitch
     questions:
       - id: pitch
-        text: We built a tool for this. Would you use it?
+        text: We built a tool for this. Could I show it to you next Tuesday at 10?
 """,
         encoding="utf-8",
     )
@@ -48,24 +48,79 @@ def test_lint_passes_the_shipped_script(runner: CliRunner) -> None:
     assert "ok" in result.output
 
 
-def test_lint_names_the_hypothetical_question(runner: CliRunner, tmp_path: Path) -> None:
+def test_lint_names_the_file_question_kind_reason_and_rewrite(runner: CliRunner, tmp_path: Path) -> None:
     script = write_script(tmp_path / "bad.yaml", "Would you pay $10 for this?")
     result = runner.invoke(app, ["lint", str(script)])
     assert result.exit_code == 1
-    assert str(script) in result.output and "'pay_q'" in result.output
-    assert "hypothetical" in result.output
-    # The closed question after the pitch is allowed.
+    assert f"{script}: question 'pay_q': price:" in result.output
+    assert 'try: "What do you spend on this today, in money or in time?"' in result.output
+    # The commitment ask at the pitch is welcome.
     assert "'pitch'" not in result.output
+
+
+def test_lint_json_lists_the_findings(runner: CliRunner, tmp_path: Path) -> None:
+    script = write_script(tmp_path / "bad.yaml", "Imagine we automated hiring. What would change?")
+    result = runner.invoke(app, ["lint", "--json", str(script)])
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert report["errors"] == []
+    [finding] = report["findings"]
+    assert finding["file"] == str(script) and finding["question"] == "pay_q"
+    assert finding["kind"] == "hypothetical" and finding["field"] == "text"
+    assert finding["sentence"] == "Imagine we automated hiring." and finding["rewrite"].startswith("Tell me")
+    clean = runner.invoke(app, ["lint", "--json", str(ROOT / "prompts" / "discovery.fr.yaml")])
+    assert clean.exit_code == 0 and json.loads(clean.stdout) == {"findings": [], "errors": []}
 
 
 def test_lint_reports_a_broken_file_without_a_traceback(runner: CliRunner, tmp_path: Path) -> None:
     broken = tmp_path / "broken.yaml"
     broken.write_text("id: x\nsections: [\n", encoding="utf-8")
     result = runner.invoke(app, ["lint", str(broken), str(tmp_path / "missing.yaml")])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "not valid YAML" in result.output and "line" in result.output
     assert "missing.yaml: cannot read the file" in result.output
     assert "Traceback" not in result.output
+
+
+def test_lint_names_the_file_and_field_of_a_broken_script_in_one_line(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    broken = write_script(tmp_path / "kind.yaml", "What went wrong last time?")
+    broken.write_text(broken.read_text().replace("kind: pitch", "kind: pitchh"), encoding="utf-8")
+    result = runner.invoke(app, ["lint", str(broken), str(ROOT / "prompts" / "discovery.en.yaml")])
+    assert result.exit_code == 2  # a broken file outweighs a clean one
+    [line] = [line for line in result.output.splitlines() if line.startswith(str(broken))]
+    assert line.startswith(f"{broken}: sections.1.kind: Input should be")
+
+
+def test_eval_questions_reports_shares_per_kind_and_a_confusion_table(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    lines = [
+        {
+            "question": "Tell me about the last time the oven broke.",
+            "kind": "open",
+            "section": "before_pitch",
+        },
+        {"question": "Would you buy a smart oven?", "kind": "hypothetical", "section": "before_pitch"},
+        {"question": "What do you think of our oven app?", "kind": "compliment", "section": "before_pitch"},
+        # Labelled open, but a yes/no question: a good question the classifier does not pass.
+        {"question": "Do you bake bread?", "kind": "open", "section": "before_pitch"},
+        {"question": "Can I show you a demo on Monday at 9?", "kind": "commitment", "section": "pitch"},
+    ]
+    labelled = tmp_path / "questions.jsonl"
+    labelled.write_text("\n".join(json.dumps(line) for line in lines) + "\nnot json\n", encoding="utf-8")
+    result = runner.invoke(app, ["eval", "questions", str(labelled)])
+    assert result.exit_code == 0, result.output
+    assert "bad caught      2/2 = 100.0%" in result.output
+    assert "good passed     2/3 = 66.7%" in result.output
+    assert "(1 bad lines skipped)" in result.output
+    assert "confusion (rows: labelled kind, columns: kind found)" in result.output
+    report = json.loads(runner.invoke(app, ["eval", "questions", "--json", str(labelled)]).stdout)
+    assert report["confusion"]["open"] == {"open": 1, "yes_no": 1}
+    assert report["misjudged"] == [{"question": "Do you bake bread?", "kind": "open", "found": "yes_no"}]
+    per_kind = {row["kind"]: row for row in report["per_kind"]}
+    assert per_kind["commitment"] == {"kind": "commitment", "questions": 1, "judged_right": 1, "same_kind": 1}
 
 
 def test_import_search_erase_and_reindex(runner: CliRunner, tmp_path: Path) -> None:

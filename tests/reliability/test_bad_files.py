@@ -89,4 +89,9 @@ def test_lint_still_reads_real_scripts() -> None:
 def test_a_bad_script_is_still_a_script_error(tmp_path: Path, body: bytes) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_bytes(body)
-    assert _lint(str(bad)).returncode == 1
+    result = _lint(str(bad))
+    # A broken script exits 2 (issue 15: 1 is for a script whose questions teach nothing),
+    # with the file named in a script error, not refused as "not a script file".
+    assert result.returncode == 2
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith(f"{bad}: ")

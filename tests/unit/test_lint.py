@@ -1,175 +1,172 @@
-"""The open-question lint: real closed questions are rejected with the right reason, open ones pass."""
+"""The question lint: section rules, every form of a question, the finding's words and rewrite."""
 
 from __future__ import annotations
 
 import pytest
 
-from core.lint import LintFinding, lint_script, question_problem
+from core.errors import ScriptError
+from core.lint import LintFinding, parse_rewrites, question_forms
+from core.questions import QuestionKind, allowed_kinds, is_allowed
 from core.script import Question, Script, Section, SectionKind
+from prompts import lint_findings, read_packaged_yaml, rewrites
 
-HYPOTHETICAL = [
-    "Would you use an app that chased late invoices for you?",
-    "How much would you pay for automatic bank reconciliation?",
-    "If you could wave a magic wand, what would you change about payroll?",
-    "Imagine you had a tool that did month-end close for you. What would that change?",
-    "What would you pay for a tool like that?",
-    "Will you switch accounting software this year?",
-    "What if your invoices sent themselves?",
-    "Suppose the export never failed again. How would your week look?",
-    "Could you see yourself using this every day?",
-    "How likely are you to recommend us to a colleague?",
-    "Would it help if reports were generated automatically?",
-    "Are you going to hire another bookkeeper?",
-]
-
-LEADING = [
-    "Don't you think onboarding is slow?",
-    "Don’t you think onboarding is slow?",  # typographic apostrophe, as pasted from a doc
-    "Do you like our dashboard?",
-    "Wouldn't it be great if invoices sent themselves?",
-    "Isn't chasing payments the worst part of your week?",
-    "Do you agree that spreadsheets are error-prone?",
-    "Do you want a faster way to close the books?",
-    "How much do you love the new reports?",
-    "Chasing invoices is painful, right?",
-    "Manual reconciliation is a nightmare, don't you think?",
-]
-
-YES_NO = [
-    "Do you use spreadsheets?",
-    "Is pricing a problem?",
-    "Have you tried Zapier?",
-    "Did the export fail last month?",
-    "Are invoices late often?",
-    "Was that frustrating?",
-    "Does your accountant help with this?",
-    "Can you export to CSV?",
-    "Should we call your finance team?",
-]
-
-OPEN = [
-    "What's the hardest part about getting invoices out?",
-    "Tell me about the last time that happened.",
-    "How do you handle invoices today?",
-    "Can you walk me through your week?",
-    "Why was that hard?",
-    "Could you tell me about the last time the close ran late?",
-    "Can you describe what happened next?",
-    "How often does this come up, and who else is involved when it does?",
-    "What did you do about it? What have you tried so far to solve it?",
-    "How much time do you spend on invoicing each week?",
-    "Who else do you know who has this problem? We'd love to hear their story too.",
-    "What do you like least about your current tool?",
-    "Walk me through the last month-end close.",
-]
-
-
-def reason_word(reason: str) -> str:
-    return reason.split(":", 1)[0]
-
-
-@pytest.mark.parametrize("question", HYPOTHETICAL)
-def test_hypothetical_questions_are_rejected(question: str) -> None:
-    problem = question_problem(question)
-    assert problem is not None
-    assert reason_word(problem[1]) == "hypothetical"
-    assert "future" in problem[1]
-
-
-@pytest.mark.parametrize("question", LEADING)
-def test_leading_questions_are_rejected(question: str) -> None:
-    problem = question_problem(question)
-    assert problem is not None
-    assert reason_word(problem[1]) == "leading"
-    assert problem[0] == question
-
-
-@pytest.mark.parametrize("question", YES_NO)
-def test_yes_no_questions_are_rejected(question: str) -> None:
-    problem = question_problem(question)
-    assert problem is not None
-    assert reason_word(problem[1]) == "yes/no"
-    assert "what, how or tell me about" in problem[1]
-
-
-@pytest.mark.parametrize("question", OPEN)
-def test_open_questions_pass(question: str) -> None:
-    assert question_problem(question) is None
-
-
-@pytest.mark.parametrize(
-    "question",
-    [
-        "What would you do if your bank stopped exporting CSVs?",
-        "How would you feel if we automated this for you?",
-    ],
+STORY = (
+    Section(
+        kind=SectionKind.FRUSTRATION,
+        questions=(Question(id="hard", text="What's the hardest part about invoicing?"),),
+    ),
 )
-def test_what_would_you_hypotheticals_are_rejected(question: str) -> None:
-    problem = question_problem(question)
-    assert problem is not None and reason_word(problem[1]) == "hypothetical"
 
 
-def test_the_offending_sentence_is_named_in_a_multi_sentence_question() -> None:
-    text = "Thanks, that helps. What's hard about payroll? Do you use Gusto for it?"
-    assert question_problem(text) == (
-        "Do you use Gusto for it?",
-        "yes/no: can be answered with one word; ask what, how or tell me about",
+def script_with(*sections: Section, language: str = "en") -> Script:
+    story = STORY
+    if language != "en":
+        story = (Section(kind=SectionKind.FRUSTRATION, questions=(Question(id="hard", text="Cuéntame."),)),)
+    return Script(id=f"lint.{language}", language=language, sections=story + sections)
+
+
+def test_before_the_pitch_only_open_questions_are_allowed() -> None:
+    for section in (SectionKind.WARMUP, SectionKind.CONTEXT, SectionKind.FRUSTRATION, SectionKind.IMPACT):
+        assert allowed_kinds(section) == {QuestionKind.OPEN}
+    assert not is_allowed(QuestionKind.COMMITMENT, SectionKind.SPECIFICS)
+
+
+def test_at_the_pitch_open_and_commitment_are_allowed_and_nothing_else() -> None:
+    for section in (SectionKind.PITCH, SectionKind.REACTION, "wrapup"):
+        assert allowed_kinds(section) == {QuestionKind.OPEN, QuestionKind.COMMITMENT}
+    for kind in QuestionKind:
+        expected = kind in (QuestionKind.OPEN, QuestionKind.COMMITMENT)
+        assert is_allowed(kind, SectionKind.PITCH) is expected, kind
+
+
+def test_every_closed_kind_before_the_pitch_is_a_finding_with_its_kind() -> None:
+    closed = {
+        "slow": ("Don't you think invoicing is slow?", QuestionKind.LEADING),
+        "tool": ("Do you use a tool for it?", QuestionKind.YES_NO),
+        "use": ("Would you use an app that sent invoices for you?", QuestionKind.HYPOTHETICAL),
+        "scale": ("On a scale of 1 to 10, how bad is invoicing?", QuestionKind.RATING),
+        "pay": ("How much would you pay for it?", QuestionKind.PRICE),
+        "idea": ("What do you think of our idea for an invoice robot?", QuestionKind.COMPLIMENT),
+        "build": ("What features should we build first?", QuestionKind.SOLUTION),
+        "demo": ("Can I show you a demo next Tuesday at 10?", QuestionKind.COMMITMENT),
+    }
+    section = Section(
+        kind=SectionKind.IMPACT,
+        questions=tuple(Question(id=qid, text=text) for qid, (text, _) in closed.items()),
     )
+    findings = lint_findings(script_with(section))
+    assert [(f.question_id, f.kind) for f in findings] == [(qid, kind) for qid, (_, kind) in closed.items()]
+    assert all(f.section == "impact" and f.field == "text" for f in findings)
 
 
-def test_the_first_closed_sentence_wins() -> None:
-    sentence, reason = question_problem("Would you buy it? Do you like it?") or ("", "")
-    assert sentence == "Would you buy it?"
-    assert reason_word(reason) == "hypothetical"
-
-
-def test_quotes_and_case_do_not_hide_a_closed_question() -> None:
-    assert question_problem('"WOULD YOU use this?"') is not None
-    assert question_problem("  do you like our dashboard?  ") is not None
-
-
-def test_lint_script_checks_only_questions_before_the_pitch() -> None:
-    script = Script(
-        id="lint",
-        sections=(
-            Section(
-                kind=SectionKind.FRUSTRATION,
-                questions=(
-                    Question(id="hard", text="What's the hardest part about invoicing?"),
-                    Question(id="slow", text="Don't you think invoicing is slow?"),
-                ),
+def test_the_pitch_welcomes_a_commitment_and_rejects_a_price_question() -> None:
+    pitch = Section(
+        kind=SectionKind.PITCH,
+        questions=(
+            Question(
+                id="pitch",
+                text="We build a tool that chases late invoices. Could we book a demo on Friday at 3pm?",
             ),
-            Section(
-                kind=SectionKind.IMPACT, questions=(Question(id="pay", text="Would you pay $10 for this?"),)
-            ),
-            Section(kind=SectionKind.PITCH, questions=(Question(id="pitch", text="Would you use our app?"),)),
-            Section(kind=SectionKind.REACTION, questions=(Question(id="like", text="Do you like it?"),)),
-            Section(
-                kind=SectionKind.WRAPUP, questions=(Question(id="else", text="Is there anything else?"),)
-            ),
+            Question(id="price", text="What's the most you'd pay per month for it?"),
         ),
     )
-    findings = lint_script(script)
-    assert [(f.question_id, reason_word(f.reason)) for f in findings] == [
-        ("slow", "leading"),
-        ("pay", "hypothetical"),
+    reaction = Section(
+        kind=SectionKind.REACTION,
+        questions=(Question(id="intro", text="Who could introduce me to your finance lead?"),),
+    )
+    [finding] = lint_findings(script_with(pitch, reaction))
+    assert (finding.question_id, finding.kind, finding.section) == ("price", QuestionKind.PRICE, "pitch")
+
+
+def test_a_finding_says_why_and_offers_the_open_rewrite() -> None:
+    section = Section(
+        kind=SectionKind.IMPACT, questions=(Question(id="pay", text="How much would you pay for it?"),)
+    )
+    [finding] = lint_findings(script_with(section))
+    assert isinstance(finding, LintFinding)
+    assert finding.rewrite == "What do you spend on this today, in money or in time?"
+    assert "would pay" in finding.why
+    assert str(finding) == (
+        "question 'pay': price: " + finding.why + ': "How much would you pay for it?"'
+        ' (try: "What do you spend on this today, in money or in time?")'
+    )
+    assert finding.as_dict()["kind"] == "price" and finding.as_dict()["question"] == "pay"
+
+
+def test_would_you_use_gets_the_last_time_rewrite() -> None:
+    section = Section(
+        kind=SectionKind.CONTEXT, questions=(Question(id="use", text="Would you use it every day?"),)
+    )
+    [finding] = lint_findings(script_with(section))
+    assert finding.kind is QuestionKind.HYPOTHETICAL
+    assert finding.rewrite.startswith("Tell me about the last time you")
+
+
+def test_rewrites_come_in_the_language_of_the_script() -> None:
+    section = Section(
+        kind=SectionKind.IMPACT, questions=(Question(id="pagar", text="¿Cuánto pagarías por esto?"),)
+    )
+    [finding] = lint_findings(script_with(section, language="es"))
+    assert finding.kind is QuestionKind.PRICE
+    assert finding.rewrite == "¿Cuánto gastas hoy en esto, en dinero o en tiempo?"
+
+
+def test_followup_and_rephrase_forms_are_linted_too() -> None:
+    question = Question(
+        id="hard2",
+        text="What went wrong the last time?",
+        followup="You said “{quote}”. Wouldn't a tool fix that?",
+        rephrase="Did something go wrong last week?",
+    )
+    findings = lint_findings(script_with(Section(kind=SectionKind.SPECIFICS, questions=(question,))))
+    assert [(f.field, f.kind) for f in findings] == [
+        ("followup", QuestionKind.LEADING),
+        ("rephrase", QuestionKind.YES_NO),
     ]
-    assert str(findings[0]) == (
-        "question 'slow': leading: suggests the answer it wants: \"Don't you think invoicing is slow?\""
-    )
-    assert isinstance(findings[1], LintFinding)
+    assert str(findings[0]).startswith("question 'hard2' followup: leading")
 
 
-def test_lint_script_without_a_pitch_checks_every_question() -> None:
-    script = Script(
-        id="nopitch",
-        sections=(
-            Section(
-                kind=SectionKind.FRUSTRATION, questions=(Question(id="hard", text="Why was that hard?"),)
-            ),
-            Section(
-                kind=SectionKind.WRAPUP, questions=(Question(id="else", text="Is there anything else?"),)
-            ),
-        ),
+def test_the_quote_in_a_followup_is_not_read_as_our_question() -> None:
+    question = Question(
+        id="quoted",
+        text="What happened next?",
+        followup="You said “{quote}”. What happened the last time?",
     )
-    assert [f.question_id for f in lint_script(script)] == ["else"]
+    script = script_with(Section(kind=SectionKind.SPECIFICS, questions=(question,)))
+    forms = question_forms(script)
+    assert [form.field for form in forms if form.question_id == "quoted"] == ["text", "followup"]
+    assert "{quote}" not in forms[-1].text
+    assert lint_findings(script) == []
+
+
+def test_every_packaged_rewrite_is_itself_a_good_question() -> None:
+    from adapters.question_rules import RuleQuestionClassifier
+
+    classifier = RuleQuestionClassifier()
+    for language, kinds in rewrites().languages.items():
+        assert set(kinds) == set(QuestionKind) - {QuestionKind.OPEN}, language
+        for kind, advice in kinds.items():
+            assert classifier.read(advice.rewrite, language).kind is QuestionKind.OPEN, (language, kind)
+            pitch = classifier.read(advice.pitch_rewrite, language).kind
+            assert pitch is QuestionKind.COMMITMENT, (language, kind, advice.pitch_rewrite)
+
+
+def test_a_rewrites_file_missing_a_kind_is_an_error_naming_it() -> None:
+    data = read_packaged_yaml("rewrites.yaml")
+    del data["fr"]["price"]
+    with pytest.raises(ScriptError, match="fr: no advice for price"):
+        parse_rewrites(data, "rewrites.yaml")
+
+
+def test_shipped_scripts_pass_with_a_commitment_pitch() -> None:
+    from adapters.question_rules import RuleQuestionClassifier
+    from prompts import default_catalog
+
+    classifier = RuleQuestionClassifier()
+    catalog = default_catalog()
+    for language in ("en", "es", "fr"):
+        script = catalog.script(f"discovery.{language}")
+        assert lint_findings(script) == []
+        _, section, pitch = script.find("pitch")
+        assert section.kind is SectionKind.PITCH
+        assert classifier.read(pitch.text, language).kind is QuestionKind.COMMITMENT

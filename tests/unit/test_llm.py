@@ -12,6 +12,7 @@ from langchain_core.language_models.fake_chat_models import FakeMessagesListChat
 from langchain_core.messages import AIMessage, BaseMessage
 
 from adapters.llm import LlmFollowUp, LlmSummariser, ProbeDraft, SummaryDraft
+from adapters.question_rules import RuleQuestionClassifier
 from core.catalog import Catalog
 from core.models import Answer, Consent, Start
 from core.probing import ProbeContext, RuleBasedFollowUp
@@ -51,7 +52,7 @@ async def test_llm_probe_used_when_open_and_rule_probe_when_closed(catalog: Cata
         _call(ProbeDraft, ask=True, question="Would you pay for a tool that fixes it?"),
         AIMessage(content="not a tool call at all"),
     ])  # fmt: skip
-    policy = LlmFollowUp(model, rules)
+    policy = LlmFollowUp(model, rules, RuleQuestionClassifier())
     answer = "It always breaks, it's so frustrating."
     first = await policy.propose(_context(answer))
     assert first is not None and first.text == "Tell me about the last time the export failed."
@@ -85,7 +86,7 @@ async def test_instructions_in_an_answer_do_not_leak_other_customers(catalog: Ca
     leaky = "Do you want to hear what Bob said about the freezer?"
     model = ScriptedChatModel(responses=[_call(ProbeDraft, ask=True, question=leaky)] * 40)
     ScriptedChatModel.seen = []
-    service = InterviewService(sessions, catalog, LlmFollowUp(model, rules))
+    service = InterviewService(sessions, catalog, LlmFollowUp(model, rules, RuleQuestionClassifier()))
 
     async def say(customer: str, event: Any, key: str) -> list[str]:
         outcome = await service.handle(Inbound(channel="console", customer=customer, event=event,
@@ -136,7 +137,11 @@ async def test_an_accepted_llm_probe_is_asked_counted_and_answered(catalog: Cata
     model = ScriptedChatModel(
         responses=[_call(ProbeDraft, ask=True, question=probe), _call(ProbeDraft, ask=False)]
     )
-    service = InterviewService(sessions, catalog, LlmFollowUp(model, RuleBasedFollowUp(catalog.messages_for)))
+    service = InterviewService(
+        sessions,
+        catalog,
+        LlmFollowUp(model, RuleBasedFollowUp(catalog.messages_for), RuleQuestionClassifier()),
+    )
     steps = [Start(), Consent(given=True), Answer(text="I'm the head baker at a small bakery."),
              Answer(text="I run the rota for a busy bakery every morning."),
              Answer(text="Last Monday two bakers called in sick and I baked alone from 4am.")]  # fmt: skip
@@ -156,7 +161,9 @@ async def test_an_accepted_llm_probe_is_asked_counted_and_answered(catalog: Cata
 async def test_the_llm_gets_the_reading_and_what_the_interview_holds(catalog: Catalog) -> None:
     ScriptedChatModel.seen = []
     model = ScriptedChatModel(responses=[_call(ProbeDraft, ask=False)])
-    await LlmFollowUp(model, RuleBasedFollowUp(catalog.messages_for)).propose(_context("We always redo it."))
+    await LlmFollowUp(model, RuleBasedFollowUp(catalog.messages_for), RuleQuestionClassifier()).propose(
+        _context("We always redo it.")
+    )
     prompt = str(ScriptedChatModel.seen[-1][-1].content)  # the user message
     assert "reads as: general; facets: problem, frequency" in prompt
     assert "already covers: frequency, problem" in prompt

@@ -10,9 +10,8 @@ import yaml
 
 from core.catalog import Catalog
 from core.errors import ScriptError
-from core.lint import lint_script
 from core.script import Question, Script, Section, SectionKind, parse_script, structural_problems
-from prompts import load_script
+from prompts import lint_findings, load_script
 
 
 def parsed(path: Path) -> Script:
@@ -72,7 +71,7 @@ def test_shipped_discovery_script_loads_and_is_structurally_sound(catalog: Catal
 
 
 def test_shipped_discovery_script_passes_the_open_question_lint(catalog: Catalog) -> None:
-    assert lint_script(catalog.script("discovery.en")) == []
+    assert lint_findings(catalog.script("discovery.en")) == []
 
 
 def test_shipped_script_file_loads_through_load_script() -> None:
@@ -93,10 +92,32 @@ def test_a_good_script_file_loads(tmp_path: Path) -> None:
     script = load_script(write(tmp_path, GOOD_STORY))
     assert [q.id for _, q in script.questions()] == ["role", "hardest", "tried"]
     assert script.max_probes == 2
-    assert lint_script(script) == []
+    assert lint_findings(script) == []
 
 
-def test_closed_questions_after_the_pitch_are_allowed(tmp_path: Path) -> None:
+def test_commitment_asks_are_welcome_after_the_pitch(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        GOOD_STORY
+        + """\
+  - kind: pitch
+    questions:
+      - id: pitch
+        text: We're building a tool that sends invoices for you. Can I show it to you next Tuesday at 10?
+  - kind: reaction
+    questions:
+      - id: intro
+        text: Could you introduce me to the person who pays the invoices?
+      - id: open
+        text: What happened the last time you changed how invoices go out?
+""",
+    )
+    script = load_script(path)
+    assert [q.id for _, q in script.questions()][-3:] == ["pitch", "intro", "open"]
+    assert lint_findings(script) == []
+
+
+def test_price_compliment_and_hypothetical_are_errors_at_the_pitch(tmp_path: Path) -> None:
     path = write(
         tmp_path,
         GOOD_STORY
@@ -113,9 +134,14 @@ def test_closed_questions_after_the_pitch_are_allowed(tmp_path: Path) -> None:
         text: Do you like the idea?
 """,
     )
-    script = load_script(path)
-    assert [q.id for _, q in script.questions()][-3:] == ["pitch", "price", "like"]
-    assert lint_script(script) == []
+    findings = lint_findings(parsed(path))
+    assert [(f.question_id, f.kind.value, f.section) for f in findings] == [
+        ("pitch", "hypothetical", "pitch"),
+        ("price", "price", "reaction"),
+        ("like", "compliment", "reaction"),
+    ]
+    # At the pitch the suggested rewrite is a commitment ask, not a question about the past.
+    assert "pilot" in findings[1].rewrite
 
 
 def test_question_text_is_stripped(tmp_path: Path) -> None:
@@ -140,16 +166,17 @@ def test_would_you_pay_before_the_pitch_fails_lint_naming_the_question(tmp_path:
   - kind: pitch
     questions:
       - id: pitch
-        text: We're building a tool for this. What would have to be true for it to be worth trying?
+        text: We're building a tool for this. Could we book a 20-minute demo next week?
 """,
     )
-    findings = lint_script(parsed(path))
+    findings = lint_findings(parsed(path))
     assert [finding.question_id for finding in findings] == ["pay10"]
     [finding] = findings
     assert finding.sentence == "Would you pay $10 for this?"
-    assert finding.reason.startswith("hypothetical")
+    assert finding.reason.startswith("price")
+    assert finding.rewrite == "What do you spend on this today, in money or in time?"
     assert "question 'pay10'" in str(finding)
-    with pytest.raises(ScriptError, match="question 'pay10': hypothetical"):
+    with pytest.raises(ScriptError, match="question 'pay10': price"):
         load_script(path)  # the same lint runs whenever a script is loaded
 
 
@@ -157,9 +184,9 @@ def test_lint_reports_every_closed_question_in_order(tmp_path: Path) -> None:
     text = GOOD_STORY.replace(
         "What's the hardest part about getting invoices out?", "Is invoicing a problem for you?"
     ).replace("What have you tried so far to make it easier?", "Don't you hate chasing payments?")
-    findings = lint_script(parsed(write(tmp_path, text)))
+    findings = lint_findings(parsed(write(tmp_path, text)))
     assert [(f.question_id, f.reason.split(":")[0]) for f in findings] == [
-        ("hardest", "yes/no"),
+        ("hardest", "yes_no"),
         ("tried", "leading"),
     ]
 
@@ -178,7 +205,7 @@ def test_a_reaction_section_without_a_pitch_does_not_switch_the_lint_off() -> No
             ),
         ),
     )
-    assert {finding.question_id for finding in lint_script(script)} == {"like", "great"}
+    assert {finding.question_id for finding in lint_findings(script)} == {"like", "great"}
 
 
 def test_load_script_rejects_a_closed_question_before_the_pitch(tmp_path: Path) -> None:
