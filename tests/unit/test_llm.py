@@ -177,7 +177,7 @@ async def test_an_llm_specific_time_ask_where_none_may_follow_falls_back_to_the_
     model = ScriptedChatModel(
         responses=[_call(ProbeDraft, ask=True, question=again, asks_for="specific_time")]
     )
-    policy = LlmFollowUp(model, rules)
+    policy = LlmFollowUp(model, rules, RuleQuestionClassifier())
     context = _context("It always breaks.", may_ask_specific=False)
     assert await policy.propose(context) == await rules.propose(context) is None
 
@@ -191,7 +191,10 @@ async def test_the_engine_holds_an_llm_probe_to_the_rules_too(catalog: Catalog) 
     again = "When was the last time that actually happened? Walk me through it."
     model = ScriptedChatModel(responses=[_call(ProbeDraft, ask=True, question=again)] * 4)
     service = InterviewService(
-        sessions, catalog, LlmFollowUp(model, RuleBasedFollowUp(catalog.messages_for)), reader=reader
+        sessions,
+        catalog,
+        LlmFollowUp(model, RuleBasedFollowUp(catalog.messages_for), RuleQuestionClassifier()),
+        reader=reader,
     )
     steps = [Start(), Consent(given=True), Answer(text="I run a bakery."), Answer(text=story)]
     for number, event in enumerate(steps):
