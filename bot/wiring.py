@@ -16,6 +16,7 @@ from core.languages import LanguageDetector
 from core.ports import Embedder, SessionStore, StoryStore
 from core.probing import FollowUpPolicy, RuleBasedFollowUp
 from core.ranking import CosineRanker, Ranker
+from core.reading import AnswerReader
 from core.service import InterviewService
 from core.stories import StoryIndexer, StorySearch
 from core.summary import Summariser
@@ -36,6 +37,16 @@ class App:
     indexer: StoryIndexer
     invites: Invites
     summariser: Summariser | None = None  # the LLM's, when EARFUL_LLM is set
+    reader: AnswerReader | None = None  # None: the offline reader, loaded when first needed
+
+
+def answer_reader(app: App) -> AnswerReader:
+    """The app's answer reader (the offline one, created on first use, when none was given)."""
+    if app.reader is None:
+        from adapters.answer_reader import OfflineAnswerReader
+
+        app.reader = OfflineAnswerReader()
+    return app.reader
 
 
 async def open_sessions(settings: Settings) -> SessionStore:
@@ -135,6 +146,7 @@ async def build_app(
     policy: FollowUpPolicy | None = None,
     ranker: Ranker | None = None,
     multilingual: Multilingual | None = None,
+    reader: AnswerReader | None = None,
 ) -> AsyncIterator[App]:
     """Build the application; any part may be handed in (tests pass in-memory fakes)."""
     catalog = catalog or default_catalog()
@@ -178,6 +190,7 @@ async def build_app(
             indexer=indexer,
             invites=invites,
             summariser=summariser,
+            reader=reader,
         )
     finally:
         if isinstance(stories, MultilingualStories):

@@ -12,6 +12,7 @@ from datetime import datetime
 from core.invites import ERASED_CLAIMANT, Invite, claimed_by_customer
 from core.locks import KeyedLocks
 from core.models import AnswerRecord, InterviewState, Status, Story
+from core.reading import Act, Reading
 
 
 class MemorySessionStore:
@@ -309,3 +310,20 @@ class HashingEmbedder:
             norm = math.sqrt(sum(v * v for v in vector)) or 1.0
             vectors.append([v / norm for v in vector])
         return vectors
+
+
+class ScriptedReader:
+    """:class:`core.reading.AnswerReader` that knows the readings of given answers by their text
+    (tests write what a reader would find); any other answer reads as a ``general`` one with no
+    facets. Counts its reads, so tests see which answers had to be read."""
+
+    def __init__(self, readings: dict[str, Reading] | None = None) -> None:
+        self.readings = dict(readings or {})
+        self.reads: list[str] = []
+
+    async def read(self, answer: str, *, question: str, language: str | None = None) -> Reading:
+        self.reads.append(answer)
+        known = self.readings.get(answer)
+        if known is not None:
+            return known
+        return Reading(act=Act.GENERAL, language=language or "en", reader="scripted")
