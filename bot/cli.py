@@ -17,6 +17,7 @@ import typer
 from bot.settings import Settings
 from core.errors import EarfulError, InputError, ScriptError
 from core.languages import language_filter
+from core.reading import Act, Facet
 from core.script import SectionKind
 
 T = TypeVar("T")
@@ -90,6 +91,13 @@ def stories(
     lang: Annotated[
         str | None, typer.Option("--lang", help="Only stories in this language (ISO 639-1, e.g. ar).")
     ] = None,
+    evidence: Annotated[
+        Act | None,
+        typer.Option("--evidence", help="Only answers read as this act (story: a real time it happened)."),
+    ] = None,
+    facet: Annotated[
+        Facet | None, typer.Option("--facet", help="Only answers that carry this facet (e.g. workaround).")
+    ] = None,
 ) -> None:
     """Find the stories most similar to TEXT (in any language), one per customer."""
     from bot.terminal import print_hits, search_stories
@@ -104,7 +112,15 @@ def stories(
             raise _fail(str(error), 2) from None
     hits = _run(
         search_stories(
-            settings, text, k, team or settings.team, section.value if section else None, since, lang
+            settings,
+            text,
+            k,
+            team or settings.team,
+            section.value if section else None,
+            since,
+            lang,
+            act=evidence.value if evidence else None,
+            facet=facet.value if facet else None,
         )
     )
     if as_json:

@@ -166,7 +166,12 @@ async def build_app(
             search = CrossLingualSearch(search, embedder, primary, multilingual, both)
             stories = both
         indexer = StoryIndexer(
-            sessions, embedder, stories, batch_size=settings.index_batch_size, detector=detector
+            sessions,
+            embedder,
+            stories,
+            batch_size=settings.index_batch_size,
+            detector=detector,
+            reader=reader,
         )
         # The session store's database keeps invites too (both SQL stores implement it).
         invites = Invites(cast(InviteStore, sessions))

@@ -79,6 +79,7 @@ def stories_message(query: StoryQuery, hits: Sequence[StoryHit], wording: SlackW
             language=escape(story.language),
             question=escape(clip(story.question, 300)),
             score=f"{escape(wording.score(hit.match))} ({hit.score:.2f})",
+            evidence=f" · {escape(kind)}" if (kind := wording.evidence_kinds.get(story.act or "")) else "",
         )
         blocks += [
             literal_quote(story.text),

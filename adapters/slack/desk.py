@@ -94,14 +94,12 @@ class SlackDesk:
             return blocks.text_message(self.friendly(error))
 
     async def stories(self, team: str, text: str) -> Message:
-        """Stories of ``team`` like ``text`` (with ``section:``/``since:``/``lang:`` filters)."""
+        """Stories of ``team`` like ``text`` (with ``section:``/``since:``/``lang:``/``evidence:``/
+        ``facet:`` filters)."""
         query = parse_story_query(text)
         if not query.text:
             return blocks.text_message(self.wording.stories_need_text)
-        only = {"language": query.language} if query.language else {}
-        hits = await self.search.search(
-            team, query.text, self.results, section=query.section, since=query.since, **only
-        )
+        hits = await self.search.search(team, query.text, self.results, **query.filters())
         return blocks.stories_message(query, hits, self.wording)
 
     async def invite(self, team: str, channel: str, args: str) -> Message:

@@ -56,6 +56,7 @@ class SlackWording(BaseModel):
     stories_empty: str
     bad_filter: str
     story_context: str
+    evidence_kinds: dict[str, str] = Field(default_factory=dict)
     score_words: ScoreWords
     whole_interview: str = Field(max_length=75)  # Slack's limit for a button label
     transcript_title: str = Field(max_length=24)  # Slack's limit for a modal title
