@@ -25,6 +25,7 @@ from adapters.slack.home_themes import HomeThemes, ThemesFor
 from adapters.slack.wording import SlackWording, load_wording
 from core.invites import Invites
 from core.ports import DeliveryLog, SessionStore
+from core.reading import AnswerReader
 from core.service import InterviewService
 from core.stories import StorySearch
 from core.summary import Summariser
@@ -47,7 +48,10 @@ class SlackChannel:
         wording: SlackWording | None = None,
         summariser: Summariser | None = None,
         themes: ThemesFor | None = None,
+        reader: AnswerReader | None = None,
     ) -> None:
+        """``reader`` reads answers stored without a reading (older interviews, imports) for
+        summaries, personas and quality scores."""
         self.config = config
         self.wording = wording or load_wording()
         self.poster = Poster(ChannelPacer(config.post_interval))
@@ -61,12 +65,15 @@ class SlackChannel:
             poster=self.poster,
             telegram_bot_username=config.telegram_bot_username,
             themes=HomeThemes(themes, needed_interviews=config.themes_after) if themes else None,
+            reader=reader,
         )
         self.bolt = build_bolt_app(config, self.desk, deliveries, self.installations)
         self._http = AsyncSlackRequestHandler(self.bolt)
         self._socket: AsyncSocketModeHandler | None = None
         service.add_listener(
-            SlackCompletionNotifier(sessions, self.client_for_team, self.poster, self.wording, summariser)
+            SlackCompletionNotifier(
+                sessions, self.client_for_team, self.poster, self.wording, summariser, reader=reader
+            )
         )
 
     async def client_for_team(self, team: str) -> AsyncWebClient | None:

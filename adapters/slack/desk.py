@@ -30,6 +30,7 @@ from core.errors import AccessDenied, EarfulError, InputError, NotFound, StoreUn
 from core.invites import Invites, telegram_invite_link
 from core.models import OPEN_STATUSES, Answer, Consent, Event, Forget, Pause, Reply, Resume, Skip, Start, Stop
 from core.ports import SessionStore
+from core.reading import AnswerReader
 from core.service import Inbound, InterviewService
 from core.stories import StorySearch
 from core.team_views import team_overview, team_transcript
@@ -59,6 +60,7 @@ class SlackDesk:
     telegram_bot_username: str | None = None
     results: int = 5
     themes: HomeThemes | None = None  # the App Home tab's themes (none: frequent words only)
+    reader: AnswerReader | None = None  # reads answers stored without a reading
 
     def friendly(self, error: Exception) -> str:
         """Words for an error; unexpected ones are logged, never shown."""
@@ -238,7 +240,7 @@ class SlackDesk:
     async def home(self, team: str, when_ready: WhenReady | None = None) -> dict[str, Any]:
         """The App Home tab of ``team``; stale themes start a background refresh, after which
         ``when_ready`` is called (e.g. to publish the tab again)."""
-        overview = await team_overview(self.sessions, team, self.wording.stopwords)
+        overview = await team_overview(self.sessions, team, self.wording.stopwords, reader=self.reader)
         if self.themes is None:
             return blocks.home_view(overview, self.wording)
         enough = overview.theme_interviews >= self.themes.needed_interviews
