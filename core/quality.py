@@ -161,7 +161,9 @@ def assess(state: InterviewState | None, answers: Sequence[AnswerRecord]) -> Int
     )
     parts = [
         _part("facets", covered / 5, f"{covered} of 5 ({', '.join(names) or 'none'})"),
-        _part("stories", stories / fact_questions, f"{stories} of {len(own)} answers"),
+        _part(
+            "stories", stories / fact_questions if fact_questions else 0.0, f"{stories} of {len(own)} answers"
+        ),
         _part("customer_words", word_share / FULL_WORD_SHARE, f"{word_share:.0%}"),
         _part(
             "substance",
