@@ -226,6 +226,35 @@ def eval_themes(
     typer.echo(f"method          {report.method}")
 
 
+@eval_app.command("answers")
+def eval_answers(
+    file: Annotated[
+        Path, typer.Argument(help="JSON lines with 'answer', 'question' and optional 'act', 'facets'.")
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    predictions: Annotated[
+        Path | None, typer.Option("--predictions", help="Write one line per answer: id, act, facets as read.")
+    ] = None,
+) -> None:
+    """Act accuracy, facet F1 and reading time of the answer reader on a labelled file."""
+    from bot.answer_eval import evaluate_answers, format_report, write_predictions
+    from bot.wiring import default_answer_reader
+
+    settings = _settings()
+    if not file.is_file():
+        raise _fail(f"{file}: no such file")
+    report = _run(evaluate_answers(file, default_answer_reader(settings, warm=True)))
+    if predictions is not None:
+        try:
+            write_predictions(report, predictions)
+        except OSError as error:
+            raise _fail(f"{predictions}: cannot write ({error.strerror})") from None
+    if as_json:
+        typer.echo(json.dumps(report.as_dict(), indent=2))
+    else:
+        typer.echo("\n".join(format_report(report)))
+
+
 @app.command()
 def persona(
     interview_id: Annotated[str, typer.Argument(help="The interview to draw the persona from.")],

@@ -135,6 +135,27 @@ def llm_parts(settings: Settings, fallback: FollowUpPolicy) -> tuple[FollowUpPol
     return LlmFollowUp(model, fallback), LlmSummariser(model)
 
 
+def default_answer_reader(settings: Settings, *, warm: bool = False) -> AnswerReader:
+    """The offline answer reader, behind the LLM reader when ``EARFUL_LLM`` is set.
+
+    ``warm`` loads the classifier and the language detector now (the eval times readings)."""
+    from adapters.answer_reader import OfflineAnswerReader
+
+    offline = OfflineAnswerReader()
+    if warm:
+        offline.warm_up()
+    if not settings.llm:
+        return offline
+    try:
+        from adapters.llm import open_chat_model
+        from adapters.llm_reader import LlmAnswerReader
+    except ImportError:
+        raise InputError(
+            "EARFUL_LLM is set but langchain is not installed: pip install 'earful[llm]'"
+        ) from None
+    return LlmAnswerReader(open_chat_model(settings.llm), offline)
+
+
 @asynccontextmanager
 async def build_app(
     settings: Settings,

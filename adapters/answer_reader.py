@@ -1,0 +1,157 @@
+"""The offline answer reader: rules for the facets, a small trained classifier for the act.
+
+:class:`OfflineAnswerReader` implements :class:`core.reading.AnswerReader` with no network
+and no model download:
+
+1. the answer is cut into sentences (``reader_rules.split_sentences``), kept verbatim;
+2. each sentence is tagged with the facets its phrases carry (``reader_rules.sentence_facets``:
+   lexicons and morphology in English, Spanish and French), which gives the evidence;
+3. the act comes from a logistic regression over the answer's words and its cues (time
+   anchors, past tense, habit, modals, questions, refusals, injections...), trained by
+   ``scripts/train_answer_reader.py`` on the examples in ``adapters/reader_data/`` and shipped
+   as ``adapters/reader_model.npz``; a few acts that the definitions settle outright (an empty
+   or emoji-only answer is ``minimal``, "??" is ``question``) are not left to the classifier;
+4. the facets are made consistent with the act (a story always has its occurrence; a minimal
+   answer carries none);
+5. the language is the detector's when the text says enough, else the interview's hint.
+
+A reading takes well under a millisecond or two once loaded (no sentence vectors: MiniLM costs
+~3-12 ms a sentence on the target machine, more than the whole reading's budget).
+"""
+
+from __future__ import annotations
+
+import threading
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from core.languages import LanguageDetector, detect_language
+from core.reading import Act, Facet, Reading
+
+from .reader_features import DENSE_NAMES, Featurizer
+from .reader_rules import CLARIFY, is_emoji_only, is_occurrence, sentence_facets, split_sentences, words
+
+MODEL_FILE = "reader_model.npz"
+# Below this many letters the interview's language decides ("ok", "👍", "sí").
+_MIN_LETTERS_TO_DETECT = 16
+
+
+class ReaderModelMissing(RuntimeError):
+    """The shipped act classifier cannot be read."""
+
+
+class ActClassifier:
+    """The trained logistic regression, read from its ``.npz`` (no pickle)."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        try:
+            if path is None:
+                with resources.files("adapters").joinpath(MODEL_FILE).open("rb") as handle:
+                    arrays = dict(np.load(handle, allow_pickle=False))
+            else:
+                arrays = dict(np.load(path, allow_pickle=False))
+        except (OSError, ValueError, KeyError) as error:
+            raise ReaderModelMissing(
+                f"cannot read the answer reader's model {path or MODEL_FILE}: {error}"
+            ) from None
+        if tuple(str(n) for n in arrays["dense_names"]) != DENSE_NAMES:
+            raise ReaderModelMissing(
+                f"{path or MODEL_FILE} was trained with other cues; run scripts/train_answer_reader.py"
+            )
+        self.featurizer = Featurizer([str(v) for v in arrays["vocabulary"]])
+        self.classes = tuple(Act(str(c)) for c in arrays["classes"])
+        self._coef = arrays["coef"].astype(np.float64).T
+        self._intercept = arrays["intercept"].astype(np.float64)
+
+    def probabilities(self, text: str, sentences: list[str]) -> dict[Act, float]:
+        scores = self.featurizer.row(text, sentences) @ self._coef + self._intercept
+        scores = np.exp(scores - scores.max())
+        scores /= scores.sum()
+        return {act: float(p) for act, p in zip(self.classes, scores, strict=True)}
+
+
+class OfflineAnswerReader:
+    """:class:`core.reading.AnswerReader` by rules and a shipped classifier, offline."""
+
+    name = "offline"
+
+    def __init__(self, detector: LanguageDetector | None = None, model_path: Path | None = None) -> None:
+        """``detector`` defaults to py3langid (loaded on the first answer long enough to detect)."""
+        self._detector = detector
+        self._model_path = model_path
+        self._classifier: ActClassifier | None = None
+        self._lock = threading.Lock()
+
+    def warm_up(self) -> None:
+        """Load the classifier and the language detector now rather than on the first answer."""
+        self._load()
+        detector = self._language_detector()
+        warm = getattr(detector, "warm_up", None)
+        if callable(warm):
+            warm()
+
+    def _load(self) -> ActClassifier:
+        if self._classifier is None:
+            with self._lock:
+                if self._classifier is None:
+                    self._classifier = ActClassifier(self._model_path)
+        return self._classifier
+
+    def _language_detector(self) -> LanguageDetector:
+        if self._detector is None:
+            from .langid_detector import LangidDetector
+
+            self._detector = LangidDetector()
+        return self._detector
+
+    async def read(self, answer: str, *, question: str, language: str | None = None) -> Reading:
+        """The reading of ``answer`` (``question`` is accepted for the Protocol; the act and facets
+        are read from the answer itself, as the definitions say)."""
+        return self.read_now(answer, language=language)
+
+    def read_now(self, answer: str, *, language: str | None = None) -> Reading:
+        """The same reading, synchronously (it never waits on anything)."""
+        text = answer.strip()
+        sentences = split_sentences(text)
+        act = self._act(text, sentences)
+        evidence: dict[Facet, list[str]] = {}
+        if act is not Act.MINIMAL:
+            for sentence in sentences:
+                for facet in sentence_facets(sentence):
+                    evidence.setdefault(facet, []).append(sentence)
+        _agree_with_act(act, sentences, evidence)
+        facets = tuple(f for f in Facet if f in evidence)
+        return Reading(
+            act=act,
+            facets=facets,
+            language=self._language(text, language),
+            evidence={f: tuple(evidence[f]) for f in facets},
+            reader=self.name,
+        )
+
+    def _act(self, text: str, sentences: list[str]) -> Act:
+        if not text or is_emoji_only(text):
+            return Act.MINIMAL
+        if not words(text):
+            return Act.QUESTION if "?" in text else Act.MINIMAL
+        if len(words(text)) <= 3 and CLARIFY.search(text):
+            return Act.QUESTION
+        probabilities = self._load().probabilities(text, sentences)
+        return max(probabilities, key=lambda a: probabilities[a])
+
+    def _language(self, text: str, hint: str | None) -> str:
+        if sum(ch.isalpha() for ch in text) < _MIN_LETTERS_TO_DETECT:
+            return detect_language(None, text, hint or "en")
+        return detect_language(self._language_detector(), text, hint or "en", min_confidence=0.5)
+
+
+def _agree_with_act(act: Act, sentences: list[str], evidence: dict[Facet, list[str]]) -> None:
+    """Facets that follow from the act: every story has its occurrence, only a story-like
+    answer has one (a time word in a routine or a wish is not an occurrence)."""
+    if act is Act.STORY and Facet.OCCURRENCE not in evidence and sentences:
+        anchored = [s for s in sentences if is_occurrence(s)]
+        evidence[Facet.OCCURRENCE] = anchored or sentences[:1]
+    if act in (Act.GENERAL, Act.HYPOTHETICAL, Act.OPINION):
+        evidence.pop(Facet.OCCURRENCE, None)
