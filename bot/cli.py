@@ -255,6 +255,26 @@ def eval_answers(
         typer.echo("\n".join(format_report(report)))
 
 
+@eval_app.command("summaries")
+def eval_summaries(
+    file: Annotated[
+        Path, typer.Argument(help="JSON lines with 'id', 'answers' (script order) and 'expert_score'.")
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Spearman correlation of the interview quality score with an expert's scores."""
+    from bot.summary_eval import evaluate_summaries, format_report
+
+    _settings()
+    if not file.is_file():
+        raise _fail(f"{file}: no such file")
+    report = _run(evaluate_summaries(file))
+    if as_json:
+        typer.echo(json.dumps(report.as_dict(), indent=2))
+    else:
+        typer.echo("\n".join(format_report(report)))
+
+
 @app.command()
 def persona(
     interview_id: Annotated[str, typer.Argument(help="The interview to draw the persona from.")],

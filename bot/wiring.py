@@ -37,15 +37,14 @@ class App:
     indexer: StoryIndexer
     invites: Invites
     summariser: Summariser | None = None  # the LLM's, when EARFUL_LLM is set
-    reader: AnswerReader | None = None  # None: the offline reader, loaded when first needed
+    reader: AnswerReader | None = None  # None: the default reader, made when first needed
 
 
 def answer_reader(app: App) -> AnswerReader:
-    """The app's answer reader (the offline one, created on first use, when none was given)."""
+    """The app's answer reader (:func:`default_answer_reader`, made on first use, when none was
+    given)."""
     if app.reader is None:
-        from adapters.answer_reader import OfflineAnswerReader
-
-        app.reader = OfflineAnswerReader()
+        app.reader = default_answer_reader(app.settings)
     return app.reader
 
 

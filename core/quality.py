@@ -1,28 +1,37 @@
 """Interview quality: one score from 0 to 100, and the parts it is made of.
 
-Customer development judges an interview by the evidence it got the customer to give, so the
-score is read off the answers' readings (see :mod:`core.evidence`), never off the script's
-order. Each part is a value from 0 to 1 times a weight chosen for what it means (the weights
-sum to 100; a part that does not apply, such as the pitch when none was asked, is left out and
-the rest scaled up to 100):
+Customer development judges an interview by the evidence it got the customer to give: specific
+past events, concrete costs, workarounds tried, the people involved, referrals and commitments —
+not politeness or length. So the score is read off the answers' readings (see
+:mod:`core.evidence`), never off the script's order, and it has two kinds of parts:
 
-====================  ======  ============================================================
-part                  weight  value
-====================  ======  ============================================================
-``facets``            35      of problem, occurrence, workaround, cost and people-or-frequency,
-                              the share the customer gave (the evidence a founder needs)
-``stories``           15      story answers per question that asks for past facts (the
-                              frustration, specifics, workaround and impact sections), at most 1
-``customer_words``    10      the customer's share of all words, full at 80% (they talk, we listen)
-``substance``         10      1 minus the share of answers that were minimal or declined
-``referrals``         10      5 for a referral, 5 for a commitment (time, money, data, an intro)
-``probes``            10      probes answered with substance over probes asked ("yes" is no
-                              substance); left out when no probe was asked
-``leading``           5       1 without leading, yes/no or hypothetical questions before the
-                              pitch, 0.5 with one, 0 with more
-``pitch``             5       1 when the pitch came after the first problem was heard; left
-                              out when no pitch was asked
-====================  ======  ============================================================
+- **evidence** parts add up to 100: each is a value from 0 to 1 times its weight. A part that
+  does not apply (no probe was asked) is left out and the others are scaled up to 100;
+- **faults** of the interview itself only take points off: a clean interview is what it should
+  be, not extra evidence.
+
+========================  ======  ========================================================
+part                      points  value
+========================  ======  ========================================================
+``facets``                40      of problem, occurrence, workaround, cost and people-or-frequency,
+                                  the share told as experience (a story or how it usually is;
+                                  what they imagine or think of an idea does not count)
+``stories``               25      story answers per question that asks for past facts (the
+                                  frustration, specifics, workaround and impact sections), at most 1
+``referrals``             15      half for a referral, half for a commitment (time, money, data,
+                                  an introduction, a pilot)
+``probes``                10      probes answered with substance over probes asked ("yes", a
+                                  question back or a refusal is no substance); left out when no
+                                  probe was asked
+``customer_words``        10      the customer's share of all words, full at 80%
+``substance`` (fault)     -30     times the share of answers that were minimal or declined
+``leading`` (fault)       -5      per leading, yes/no or hypothetical question asked before the
+                                  pitch, at most -10
+``pitch`` (fault)         -10     when the pitch came before any problem was heard
+========================  ======  ========================================================
+
+``facets`` and ``stories`` count from the first answer in which a problem is heard on: a
+specific story about something else (a wedding, the weather) is no evidence of a problem.
 """
 
 from __future__ import annotations
@@ -43,16 +52,20 @@ _FACT_SECTIONS = ("frustration", "specifics", "workaround", "impact")
 _CORE_FACETS = (Facet.PROBLEM, Facet.OCCURRENCE, Facet.WORKAROUND, Facet.COST)
 FULL_WORD_SHARE = 0.8
 
+# Evidence parts: points when full. Faults: points taken off at worst.
 WEIGHTS: dict[str, int] = {
-    "facets": 35,
-    "stories": 15,
-    "customer_words": 10,
-    "substance": 10,
-    "referrals": 10,
+    "facets": 40,
+    "stories": 25,
+    "referrals": 15,
     "probes": 10,
-    "leading": 5,
-    "pitch": 5,
+    "customer_words": 10,
+    "substance": -30,
+    "leading": -10,
+    "pitch": -10,
 }
+LEADING_PENALTY = 5  # points per leading question
+# Acts whose facets count as evidence told from experience.
+_EXPERIENCE = frozenset({Act.STORY, Act.GENERAL})
 _LABELS = {
     "facets": "evidence covered",
     "stories": "answers that are stories",
@@ -61,12 +74,13 @@ _LABELS = {
     "referrals": "referrals and commitments",
     "probes": "probes answered with substance",
     "leading": "leading questions asked",
-    "pitch": "pitch after a problem was heard",
+    "pitch": "pitch before any problem was heard",
 }
 
 
 class QualityPart(BaseModel):
-    """One part of the score: its value (0-1), weight, the points it gives and what it counted."""
+    """One part of the score: its value (0-1), weight (negative for a fault), the points it gives
+    or takes and what it counted."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -111,7 +125,7 @@ class InterviewQuality(BaseModel):
     def lines(self) -> list[str]:
         """The score and its parts as short English lines (for the terminal and reports)."""
         return [f"quality score: {self.score}/100"] + [
-            f"{p.label}: {p.detail} ({p.points:.0f}/{p.weight})" for p in self.parts
+            f"{p.label}: {p.detail} ({p.points:+.0f} of {p.weight:+d})" for p in self.parts
         ]
 
 
@@ -120,6 +134,13 @@ def _part(name: str, value: float, detail: str) -> QualityPart:
     return QualityPart(
         name=name, value=value, weight=WEIGHTS[name], points=value * WEIGHTS[name], detail=detail
     )
+
+
+def _experience_facets(answers: Sequence[AnswerRecord]) -> set[Facet]:
+    """Facets of answers told from experience (stories and generalities)."""
+    return {
+        f for a in answers if a.reading is not None and a.reading.act in _EXPERIENCE for f in a.reading.facets
+    }
 
 
 def assess(state: InterviewState | None, answers: Sequence[AnswerRecord]) -> InterviewQuality:
@@ -131,19 +152,23 @@ def assess(state: InterviewState | None, answers: Sequence[AnswerRecord]) -> Int
     total = customer_words + interviewer_words
     word_share = customer_words / total if total else 0.0
     acts = [a.reading.act if a.reading is not None else None for a in own]
-    stories = acts.count(Act.STORY)
     minimal, declined = acts.count(Act.MINIMAL), acts.count(Act.DECLINE)
     heard = facets_heard(own)
-    core = [f for f in _CORE_FACETS if f in heard]
-    people_or_frequency = Facet.PEOPLE in heard or Facet.FREQUENCY in heard
-    covered = len(core) + people_or_frequency
-    fact_questions = sum(1 for a in own if a.section in _FACT_SECTIONS and a.probe is None) or len(own)
-    first_pitch = min((a.turn for a in own if a.section in _PITCH), default=None)
     problem_turns = [
         a.turn
         for a in own
         if carries_evidence(a.reading) and a.reading is not None and a.reading.has(Facet.PROBLEM)
     ]
+    # Evidence is evidence of a problem: what is told before any problem is heard (a wedding, the
+    # weather) says nothing about one, however specific.
+    about = [a for a in own if problem_turns and a.turn >= min(problem_turns)]
+    stories = sum(1 for a in about if a.reading is not None and a.reading.act == Act.STORY)
+    told = _experience_facets(about)
+    core = [f for f in _CORE_FACETS if f in told]
+    people_or_frequency = Facet.PEOPLE in told or Facet.FREQUENCY in told
+    covered = len(core) + people_or_frequency
+    fact_questions = sum(1 for a in own if a.section in _FACT_SECTIONS and a.probe is None) or len(own)
+    first_pitch = min((a.turn for a in own if a.section in _PITCH), default=None)
     pitch_before: bool | None = None
     if first_pitch is not None:
         pitch_before = not problem_turns or min(problem_turns) > first_pitch
@@ -156,19 +181,13 @@ def assess(state: InterviewState | None, answers: Sequence[AnswerRecord]) -> Int
     substantive = sum(1 for a in probe_answers if carries_evidence(a.reading))
     offered = max(state.probes_offered if state is not None else 0, len(probe_answers))
     referral, commitment = Facet.REFERRAL in heard, Facet.COMMITMENT in heard
-    names = [f.value for f in _CORE_FACETS if f in heard] + (
+    names = [f.value for f in _CORE_FACETS if f in told] + (
         ["people/frequency"] if people_or_frequency else []
     )
-    parts = [
+    evidence = [
         _part("facets", covered / 5, f"{covered} of 5 ({', '.join(names) or 'none'})"),
         _part(
             "stories", stories / fact_questions if fact_questions else 0.0, f"{stories} of {len(own)} answers"
-        ),
-        _part("customer_words", word_share / FULL_WORD_SHARE, f"{word_share:.0%}"),
-        _part(
-            "substance",
-            1 - (minimal + declined) / len(own) if own else 0.0,
-            f"{minimal} minimal, {declined} declined",
         ),
         _part(
             "referrals",
@@ -177,21 +196,31 @@ def assess(state: InterviewState | None, answers: Sequence[AnswerRecord]) -> Int
         ),
     ]
     if offered:
-        parts.append(_part("probes", substantive / offered, f"{substantive} of {offered} asked"))
-    parts.append(_part("leading", 1 - 0.5 * len(leading_asked), f"{len(leading_asked)} asked"))
+        evidence.append(_part("probes", substantive / offered, f"{substantive} of {offered} asked"))
+    evidence.append(_part("customer_words", word_share / FULL_WORD_SHARE, f"{word_share:.0%}"))
+    faults = [
+        _part(
+            "substance",
+            (minimal + declined) / len(own) if own else 0.0,
+            f"{minimal} minimal, {declined} declined of {len(own)}",
+        ),
+        _part(
+            "leading",
+            LEADING_PENALTY * len(leading_asked) / -WEIGHTS["leading"],
+            f"{len(leading_asked)} asked",
+        ),
+    ]
     if pitch_before is not None:
-        parts.append(
-            _part(
-                "pitch",
-                0.0 if pitch_before else 1.0,
-                "before any problem" if pitch_before else "after a problem",
-            )
-        )
-    weight = sum(p.weight for p in parts)
-    score = round(100 * sum(p.points for p in parts) / weight) if own else 0
+        faults.append(_part("pitch", 1.0 if pitch_before else 0.0, "yes" if pitch_before else "no"))
+    scale = 100 / sum(p.weight for p in evidence)
+    raw = sum(p.points for p in evidence) * scale + sum(p.points for p in faults)
+    score = max(0, min(100, round(raw))) if own else 0
+    parts = tuple(
+        p.model_copy(update={"points": p.points * scale, "weight": round(p.weight * scale)}) for p in evidence
+    )
     return InterviewQuality(
         score=score,
-        parts=tuple(parts),
+        parts=(*parts, *faults),
         answers=len(own),
         customer_words=customer_words,
         interviewer_words=interviewer_words,

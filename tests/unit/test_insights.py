@@ -51,7 +51,7 @@ def test_quality_figures() -> None:
     # A pitch before any problem was heard is reported (and costs the pitch part).
     early = [ALICE[0], ALICE[-1], *ALICE[1:-1]]
     before = assess(state_for("alice"), answers_for("alice", early))
-    assert before.pitch_before_problem is True and before.part("pitch").points == 0  # type: ignore[union-attr]
+    assert before.pitch_before_problem is True and before.part("pitch").points == -10  # type: ignore[union-attr]
     assert assess(None, answers_for("alice", ALICE[:3])).pitch_before_problem is None
 
 
