@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # chromadb takes 0.5-2 s to import: only on first use, off th
 
 from core.errors import StoreUnavailable
 from core.models import Story
+from core.reading import Facet
 
 _PREFIX = "earful_"
 _SAFE_TEAM = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
@@ -103,11 +104,8 @@ def _story(story_id: str, text: str, meta: dict[str, Any]) -> Story:
         text=text,
         label=meta.get("label"),
         act=str(meta["act"]) if meta.get("act") is not None else None,
-        facets=tuple(
-            key.removeprefix(_FACET_KEY)
-            for key, value in meta.items()
-            if key.startswith(_FACET_KEY) and value
-        ),
+        # In the reading's (Facet) order, whatever order the metadata keys come back in.
+        facets=tuple(f.value for f in Facet if meta.get(f"{_FACET_KEY}{f.value}")),
     )
 
 
