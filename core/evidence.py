@@ -6,6 +6,10 @@ answering "what's the hardest part?" is a workaround, and "Is this a sales call?
 impact section is no cost. Answers whose act carries no evidence (a question, an off-topic
 line or injection, a refusal, a "yes") give none, whatever facets a reader tagged on them.
 
+Problems, occurrences, workarounds, costs, frequency and people are quoted only from answers
+told as experience (a story, or how it usually is), never from what the customer imagines or
+thinks of an idea; roles, referrals and commitments from any answer that carries evidence.
+
 Within a facet, sentences are ranked: those telling a specific past event first (the
 sentence also carries ``occurrence``, or the answer is a story), then those with a figure
 (a number, money, a duration), then fuller sentences; ties keep interview order.
@@ -23,6 +27,15 @@ from core.reading import Act, AnswerReader, Facet, Reading
 
 # Acts whose sentences are never quoted as evidence of anything.
 NO_EVIDENCE = frozenset({Act.QUESTION, Act.OFF_TOPIC, Act.DECLINE, Act.MINIMAL})
+# Acts that tell what the customer lives (a real time, or how it usually is): the only ones
+# whose problems, workarounds and costs a summary quotes as theirs. What they imagine or think
+# of an idea is no evidence of what frustrates them or what it costs them today.
+EXPERIENCE = frozenset({Act.STORY, Act.GENERAL})
+# Facets told only from experience count; the others (role, referral, commitment...) from any
+# answer that carries evidence ("sign me up" is an opinion of the idea, and a commitment).
+EXPERIENCE_FACETS = frozenset(
+    {Facet.PROBLEM, Facet.OCCURRENCE, Facet.WORKAROUND, Facet.COST, Facet.FREQUENCY, Facet.PEOPLE}
+)
 MAX_QUOTE = 280  # characters; longer sentences are cut at a word (still a verbatim substring)
 
 # A figure: digits, a currency sign, or a number or unit written out (en/es/fr).
@@ -71,6 +84,8 @@ def evidence_of(answer: AnswerRecord, facet: Facet) -> list[Evidence]:
     """The sentences of ``answer`` carrying ``facet`` (none for an answer without evidence)."""
     reading = answer.reading
     if reading is None or not carries_evidence(reading) or not reading.has(facet):
+        return []
+    if facet in EXPERIENCE_FACETS and reading.act not in EXPERIENCE:
         return []
     occurrences = set(reading.sentences(Facet.OCCURRENCE))
     found: list[Evidence] = []
