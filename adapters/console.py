@@ -14,6 +14,7 @@ import threading
 from collections.abc import Callable
 from typing import TextIO
 
+from core.invites import telegram_invite_link
 from core.models import (
     Answer,
     Event,
@@ -62,8 +63,10 @@ class ConsoleChannel:
         script_id: str | None = None,
         stdin: TextIO | None = None,
         stdout: TextIO | None = None,
+        bot_username: str | None = None,
     ) -> None:
         self._service = service
+        self._bot_username = bot_username  # the Telegram bot referral links open, if known
         self._team = team
         self._customer = customer
         self._script_id = script_id
@@ -71,11 +74,21 @@ class ConsoleChannel:
         self._stdout = stdout or sys.stdout
         self._lines: asyncio.Queue[object] = asyncio.Queue()
 
-    def _say(self, replies: list[Reply]) -> None:
+    def _say(self, replies: list[Reply], language: str = "en") -> None:
         for reply in replies:
             prefix = "\n" if reply.kind in (ReplyKind.QUESTION, ReplyKind.PROBE) else ""
-            self._stdout.write(f"{prefix}earful> {reply.text}\n")
+            self._stdout.write(f"{prefix}earful> {self._text(reply, language)}\n")
         self._stdout.flush()
+
+    def _text(self, reply: Reply, language: str) -> str:
+        """A reply as a line: a referral with its invite, an offer with the words to type."""
+        if reply.kind is ReplyKind.REFERRAL and reply.invite:
+            link = telegram_invite_link(self._bot_username, reply.invite) if self._bot_username else None
+            invite = self._service.catalog.messages_for(language).referral_invite(reply.invite, link)
+            return f"{reply.text}\n{invite}"
+        if reply.kind is ReplyKind.LANGUAGE and reply.choices:
+            return f"{reply.text} ({' / '.join(choice.label for choice in reply.choices)})"
+        return reply.text
 
     def _prompt(self) -> None:
         self._stdout.write("you> ")
@@ -97,7 +110,7 @@ class ConsoleChannel:
                 script_id=self._script_id,
             )
         )
-        self._say(outcome.replies)
+        self._say(outcome.replies, outcome.state.language if outcome.state else "en")
         return outcome.state.status if outcome.state else None
 
     async def run(self) -> Status | None:

@@ -4,7 +4,9 @@ follow-up probes and interview summaries.
 The LLM is never trusted with what reaches a customer or a team unchecked:
 
 - a probe it proposes must pass the same open-question lint as scripts
-  (:func:`core.lint.question_problem`), else the rule-based probe is asked;
+  (:func:`core.lint.question_problem`) and the interview's rules (it sees the answer's reading
+  and the facets the interview holds; no specific-time ask where none may follow), else the
+  rule-based probe is asked, and the engine checks the rules again;
 - every quote in a summary it writes must be found verbatim in the transcript, else the
   extractive summary is used; any error (provider down, malformed output) falls back too.
 
@@ -19,7 +21,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
@@ -30,6 +32,7 @@ from core.lint import question_problem
 from core.models import AnswerRecord, InterviewState
 from core.probing import FollowUpPolicy, Probe, ProbeContext
 from core.quality import assess
+from core.reading import Facet
 from core.summary import InterviewSummary, Quote, quotes_are_verbatim, summarize
 
 log = logging.getLogger(__name__)
@@ -72,6 +75,19 @@ class ProbeDraft(BaseModel):
 
     ask: bool = Field(description="true when the answer deserves one follow-up question")
     question: str = Field(default="", description="one short, open follow-up question about a past event")
+    asks_for: Literal["specific_time", "workaround", "cost", "more", "facts", "other"] = Field(
+        default="other",
+        description="what the question asks for: one specific time, what they did, what it cost, "
+        "more detail, the facts behind an opinion, or something else",
+    )
+
+
+# What a probe asking for this is after (the engine refuses one whose facets are all held).
+_ASKS_FOR_SEEKS: dict[str, tuple[Facet, ...]] = {
+    "specific_time": (Facet.OCCURRENCE,),
+    "workaround": (Facet.WORKAROUND,),
+    "cost": (Facet.COST,),
+}
 
 
 class SummaryDraft(BaseModel):
@@ -91,7 +107,8 @@ class LlmFollowUp:
         self._fallback = fallback
 
     async def propose(self, context: ProbeContext) -> Probe | None:
-        """A linted LLM probe, or the rule-based one when the model's is missing or closed."""
+        """A linted LLM probe, or the rule-based one when the model's is missing, closed, or
+        breaks the interview's rules (a specific-time ask where none may follow, say)."""
         if context.probes_asked >= context.limit:
             return None
         messages = [
@@ -99,13 +116,11 @@ class LlmFollowUp:
                 "You help run a customer-discovery interview. Decide whether the customer's answer "
                 "needs one follow-up question. Good follow-ups ask about a specific past event: the "
                 "last time it happened, what they did, what it cost. Never pitch, never ask yes/no, "
-                "leading or hypothetical questions. " + _DATA_RULE
+                "leading or hypothetical questions. Never ask about what the interview already "
+                "knows (the facets listed as covered), and never ask for a specific or last time "
+                "when told it may not be asked. " + _DATA_RULE
             ),
-            HumanMessage(
-                f"Interview question ({context.section} section): {json.dumps(context.question)}\n"
-                f"Follow-ups already asked for it: {context.probes_asked} of {context.limit}.\n"
-                f"The customer's answer:\n{quoted(context.answer)}"
-            ),
+            HumanMessage(f"{self._situation(context)}\nThe customer's answer:\n{quoted(context.answer)}"),
         ]
         try:
             draft = await self._structured.ainvoke(messages)
@@ -120,7 +135,28 @@ class LlmFollowUp:
         if not question or len(question) > MAX_PROBE_CHARS or question_problem(question) is not None:
             log.info("LLM probe rejected by the lint: %r", question)
             return await self._fallback.propose(context)
-        return Probe(kind=f"llm-{context.probes_asked + 1}", text=question)
+        seeks = _ASKS_FOR_SEEKS.get(draft.asks_for, ())
+        specific = draft.asks_for == "specific_time"
+        if (specific and not context.may_ask_specific) or (seeks and context.covered.issuperset(seeks)):
+            log.info("LLM probe asks for what the interview may not ask now: %r", question)
+            return await self._fallback.propose(context)
+        return Probe(kind=f"llm-{context.probes_asked + 1}", text=question, specific=specific, seeks=seeks)
+
+    @staticmethod
+    def _situation(context: ProbeContext) -> str:
+        """The question, the reading of the answer and what the interview holds, for the model."""
+        reading = context.reading
+        covered = ", ".join(sorted(facet.value for facet in context.covered)) or "nothing yet"
+        lines = [
+            f"Interview question ({context.section} section): {json.dumps(context.question)}",
+            f"Follow-ups already asked for it: {context.probes_asked} of {context.limit}.",
+            f"Facets the interview already covers: {covered}.",
+            "A specific or last time may be asked for: " + ("yes." if context.may_ask_specific else "no."),
+        ]
+        if reading is not None:
+            facets = ", ".join(facet.value for facet in reading.facets) or "none"
+            lines.append(f"The answer reads as: {reading.act.value}; facets: {facets}.")
+        return "\n".join(lines)
 
 
 def _find(text: str | None, answers: Sequence[AnswerRecord]) -> Quote | None:

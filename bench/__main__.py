@@ -67,6 +67,7 @@ def main() -> None:
         file=sys.stderr,
     )
     turns = asyncio.run(core_turns())
+    read_turns = asyncio.run(core_turns(interviews=True))
     print("bench: core turns done", file=sys.stderr)
     ours, theirs = _search("earful"), _search("langchain")
     print("bench: story search done", file=sys.stderr)
@@ -76,6 +77,8 @@ def main() -> None:
     rows = [
         Row("core turn p50 (answer in -> question out, committed)", "ms", 5, percentile(turns, 0.5)),
         Row("core turn p99", "ms", 25, percentile(turns, 0.99)),
+        Row("core turn with reading p50 (real interview answers)", "ms", 15, percentile(read_turns, 0.5)),
+        Row("core turn with reading p99", "ms", 40, percentile(read_turns, 0.99)),
         Row("story search p50, 100,000 stories", "ms", 20, ours["p50_ms"], theirs["p50_ms"]),
         Row("story search p99, 100,000 stories", "ms", 60, ours["p99_ms"], theirs["p99_ms"]),
         Row("import (record, outbox, embed, index)", "stories/s", 300, imported, imported_lc, higher=True),

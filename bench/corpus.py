@@ -41,6 +41,21 @@ def dev_texts(name: str) -> list[str]:
         return [json.loads(line)["text"] for line in handle if line.strip()]
 
 
+def interview_answers() -> list[str]:
+    """What participants answered in the real interviews of ``anthropic_interviews/dev.jsonl``
+    (every participant turn after their first, which answers the greeting)."""
+    path = data_dir() / "anthropic_interviews" / "dev.jsonl"
+    if not path.is_file():
+        sys.exit(f"bench needs {path}")
+    answers: list[str] = []
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                turns = json.loads(line)["turns"]
+                answers += [t["text"] for t in turns if t["role"] == "participant"][1:]
+    return answers
+
+
 def _pairs(count: int, n: int) -> list[tuple[int, int]]:
     rng = random.Random(77)
     return [(rng.randrange(n), rng.randrange(n)) for _ in range(count)]

@@ -10,10 +10,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.corpus import dev_texts, stories
+from bench.corpus import dev_texts, interview_answers, stories
 from bot.importing import record_from_line
 from bot.settings import Settings
-from bot.wiring import build_app
+from bot.wiring import build_app, default_answer_reader
 from core.models import Answer, Consent, Start, Status
 from core.service import Inbound
 
@@ -24,14 +24,18 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(q * len(ordered) + 0.5) - 1))]
 
 
-async def core_turns(turns: int = 400) -> list[float]:
-    """Milliseconds from an answer in to the next question out, the answer committed to SQLite
-    (the real session store; the indexer is only notified, as in production)."""
-    answers = dev_texts("banking77")
+async def core_turns(turns: int = 400, *, interviews: bool = False) -> list[float]:
+    """Milliseconds from an answer in to the next question out, the answer read and committed to
+    SQLite (the real session store; the indexer is only notified, as in production).
+
+    ``interviews``: real interview answers, the offline reader's model loaded before the first
+    turn ("core turn with reading"); else banking77 queries, the reader loading on first use."""
+    answers = interview_answers() if interviews else dev_texts("banking77")
     latencies: list[float] = []
     with tempfile.TemporaryDirectory(prefix="earful-bench-") as folder:
         settings = Settings(data_dir=Path(folder), chroma_url=None)
-        async with build_app(settings) as app:
+        reader = default_answer_reader(settings, warm=True) if interviews else None
+        async with build_app(settings, reader=reader) as app:
             customer = 0
             status: Status | None = None
             while len(latencies) < turns:

@@ -164,12 +164,15 @@ async def build_app(
     stories: StoryStore | None = None,
     embedder: Embedder | None = None,
     policy: FollowUpPolicy | None = None,
+    reader: AnswerReader | None = None,
     ranker: Ranker | None = None,
     multilingual: Multilingual | None = None,
-    reader: AnswerReader | None = None,
 ) -> AsyncIterator[App]:
     """Build the application; any part may be handed in (tests pass in-memory fakes)."""
     catalog = catalog or default_catalog()
+    # Every answer is read before the engine decides (offline, or the LLM's when set); the indexer
+    # and the insights read the answers stored without a reading with the same reader.
+    reader = reader or default_answer_reader(settings)
     sessions = sessions or await open_sessions(settings)
     try:
         stories = stories or open_stories(settings)
@@ -200,6 +203,7 @@ async def build_app(
             sessions,
             catalog,
             chosen_policy,
+            reader=reader,
             stories=stories,
             invites=invites,
             on_answer=indexer.notify,

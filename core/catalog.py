@@ -52,5 +52,21 @@ class Catalog:
         script = self.script(script_id)
         key = (script.id, script.language)
         if key not in self._engines:
-            self._engines[key] = InterviewEngine(script, self.messages_for(script.language))
+            self._engines[key] = InterviewEngine(
+                script,
+                self.messages_for(script.language),
+                lambda language: self.translation(script, language),
+            )
         return self._engines[key]
+
+    def translation(self, script: Script, language: str) -> InterviewEngine | None:
+        """The engine of ``script``'s family (``discovery.*``) in ``language``: a script with the
+        same questions in the same order, and wording in that language; ``None`` if there is none."""
+        base = language.split("-")[0].lower()
+        stem = script.id.rsplit(".", 1)[0]
+        other = self.scripts.get(f"{stem}.{base}")
+        if other is None or other.id == script.id or other.language != base or base not in self.messages:
+            return None
+        if [q.id for _, q in other.questions()] != [q.id for _, q in script.questions()]:
+            return None
+        return self.engine(other.id)

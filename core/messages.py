@@ -6,6 +6,8 @@ missing or misspelt key is an error naming the file and the key, not a crash mid
 
 from __future__ import annotations
 
+import re
+from functools import cached_property
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -14,28 +16,41 @@ from core.errors import ScriptError
 
 
 class ProbeWording(BaseModel):
-    """Follow-up probes, one list of phrasings per rule (the first unused one is chosen)."""
+    """Follow-up probes, one list of phrasings per kind (the first not yet asked is chosen)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    hypothetical: tuple[str, ...] = Field(min_length=1)
+    # A generality or a hypothetical: ask for one specific time.
     generality: tuple[str, ...] = Field(min_length=1)
-    short: tuple[str, ...] = Field(min_length=1)
+    hypothetical: tuple[str, ...] = Field(min_length=1)
+    # What a story leaves out: what they did, what it cost.
     pain_action: tuple[str, ...] = Field(min_length=1)
     pain_cost: tuple[str, ...] = Field(min_length=1)
+    short: tuple[str, ...] = Field(min_length=1)  # a minimal answer: say more
+    facts: tuple[str, ...] = Field(min_length=1)  # an opinion: the facts behind it
 
 
-class ProbeVocabulary(BaseModel):
-    """Word lists the rule-based follow-up policy matches, per language (regex fragments)."""
+class Topic(BaseModel):
+    """Something customers ask the interviewer, recognised by its words, and our answer."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    hypothetical: tuple[str, ...] = Field(min_length=1)
-    generality: tuple[str, ...] = Field(min_length=1)
-    pain: tuple[str, ...] = Field(min_length=1)
-    action: tuple[str, ...] = Field(min_length=1, description="words showing they already did something")
-    cost: tuple[str, ...] = Field(min_length=1, description="words showing they already named a cost")
-    short_answer_words: int = Field(default=4, ge=1, le=20)
+    name: str
+    words: tuple[str, ...] = Field(min_length=1, description="regex fragments, matched case-blind")
+    answer: str
+    # The answer is itself a question (the price one): asked instead of repeating ours.
+    asks: bool = False
+
+
+class AsideWording(BaseModel):
+    """What the bot says when an answer is not an answer: a question, off topic, a refusal."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    rephrase: str = Field(description="said before the question again when the script has no rephrase")
+    redirect: tuple[str, ...] = Field(min_length=1)
+    declined: str
+    topics: tuple[Topic, ...] = ()
 
 
 class Messages(BaseModel):
@@ -71,7 +86,15 @@ class Messages(BaseModel):
     invite_expired: str
     invite_used: str
     probes: ProbeWording
-    vocabulary: ProbeVocabulary
+    asides: AsideWording
+    # Regex fragments that make a probe (any policy's) an ask for one specific time.
+    specific_time: tuple[str, ...] = Field(min_length=1)
+    referral_thanks: str
+    referral_code: str = Field(description="the referral invite where no link can be made: {token}")
+    language_name: str  # this catalogue's language, in itself ("español")
+    language_offer: str  # in this language: shall we go on in it?
+    language_switched: str
+    language_kept: str  # in this language: we go on in it
     # Chat-platform extras; defaults keep catalogues that predate them valid.
     command_descriptions: dict[str, str] = Field(
         default_factory=dict, description="command name -> its line in a chat app's command menu"
@@ -85,6 +108,25 @@ class Messages(BaseModel):
     def invite_problem(self, reason: str) -> str:
         """The polite refusal for an invite that is ``unknown``, ``expired`` or ``used``."""
         return {"expired": self.invite_expired, "used": self.invite_used}.get(reason, self.invite_unknown)
+
+    @cached_property
+    def _specific_time(self) -> re.Pattern[str]:
+        return re.compile(r"(?<!\w)(" + "|".join(self.specific_time) + r")", re.IGNORECASE)
+
+    def asks_specific_time(self, text: str) -> bool:
+        """Whether ``text`` asks for one specific (or the last) time."""
+        return self._specific_time.search(text) is not None
+
+    def topic_of(self, text: str) -> Topic | None:
+        """The first topic whose words ``text`` contains (a customer's question)."""
+        for topic in self.asides.topics:
+            if re.search(r"(?<!\w)(" + "|".join(topic.words) + r")", text, re.IGNORECASE):
+                return topic
+        return None
+
+    def referral_invite(self, token: str, link: str | None) -> str:
+        """The line handing out a referral invite: its link, or its code where no link can be made."""
+        return self.referral.format(invite_link=link) if link else self.referral_code.format(token=token)
 
     def is_yes(self, text: str) -> bool | None:
         """True for a yes word, False for a no word, None when the text is neither."""

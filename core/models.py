@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from core.reading import Reading
+from core.reading import Facet, Reading
 
 
 class Status(StrEnum):
@@ -51,6 +51,24 @@ class InterviewState(BaseModel):
     probes_offered: int = 0  # probes asked over the whole interview (for the quality figures)
     started_at: datetime | None = None
     updated_at: datetime | None = None
+    # What the interview already holds, from the readings of the answers so far.
+    facets: tuple[Facet, ...] = ()  # every facet some answer carried, in Facet order
+    quotes: dict[Facet, str] = Field(default_factory=dict)  # the first sentence carrying each
+    # The wording the current question was asked in, when not its text (a followup, a rephrase).
+    question_text: str | None = None
+    asides: tuple[str, ...] = ()  # answers, rephrases, redirects given for the current question
+    last_ask_specific: bool = False  # the last thing asked wanted one specific time
+    probe_texts: tuple[str, ...] = ()  # every probe asked in this interview, never asked twice
+    commitments: tuple[str, ...] = ()  # the customer's offers of time, money, data or introductions
+    referrals: int = 0  # referral invites handed out during the interview
+    # Answers in a language other than the interview's, in a row, and offers made of it.
+    foreign_language: str | None = None
+    foreign_answers: int = 0
+    language_offer: str | None = None  # the language offered, while waiting for the choice
+    languages_offered: tuple[str, ...] = ()
+
+    def holds(self, facet: Facet) -> bool:
+        return facet in self.facets
 
     @property
     def probes_asked(self) -> int:
@@ -122,6 +140,13 @@ class Stop(BaseModel):
     kind: Literal["stop"] = "stop"
 
 
+class SwitchLanguage(BaseModel):
+    """The customer's answer to the offer to go on in another language."""
+
+    kind: Literal["language"] = "language"
+    accept: bool
+
+
 class Forget(BaseModel):
     """Erase everything this customer said. A plain request asks to confirm; ``confirmed``
     erases; ``cancelled`` withdraws a pending request (the "No" button)."""
@@ -131,7 +156,7 @@ class Forget(BaseModel):
     cancelled: bool = False
 
 
-Event = Start | Consent | Answer | Pause | Resume | Skip | Stop | Forget
+Event = Start | Consent | Answer | Pause | Resume | Skip | Stop | Forget | SwitchLanguage
 
 
 # --- replies ---------------------------------------------------------------------------
@@ -144,6 +169,8 @@ class ReplyKind(StrEnum):
     PROBE = "probe"
     INFO = "info"
     CONFIRM_FORGET = "confirm_forget"
+    LANGUAGE = "language"  # the offer to go on in another language (with choices)
+    REFERRAL = "referral"  # thanks for a referral; channels add the invite link
     DONE = "done"
 
 
@@ -165,6 +192,7 @@ class Reply(BaseModel):
     text: str
     question_id: str | None = None
     choices: tuple[Choice, ...] = ()
+    invite: str | None = None  # a referral reply's invite token, turned into a link by the channel
 
 
 # --- what gets stored ---------------------------------------------------------------------

@@ -30,6 +30,10 @@ class SectionKind(StrEnum):
     WRAPUP = "wrapup"
 
 
+# Sections whose answers get no follow-up probe unless the script says otherwise: a warm-up or
+# wrap-up answer is not probed.
+UNPROBED_KINDS = frozenset({SectionKind.WARMUP, SectionKind.WRAPUP})
+
 # Sections that must all come before any pitch: the customer's story before our idea.
 STORY_KINDS = frozenset({SectionKind.FRUSTRATION, SectionKind.SPECIFICS, SectionKind.WORKAROUND})
 
@@ -88,12 +92,13 @@ class Script(BaseModel):
         return [(section, question) for section in self.sections for question in section.questions]
 
     def probe_limit(self, index: int) -> int:
-        """How many follow-up probes question number ``index`` may get."""
+        """How many follow-up probes question number ``index`` may get (none by default in a
+        warm-up or wrap-up section)."""
         section, question = self.questions()[index]
         for limit in (question.max_probes, section.max_probes):
             if limit is not None:
                 return limit
-        return self.max_probes
+        return 0 if section.kind in UNPROBED_KINDS else self.max_probes
 
     def find(self, question_id: str) -> tuple[int, Section, Question]:
         """The position, section and question with this id; ``KeyError`` if absent."""

@@ -1,8 +1,9 @@
 """The application: one entry point, :meth:`InterviewService.handle`, for every channel.
 
-An inbound event is applied to the customer's interview in four steps: load the state,
-ask the follow-up policy for a probe candidate, let the pure engine decide, and commit the
-new state and answer to the system of record *before* returning the replies to send.
+An inbound event is applied to the customer's interview in five steps: load the state, read
+the answer (an :class:`~core.reading.AnswerReader`), ask the follow-up policy for a probe
+candidate, let the pure engine decide, and commit the new state and answer (with its reading)
+to the system of record *before* returning the replies to send.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any
 
 from core.catalog import Catalog
 from core.engine import AnswerDraft, Transition
-from core.errors import InviteError, StoreUnavailable
+from core.errors import EarfulError, InviteError, StoreUnavailable
 from core.invites import Invites
 from core.models import (
     OPEN_STATUSES,
@@ -34,6 +35,7 @@ from core.models import (
 )
 from core.ports import InterviewListener, SessionStore, StoryStore
 from core.probing import FollowUpPolicy
+from core.reading import AnswerReader, Reading
 from core.text import storable
 
 log = logging.getLogger(__name__)
@@ -87,6 +89,7 @@ class InterviewService:
         catalog: Catalog,
         policy: FollowUpPolicy,
         *,
+        reader: AnswerReader | None = None,
         stories: StoryStore | None = None,
         invites: Invites | None = None,
         listeners: Sequence[InterviewListener] = (),
@@ -96,6 +99,8 @@ class InterviewService:
         self._sessions = sessions
         self._catalog = catalog
         self._policy = policy
+        # Without a reader answers are not read: the engine then only follows the policy's probes.
+        self._reader = reader
         self._stories = stories
         self._invites = invites
         self._listeners = list(listeners)
@@ -158,11 +163,12 @@ class InterviewService:
             return Outcome(None, [Reply(kind=ReplyKind.INFO, text=messages.not_started)])
         engine = self._catalog.engine(state.script_id)
         probe = None
-        if inbound.event.kind == "answer":
-            context = engine.probe_context(state, inbound.event.text)
+        reading = await self._read(state, inbound.event)
+        if isinstance(inbound.event, Answer):
+            context = engine.probe_context(state, inbound.event.text, reading)
             if context is not None:
                 probe = await self._policy.propose(context)
-        transition = engine.step(state, inbound.event, probe)
+        transition = engine.step(state, inbound.event, probe, reading)
         now = self._clock()
         new_state = transition.state.model_copy(
             update={
@@ -178,6 +184,7 @@ class InterviewService:
         committed = await self._sessions.commit_turn(new_state, answer, inbound.delivery_key)
         if not committed:
             return Outcome(state, [], duplicate=True)
+        transition = replace(transition, replies=await self._with_invites(new_state, transition.replies))
         if answer is not None and self._on_answer is not None:
             self._on_answer()
         if transition.finished:
@@ -185,6 +192,34 @@ class InterviewService:
                 self._spawn(self._notify(listener, new_state))
         outcome = self._outcome(new_state, transition)
         return replace(outcome, answer_id=answer.id) if answer is not None else outcome
+
+    async def _read(self, state: InterviewState, event: Event) -> Reading | None:
+        """The reading of an interview answer (the language hint: the transcriber's, else the
+        interview's); ``None`` for any other event, or without a reader."""
+        if self._reader is None or not isinstance(event, Answer):
+            return None
+        question = self._catalog.engine(state.script_id).reads(state, event)
+        if question is None:
+            return None
+        hint = (event.voice.language if event.voice else None) or state.language
+        return await self._reader.read(event.text, question=question, language=hint)
+
+    async def _with_invites(self, state: InterviewState, replies: list[Reply]) -> list[Reply]:
+        """A referral's thanks carries a new invite of the team, remembering who referred it, for
+        the channel to turn into a link (no invites, or none could be made: the thanks alone)."""
+        if self._invites is None or not any(r.kind is ReplyKind.REFERRAL for r in replies):
+            return replies
+        try:
+            invite = await self._invites.create(
+                state.team, origin=state.origin, referred_by=state.interview_id
+            )
+        except EarfulError as error:
+            log.warning("no referral invite for interview %s: %s", state.interview_id, error)
+            return replies
+        return [
+            r.model_copy(update={"invite": invite.token}) if r.kind is ReplyKind.REFERRAL else r
+            for r in replies
+        ]
 
     async def amend_answer(
         self, channel: str, customer: str, answer_id: str, text: str
@@ -284,6 +319,7 @@ class InterviewService:
             language=state.language,
             turn=draft.turn,
             created_at=now,
+            reading=draft.reading,
         )
 
     async def hold_part(self, channel: str, customer: str, key: str, payload: str) -> bool:

@@ -12,7 +12,7 @@ from datetime import datetime
 from core.invites import ERASED_CLAIMANT, Invite, claimed_by_customer
 from core.locks import KeyedLocks
 from core.models import AnswerRecord, InterviewState, Status, Story
-from core.reading import Act, Reading
+from core.reading import Act, Facet, Reading
 
 
 class MemorySessionStore:
@@ -320,18 +320,50 @@ class HashingEmbedder:
         return vectors
 
 
-class ScriptedReader:
-    """:class:`core.reading.AnswerReader` that knows the readings of given answers by their text
-    (tests write what a reader would find); any other answer reads as a ``general`` one with no
-    facets. Counts its reads, so tests see which answers had to be read."""
+class FakeAnswerReader:
+    """:class:`core.reading.AnswerReader` that returns the reading it was given for each text.
 
-    def __init__(self, readings: dict[str, Reading] | None = None) -> None:
+    An answer it was not told about reads as ``default`` (a plain generality unless set). Every
+    call is kept in ``calls`` as ``(answer, question, language hint)``.
+    """
+
+    def __init__(self, readings: dict[str, Reading] | None = None, default: Reading | None = None) -> None:
         self.readings = dict(readings or {})
-        self.reads: list[str] = []
+        self.default = default or Reading(act=Act.GENERAL)
+        self.calls: list[tuple[str, str, str | None]] = []
+
+    def learn(
+        self,
+        text: str,
+        act: Act,
+        *facets: Facet,
+        language: str = "en",
+        evidence: dict[Facet, str] | None = None,
+    ) -> Reading:
+        """Read ``text`` as ``act`` with ``facets`` from now on; each facet is carried by its
+        sentence in ``evidence``, else by the whole text."""
+        reading = read_as(text, act, *facets, language=language)
+        if evidence:
+            carried = {
+                facet: (evidence[facet],) if facet in evidence else found
+                for facet, found in reading.evidence.items()
+            }
+            reading = reading.model_copy(update={"evidence": carried})
+        self.readings[text] = reading
+        return reading
 
     async def read(self, answer: str, *, question: str, language: str | None = None) -> Reading:
-        self.reads.append(answer)
-        known = self.readings.get(answer)
-        if known is not None:
-            return known
-        return Reading(act=Act.GENERAL, language=language or "en", reader="scripted")
+        self.calls.append((answer, question, language))
+        return self.readings.get(answer, self.default)
+
+
+def read_as(text: str, act: Act, *facets: Facet, language: str = "en") -> Reading:
+    """A reading of ``text``: ``act``, ``facets`` in Facet order, each carried by the whole text."""
+    ordered = tuple(facet for facet in Facet if facet in facets)
+    return Reading(
+        act=act,
+        facets=ordered,
+        language=language,
+        evidence={facet: (text.strip(),) for facet in ordered},
+        reader="fake",
+    )

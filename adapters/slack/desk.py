@@ -28,7 +28,21 @@ from adapters.slack.mrkdwn import escape
 from adapters.slack.wording import SlackWording
 from core.errors import AccessDenied, EarfulError, InputError, NotFound, StoreUnavailable
 from core.invites import Invites, telegram_invite_link
-from core.models import OPEN_STATUSES, Answer, Consent, Event, Forget, Pause, Reply, Resume, Skip, Start, Stop
+from core.models import (
+    OPEN_STATUSES,
+    Answer,
+    Consent,
+    Event,
+    Forget,
+    Pause,
+    Reply,
+    ReplyKind,
+    Resume,
+    Skip,
+    Start,
+    Stop,
+    SwitchLanguage,
+)
 from core.ports import SessionStore
 from core.reading import AnswerReader
 from core.service import Inbound, InterviewService
@@ -44,6 +58,8 @@ CHOICE_EVENTS: dict[str, Event] = {
     "consent:no": Consent(given=False),
     "forget:yes": Forget(confirmed=True),
     "forget:no": Resume(),  # anything but a confirmation cancels a pending forget
+    "language:yes": SwitchLanguage(accept=True),
+    "language:no": SwitchLanguage(accept=False),
 }
 
 
@@ -171,9 +187,16 @@ class SlackDesk:
 
     # --- interview DMs -----------------------------------------------------------------
 
-    async def send_replies(self, client: AsyncWebClient, channel: str, replies: list[Reply]) -> None:
-        """Post the core's replies to a DM, in order, paced."""
+    async def send_replies(
+        self, client: AsyncWebClient, channel: str, replies: list[Reply], language: str = "en"
+    ) -> None:
+        """Post the core's replies to a DM, in order, paced; a referral's thanks with its invite."""
         for reply in replies:
+            if reply.kind is ReplyKind.REFERRAL and reply.invite:
+                username = self.telegram_bot_username
+                link = telegram_invite_link(username, reply.invite) if username else None
+                invite = self.service.catalog.messages_for(language).referral_invite(reply.invite, link)
+                reply = reply.model_copy(update={"text": f"{reply.text}\n{invite}"})
             await self.poster.post(client, channel, blocks.reply_message(reply))
 
     def _dm_event(self, text: str) -> Event:
@@ -216,7 +239,9 @@ class SlackDesk:
         except Exception as error:  # noqa: BLE001 - the edge: every error becomes words
             await self.poster.post(client, dm, blocks.text_message(self.friendly(error)))
             return
-        await self.send_replies(client, dm, outcome.replies)
+        await self.send_replies(
+            client, dm, outcome.replies, outcome.state.language if outcome.state else "en"
+        )
 
     async def choice(self, client: AsyncWebClient, team: str, user: str, dm: str, value: str) -> None:
         """A button pressed in an interview DM."""

@@ -34,7 +34,7 @@ from adapters.telegram.translate import (
 from core.errors import EarfulError, InputError, InviteError
 from core.invites import Invites, telegram_invite_link
 from core.messages import Messages
-from core.models import Answer, Event, InterviewState
+from core.models import Answer, Event, InterviewState, Reply, ReplyKind
 from core.service import Inbound, InterviewService, Outcome
 from core.stories import StorySearch
 from core.story_query import parse_story_query
@@ -279,8 +279,11 @@ class TelegramHandlers:
         if outcome.duplicate:
             return outcome
         try:
-            await self.send.replies(chat_id, outcome.replies)
-            if outcome.finished and outcome.state is not None:
+            await self.send.replies(
+                chat_id, [self._with_link(reply, outcome.state) for reply in outcome.replies]
+            )
+            # The wrap-up's invite, unless the customer already got one for a referral.
+            if outcome.finished and outcome.state is not None and not outcome.state.referrals:
                 await self._send_referral(chat_id, outcome.state)
         except TelegramError as error:
             # The turn is already stored: the customer sees the question again on /resume.
@@ -299,6 +302,16 @@ class TelegramHandlers:
         link = telegram_invite_link(self._config.bot_username or self.bot.username, invite.token)
         await self.send.texts(
             chat_id, [self._service.catalog.messages_for(state.language).referral.format(invite_link=link)]
+        )
+
+    def _with_link(self, reply: Reply, state: InterviewState | None) -> Reply:
+        """A referral's thanks with the link of the invite the core made for it."""
+        if reply.kind is not ReplyKind.REFERRAL or not reply.invite:
+            return reply
+        link = telegram_invite_link(self._config.bot_username or self.bot.username, reply.invite)
+        messages = self._service.catalog.messages_for(state.language if state else "en")
+        return reply.model_copy(
+            update={"text": f"{reply.text}\n{messages.referral_invite(reply.invite, link)}"}
         )
 
     @property

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.models import Consent, Event, Forget, Pause, Resume, Skip, Start, Stop
+from core.models import Consent, Event, Forget, Pause, Resume, Skip, Start, Stop, SwitchLanguage
 
 # Commands a customer can send; /start, /help and /stories are handled separately.
 COMMAND_EVENTS: dict[str, Event] = {
@@ -21,6 +21,8 @@ CALLBACK_EVENTS: dict[str, Event] = {
     "consent:no": Consent(given=False),
     "forget:yes": Forget(confirmed=True),
     "forget:no": Resume(),
+    "language:yes": SwitchLanguage(accept=True),
+    "language:no": SwitchLanguage(accept=False),
 }
 
 MENU_COMMANDS = ("pause", "resume", "skip", "stop", "forget", "help")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fakes import HashingEmbedder, MemorySessionStore, ScriptedReader
+from fakes import FakeAnswerReader, HashingEmbedder, MemorySessionStore
 from insight_data import answers_for, reading
 
 from adapters.chroma_store import ChromaStoryStore, open_persistent_client
@@ -31,7 +31,7 @@ async def test_reindex_gives_an_old_index_the_evidence_filters(tmp_path: Path) -
     search = StorySearch(embedder, stories)
     assert await search.search("T1", "invoices spreadsheet", act="story") == []
 
-    reader = ScriptedReader(
+    reader = FakeAnswerReader(
         {
             STORY: reading("story", problem=STORY, occurrence=STORY, workaround=STORY),
             HABIT: reading("general", frequency=HABIT, workaround=HABIT),
@@ -39,7 +39,7 @@ async def test_reindex_gives_an_old_index_the_evidence_filters(tmp_path: Path) -
         }
     )
     assert await StoryIndexer(sessions, embedder, stories, reader=reader).reindex("T1") == 3
-    assert sorted(reader.reads) == sorted([STORY, HABIT, WISH])
+    assert sorted(call[0] for call in reader.calls) == sorted([STORY, HABIT, WISH])
     [real] = await search.search("T1", "invoices spreadsheet", act="story")
     assert real.story.text == STORY and real.story.act == "story"
     workarounds = await search.search("T1", "invoices spreadsheet", facet="workaround")

@@ -30,7 +30,7 @@ class ChatProcess:
         self.transcript = ""
 
     @classmethod
-    async def start(cls, data_dir: Path, *args: str) -> ChatProcess:
+    async def start(cls, data_dir: Path, *args: str, env: dict[str, str] | None = None) -> ChatProcess:
         process = await asyncio.create_subprocess_exec(
             *EARFUL,
             "chat",
@@ -38,7 +38,7 @@ class ChatProcess:
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
-            env=earful_env(data_dir),
+            env={**earful_env(data_dir), **(env or {})},
             cwd=data_dir.parent,
         )
         return cls(process)
@@ -46,12 +46,13 @@ class ChatProcess:
     async def read_turn(self, timeout: float = 30.0) -> list[str]:
         """The bot's lines up to the next prompt (or to the end of output)."""
         assert self.process.stdout is not None
-        buffer = ""
-        while not buffer.endswith(PROMPT):
+        raw = b""  # bytes until the prompt: a character may take several (é, ¿)
+        while not raw.endswith(PROMPT.encode()):
             chunk = await asyncio.wait_for(self.process.stdout.read(1), timeout)
             if not chunk:
                 break
-            buffer += chunk.decode("utf-8", errors="replace")
+            raw += chunk
+        buffer = raw.decode("utf-8", errors="replace")
         self.transcript += buffer
         return [line.removeprefix("earful> ") for line in buffer.splitlines() if line.startswith("earful> ")]
 

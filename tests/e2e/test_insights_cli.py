@@ -24,7 +24,6 @@ I need to get supplier invoices paid on time and keep stock counts right across 
 Matching invoices is a nightmare. The supplier portal exports broken CSV files <script>alert(1)</script>.
 Last Tuesday the export failed again and I spent three hours retyping forty invoices by hand.
 I called the supplier's support line, they said it was a known issue, and I fixed the file myself that night.
-In March a whole week of flour deliveries was missing from the export and I only found out when the bill came.
 It comes up every week, and our accountant gets pulled in whenever the totals don't match.
 I built a spreadsheet with lookup formulas and now I check each delivery note against it by hand.
 About 6 hours a week of my time, and last month we paid a 200 euro late fee because an invoice slipped.

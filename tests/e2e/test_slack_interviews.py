@@ -157,3 +157,38 @@ async def test_a_dm_to_the_bot_searches_stories_of_its_workspace(slack: SlackHar
     assert any("PDFs" in quote for quote in literal_texts(found["blocks"]))
     await dm(slack, "UFOUNDER", "hello?")
     assert "stories like" in posts_to(slack, "DUFOUNDER")[-1]["text"]
+
+
+async def test_a_referral_in_a_dm_interview_gets_thanks_and_an_invite_link(slack: SlackHarness) -> None:
+    await slack.command("interview <@U778|bea>")
+    await slack.emulator.wait_for(lambda cs: len(posts_to(slack, "DU778")) == 2)
+    consent = posts_to(slack, "DU778")[1]
+    [buttons] = [block for block in consent["blocks"] if block["type"] == "actions"]
+    await slack.action(buttons["elements"][0]["action_id"], "consent:yes", user="U778", channel="DU778")
+    await slack.emulator.wait_for(lambda cs: len(posts_to(slack, "DU778")) == 3)
+    for turn, text in enumerate(
+        [
+            "I run the finance desk at a small logistics company.",
+            "My brother-in-law runs a café, same mess. I can ask him.",
+        ]
+    ):
+        seen = len(posts_to(slack, "DU778"))
+        await slack.event(
+            {
+                "type": "message",
+                "channel_type": "im",
+                "channel": "DU778",
+                "user": "U778",
+                "text": text,
+                "ts": f"1700000200.{turn:06d}",
+            }
+        )
+        await slack.emulator.wait_for(lambda cs, n=seen: len(posts_to(slack, "DU778")) > n)
+    await slack.emulator.wait_for(lambda cs: any("t.me/" in p["text"] for p in posts_to(slack, "DU778")))
+    [thanks] = [p for p in posts_to(slack, "DU778") if "t.me/" in p["text"]]
+    assert thanks["text"].startswith("Thank you, that would really help!")
+    token = re.search(r"start=([\w-]+)", thanks["text"])
+    assert token is not None
+    invite = await slack.app.invites.redeem(token.group(1), "telegram", "4242")
+    state = await slack.app.sessions.latest_for("slack", "U778")
+    assert state is not None and invite.team == TEAM_A and invite.referred_by == state.interview_id

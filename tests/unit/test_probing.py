@@ -1,21 +1,16 @@
-"""The rule-based follow-up policy with the shipped English wording and word lists."""
+"""The reading-driven follow-up policy with the shipped English wording."""
 
 from __future__ import annotations
 
 import pytest
+from fakes import read_as
 
 from core.catalog import Catalog
 from core.messages import ProbeWording
 from core.probing import Probe, ProbeContext, RuleBasedFollowUp, word_count
+from core.reading import Act, Facet, Reading
 
-HYPOTHETICAL = "I would probably use it if it was cheaper"
-GENERALITY = "We always struggle with month-end close"
-PAIN_ONLY = "Our invoice export broke last Tuesday and it was a nightmare."
-PAIN_WITH_ACTION = "The export kept failing, so I rebuilt the report in a spreadsheet."
-CONCRETE = (
-    "Last Tuesday the bank export failed, so I rebuilt the report in a spreadsheet "
-    "and it took me three hours."
-)
+F = Facet
 
 
 @pytest.fixture
@@ -29,199 +24,142 @@ def wording(catalog: Catalog) -> ProbeWording:
 
 
 def context(
-    answer: str, previous: tuple[str, ...] = (), limit: int = 3, language: str = "en"
+    reading: Reading | None,
+    previous: tuple[str, ...] = (),
+    limit: int = 3,
+    language: str = "en",
+    covered: tuple[Facet, ...] = (),
+    asked: tuple[str, ...] = (),
+    may_ask_specific: bool = True,
 ) -> ProbeContext:
     return ProbeContext(
         question="What's the hardest part about getting that done?",
         section="frustration",
-        answer=answer,
+        answer="(the answer)",
         language=language,
         probes_asked=len(previous),
         limit=limit,
         previous_kinds=previous,
+        reading=reading,
+        covered=frozenset(covered) | frozenset(reading.facets if reading else ()),
+        asked=asked,
+        may_ask_specific=may_ask_specific,
     )
 
 
-async def propose(policy: RuleBasedFollowUp, answer: str, **kwargs: object) -> Probe | None:
-    return await policy.propose(context(answer, **kwargs))  # type: ignore[arg-type]
-
-
-# --- each rule ------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "answer",
-    [
-        HYPOTHETICAL,
-        "Maybe we'd switch if it plugged into Xero.",
-        "I'll probably look at it next quarter.",
-        "If there was a button for it I guess I'd click it.",
-    ],
+GENERAL = read_as("We always struggle with month-end close.", Act.GENERAL, F.PROBLEM, F.FREQUENCY)
+HYPOTHETICAL = read_as("I would probably use it if it was cheaper.", Act.HYPOTHETICAL)
+# A habitual "will" is a generality, not a hypothetical: the reader says so, the policy follows.
+HABIT = read_as("I will use it for tech support brainstorming usually.", Act.GENERAL, F.WORKAROUND)
+STORY = read_as(
+    "Last Tuesday the flour delivery from Molinos didn't show up at 5am.", Act.STORY, F.PROBLEM, F.OCCURRENCE
 )
-async def test_future_talk_asks_for_the_last_real_time(
-    policy: RuleBasedFollowUp, wording: ProbeWording, answer: str
-) -> None:
-    probe = await propose(policy, answer)
-    assert probe == Probe(kind="hypothetical", text=wording.hypothetical[0])
-
-
-@pytest.mark.parametrize(
-    "answer",
-    [
-        GENERALITY,
-        "Everyone on the team hates the approval step.",
-        "Usually the numbers don't match and we redo everything.",
-        "It happens all the time when a client pays in two parts.",
-    ],
+FULL_STORY = read_as(
+    "Last Tuesday the flour didn't come, I drove to the cash and carry and we lost 300 euros.",
+    Act.STORY,
+    F.PROBLEM,
+    F.OCCURRENCE,
+    F.WORKAROUND,
+    F.COST,
 )
-async def test_generalities_ask_for_one_specific_time(
-    policy: RuleBasedFollowUp, wording: ProbeWording, answer: str
-) -> None:
-    probe = await propose(policy, answer)
-    assert probe == Probe(kind="generality", text=wording.generality[0])
+MINIMAL = read_as("it's fine", Act.MINIMAL)
+OPINION = read_as("Sounds like a great idea, I'd love that.", Act.OPINION)
 
 
-@pytest.mark.parametrize("answer", ["Fine.", "😅🙃", "Not really", "ok", "Yes, Xero."])
-async def test_very_short_answers_ask_for_more(
-    policy: RuleBasedFollowUp, wording: ProbeWording, answer: str
+async def test_a_generality_asks_for_one_specific_time(
+    policy: RuleBasedFollowUp, wording: ProbeWording
 ) -> None:
-    probe = await propose(policy, answer)
+    probe = await policy.propose(context(GENERAL))
+    assert probe == Probe(kind="generality", text=wording.generality[0], specific=True, seeks=(F.OCCURRENCE,))
+
+
+async def test_a_hypothetical_asks_for_a_real_time(policy: RuleBasedFollowUp, wording: ProbeWording) -> None:
+    probe = await policy.propose(context(HYPOTHETICAL))
+    assert probe is not None and probe.kind == "hypothetical" and probe.specific
+    assert probe.text == wording.hypothetical[0]
+
+
+async def test_habitual_will_is_read_as_a_habit_and_gets_one_specific_ask(policy: RuleBasedFollowUp) -> None:
+    probe = await policy.propose(context(HABIT))
+    assert probe is not None and probe.kind == "generality"
+
+
+async def test_no_specific_ask_when_the_engine_forbids_one(policy: RuleBasedFollowUp) -> None:
+    assert await policy.propose(context(GENERAL, may_ask_specific=False)) is None
+    assert await policy.propose(context(HYPOTHETICAL, may_ask_specific=False)) is None
+
+
+async def test_a_story_gets_asked_what_it_leaves_out_never_a_last_time(
+    policy: RuleBasedFollowUp, wording: ProbeWording
+) -> None:
+    probe = await policy.propose(context(STORY))
+    assert probe == Probe(kind="pain_action", text=wording.pain_action[0], seeks=(F.WORKAROUND,))
+    then = await policy.propose(context(STORY, previous=("pain_action",)))
+    assert then == Probe(kind="pain_cost", text=wording.pain_cost[0], seeks=(F.COST,))
+    assert policy.candidates(context(STORY)) == ["pain_action", "pain_cost"]
+
+
+async def test_what_the_interview_holds_is_not_asked_after_a_story(policy: RuleBasedFollowUp) -> None:
+    probe = await policy.propose(context(STORY, covered=(F.WORKAROUND,)))
+    assert probe is not None and probe.kind == "pain_cost"
+    assert await policy.propose(context(FULL_STORY)) is None
+
+
+async def test_a_story_that_is_no_problem_gets_no_pain_probe(policy: RuleBasedFollowUp) -> None:
+    day = read_as("Yesterday I shot a promo video for a bakery.", Act.STORY, F.ROLE, F.OCCURRENCE)
+    assert await policy.propose(context(day)) is None
+
+
+async def test_a_minimal_answer_gets_one_say_more_then_nothing(
+    policy: RuleBasedFollowUp, wording: ProbeWording
+) -> None:
+    probe = await policy.propose(context(MINIMAL))
     assert probe == Probe(kind="short", text=wording.short[0])
+    yes = read_as("yes", Act.MINIMAL)
+    assert await policy.propose(context(yes, previous=("short",))) is None
 
 
-async def test_pain_without_action_asks_what_they_did(
+async def test_an_opinion_asks_for_the_facts_behind_it(
     policy: RuleBasedFollowUp, wording: ProbeWording
 ) -> None:
-    probe = await propose(policy, PAIN_ONLY)
-    assert probe == Probe(kind="pain_action", text=wording.pain_action[0])
-    assert policy.candidates(context(PAIN_ONLY)) == ["pain_action", "pain_cost"]
+    probe = await policy.propose(context(OPINION))
+    assert probe == Probe(kind="facts", text=wording.facts[0])
 
 
-async def test_pain_with_action_but_no_cost_asks_what_it_cost(
+@pytest.mark.parametrize("act", [Act.QUESTION, Act.OFF_TOPIC, Act.DECLINE])
+async def test_asides_get_no_probe_from_the_policy(policy: RuleBasedFollowUp, act: Act) -> None:
+    assert await policy.propose(context(read_as("Who are you?", act))) is None
+
+
+async def test_no_reading_no_probe(policy: RuleBasedFollowUp) -> None:
+    assert await policy.propose(context(None)) is None
+
+
+async def test_a_text_asked_before_in_the_interview_is_never_asked_again(
     policy: RuleBasedFollowUp, wording: ProbeWording
 ) -> None:
-    probe = await propose(policy, PAIN_WITH_ACTION)
-    assert probe == Probe(kind="pain_cost", text=wording.pain_cost[0])
-
-
-@pytest.mark.parametrize(
-    "answer",
-    [
-        CONCRETE,
-        "Last month I chased a client for a late invoice and we got paid two weeks later.",
-        "In March our payroll run was stuck for two days, so I called the bank and paid $40 in fees.",
-    ],
-)
-async def test_a_concrete_past_story_with_action_and_cost_gets_no_probe(
-    policy: RuleBasedFollowUp, answer: str
-) -> None:
-    assert policy.candidates(context(answer)) == []
-    assert await propose(policy, answer) is None
-
-
-@pytest.mark.parametrize(
-    "answer",
-    ["We'd definitely pay for that.", "We'll switch to it next year.", "They'd love a tool like that."],
-)
-async def test_future_talk_in_the_plural_asks_for_the_last_real_time(
-    policy: RuleBasedFollowUp, answer: str
-) -> None:
-    probe = await propose(policy, answer)
-    assert probe is not None and probe.kind == "hypothetical"
-
-
-async def test_rules_are_ordered_by_importance(policy: RuleBasedFollowUp) -> None:
-    answer = "Maybe always slow"  # hypothetical, general, painful and short at once
-    assert policy.candidates(context(answer)) == [
-        "hypothetical",
-        "generality",
-        "pain_action",
-        "pain_cost",
-        "short",
-    ]
-
-
-# --- limits and repetition ----------------------------------------------------------------------
+    probe = await policy.propose(context(MINIMAL, asked=(wording.short[0],)))
+    assert probe is not None and probe.text == wording.short[1]
+    assert await policy.propose(context(MINIMAL, asked=wording.short)) is None
 
 
 @pytest.mark.parametrize("asked,limit", [(0, 0), (1, 1), (2, 2), (3, 2)])
 async def test_no_probe_once_the_limit_is_reached(policy: RuleBasedFollowUp, asked: int, limit: int) -> None:
-    previous = ("short", "generality", "short")[:asked]
-    assert await propose(policy, "Fine.", previous=previous, limit=limit) is None
+    previous = ("facts", "generality", "pain_cost")[:asked]
+    assert await policy.propose(context(MINIMAL, previous=previous, limit=limit)) is None
 
 
-async def test_a_probe_is_still_asked_below_the_limit(policy: RuleBasedFollowUp) -> None:
-    probe = await propose(policy, HYPOTHETICAL, previous=("short",), limit=2)
-    assert probe is not None and probe.kind == "hypothetical"
-
-
-@pytest.mark.parametrize(
-    "answer,previous,expected",
-    [
-        (HYPOTHETICAL, ("short", "hypothetical"), None),
-        (GENERALITY, ("short", "generality"), "pain_action"),
-        ("Fine.", ("short",), None),
-        ("Fine.", ("generality", "short"), None),
-        (PAIN_ONLY, ("short", "pain_action"), "pain_cost"),
-        (PAIN_WITH_ACTION, ("short", "pain_cost"), None),
-        ("Maybe always slow", ("short", "hypothetical"), "generality"),
-    ],
-)
-async def test_never_the_same_kind_twice_in_a_row(
-    policy: RuleBasedFollowUp, answer: str, previous: tuple[str, ...], expected: str | None
-) -> None:
-    probe = await propose(policy, answer, previous=previous, limit=5)
-    assert (probe.kind if probe else None) == expected
-    assert probe is None or probe.kind != previous[-1]
-
-
-async def test_the_next_rule_is_used_when_the_first_repeats(policy: RuleBasedFollowUp) -> None:
-    probe = await propose(policy, GENERALITY, previous=("generality",))
-    assert probe is not None and probe.kind == "pain_action"
-
-
-async def test_a_pain_probe_is_not_asked_again_for_the_same_question(policy: RuleBasedFollowUp) -> None:
-    probe = await propose(policy, PAIN_ONLY, previous=("pain_action", "short"), limit=5)
-    assert probe is not None and probe.kind == "pain_cost"
-    assert await propose(policy, PAIN_ONLY, previous=("pain_action", "pain_cost"), limit=5) is None
-
-
-async def test_a_kind_asked_before_uses_its_next_wording(
-    policy: RuleBasedFollowUp, wording: ProbeWording
-) -> None:
-    probe = await propose(policy, HYPOTHETICAL, previous=("hypothetical", "short"), limit=5)
-    assert probe == Probe(kind="hypothetical", text=wording.hypothetical[1])
-    again = await propose(
-        policy, HYPOTHETICAL, previous=("hypothetical", "short", "hypothetical", "short"), limit=5
-    )
-    assert again is not None and again.text == wording.hypothetical[0]  # wraps around
-
-
-# --- wording comes from the messages file --------------------------------------------------------
-
-
-async def test_every_probe_text_comes_from_the_messages_file(
-    policy: RuleBasedFollowUp, wording: ProbeWording
-) -> None:
-    samples = {
-        "hypothetical": HYPOTHETICAL,
-        "generality": GENERALITY,
-        "short": "Fine.",
-        "pain_action": PAIN_ONLY,
-        "pain_cost": PAIN_WITH_ACTION,
-    }
-    for kind, answer in samples.items():
-        probe = await propose(policy, answer)
-        assert probe is not None
-        assert probe.kind == kind
-        assert probe.text in getattr(wording, kind)
+async def test_spanish_wording_for_a_spanish_interview(policy: RuleBasedFollowUp, catalog: Catalog) -> None:
+    general = read_as("Siempre llegan tarde los pedidos.", Act.GENERAL, F.PROBLEM, language="es")
+    probe = await policy.propose(context(general, language="es"))
+    assert probe is not None and probe.text == catalog.messages_for("es").probes.generality[0]
 
 
 async def test_an_unknown_language_falls_back_to_english(
     policy: RuleBasedFollowUp, wording: ProbeWording
 ) -> None:
-    probe = await propose(policy, "Fine.", language="xx-YY")
-    assert probe == Probe(kind="short", text=wording.short[0])
+    probe = await policy.propose(context(MINIMAL, language="xx-YY"))
+    assert probe is not None and probe.text == wording.short[0]
 
 
 @pytest.mark.parametrize(
@@ -230,3 +168,12 @@ async def test_an_unknown_language_falls_back_to_english(
 )
 def test_word_count_ignores_emoji_and_punctuation(text: str, count: int) -> None:
     assert word_count(text) == count
+
+
+def test_every_specific_wording_is_recognised_as_a_specific_time_ask(catalog: Catalog) -> None:
+    for language in ("en", "es", "fr"):
+        messages = catalog.messages_for(language)
+        for text in (*messages.probes.generality, *messages.probes.hypothetical):
+            assert messages.asks_specific_time(text), (language, text)
+        for text in (*messages.probes.pain_action, *messages.probes.pain_cost, *messages.probes.short):
+            assert not messages.asks_specific_time(text), (language, text)

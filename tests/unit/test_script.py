@@ -389,7 +389,9 @@ def test_probe_limit_prefers_question_then_section_then_script() -> None:
             Section(kind=SectionKind.WRAPUP, questions=(Question(id="c", text="What else?"),)),
         ),
     )
-    assert [script.probe_limit(i) for i in range(3)] == [0, 1, 3]
+    # A wrap-up (like a warm-up) gets no probe unless its section or question says so.
+    assert [script.probe_limit(i) for i in range(3)] == [0, 1, 0]
+    assert script.max_probes == 3
     assert script.find("b")[0] == 1
     with pytest.raises(KeyError):
         script.find("zzz")

@@ -7,13 +7,14 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from fakes import HashingEmbedder, MemorySessionStore, MemoryStoryStore
+from fakes import FakeAnswerReader, HashingEmbedder, MemorySessionStore, MemoryStoryStore, read_as
 
 from core.catalog import Catalog
 from core.errors import InviteError
 from core.invites import Invites
 from core.models import Answer, Consent, Event, Forget, InterviewState, ReplyKind, Skip, Start, Status, Stop
 from core.probing import RuleBasedFollowUp
+from core.reading import Act, Reading
 from core.service import Inbound, InterviewService, Outcome
 from core.stories import StoryIndexer
 
@@ -63,12 +64,18 @@ class ServiceFactory:
         self.catalog = catalog
         self.story_store = story_store
         self.clock = StepClock()
+        # Answers read as plain stories carrying no facet (nothing skipped, no probe), except these.
+        self.reader = FakeAnswerReader(
+            {text: read_as(text, Act.MINIMAL) for text in (EMOJI_ONLY, "Fine.")},
+            default=Reading(act=Act.STORY),
+        )
 
     def __call__(self, on_answer: Callable[[], None] | None = None) -> InterviewService:
         return InterviewService(
             self.sessions,
             self.catalog,
             RuleBasedFollowUp(self.catalog.messages_for),
+            reader=self.reader,
             stories=self.story_store,
             on_answer=on_answer,
             clock=self.clock,
@@ -148,18 +155,22 @@ async def test_an_emoji_only_answer_gets_a_say_more_probe_and_is_kept(
     service: InterviewService, sessions: MemorySessionStore, catalog: Catalog
 ) -> None:
     await begin(service, ALICE)
+    warmup = await say(service, ALICE, Answer(text=EMOJI_ONLY))
+    assert [r.question_id for r in warmup.replies] == ["context"]  # no probe after a warm-up answer
     outcome = await say(service, ALICE, Answer(text=EMOJI_ONLY))
     [probe] = outcome.replies
     assert probe.kind is ReplyKind.PROBE
     assert probe.text == catalog.messages_for("en").probes.short[0]
     answer = await say(service, ALICE, Answer(text="I'm the only bookkeeper, so I do everything myself."))
-    assert answer.replies[-1].question_id == "context"
+    assert answer.replies[-1].question_id == "hardest"
     stored = await sessions.answers(customer=ALICE)
     assert [(a.text, a.probe) for a in stored] == [
         (EMOJI_ONLY, None),
+        (EMOJI_ONLY, None),
         ("I'm the only bookkeeper, so I do everything myself.", "short"),
     ]
-    assert stored[1].question == probe.text
+    assert stored[2].question == probe.text
+    assert stored[0].reading is not None and stored[0].reading.act is Act.MINIMAL
 
 
 async def test_skip_and_stop_store_nothing_more(
@@ -311,11 +322,16 @@ async def test_a_fresh_service_continues_a_pending_probe(
 ) -> None:
     before = make_service()
     await begin(before, ALICE)
+    await say(before, ALICE, Answer(text=STORY))
     await say(before, ALICE, Answer(text="Fine."))  # probed: can you say more?
     after = make_service()
     await say(after, ALICE, Answer(text=STORY))
     stored = await sessions.answers(customer=ALICE)
-    assert [(a.question_id, a.probe) for a in stored] == [("role", None), ("role", "short")]
+    assert [(a.question_id, a.probe) for a in stored] == [
+        ("role", None),
+        ("context", None),
+        ("context", "short"),
+    ]
 
 
 async def test_start_after_the_end_opens_a_new_interview(
