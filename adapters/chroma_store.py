@@ -25,12 +25,14 @@ if TYPE_CHECKING:  # chromadb takes 0.5-2 s to import: only on first use, off th
 
 from core.errors import StoreUnavailable
 from core.models import Story
+from core.reading import Facet
 
 _PREFIX = "earful_"
 _SAFE_TEAM = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
 # What the first naming made of a team it hashed; a team spelt like that is hashed too now.
 _LEGACY_HASHED = re.compile(r"^h[0-9a-f]{32}$")
 _ADD_BATCH = 4000  # below Chroma's maximum batch size (5,461 on this build)
+_FACET_KEY = "facet_"
 
 
 def _digest(team: str) -> str:
@@ -101,6 +103,11 @@ def _metadata(story: Story) -> dict[str, str | int | float | bool]:
     }
     if story.label is not None:
         meta["label"] = story.label
+    # The evidence ledger; Chroma metadata values are scalars: one boolean key per facet.
+    if story.act is not None:
+        meta["act"] = story.act
+    for facet in story.facets:
+        meta[f"{_FACET_KEY}{facet}"] = True
     return meta
 
 
@@ -118,6 +125,9 @@ def _story(story_id: str, text: str, meta: dict[str, Any]) -> Story:
         created_at=datetime.fromtimestamp(float(meta["created_at"]), UTC),
         text=text,
         label=meta.get("label"),
+        act=str(meta["act"]) if meta.get("act") is not None else None,
+        # In the reading's (Facet) order, whatever order the metadata keys come back in.
+        facets=tuple(f.value for f in Facet if meta.get(f"{_FACET_KEY}{f.value}")),
     )
 
 
@@ -131,12 +141,22 @@ def _unreachable(error: BaseException) -> bool:
     return isinstance(error, ValueError) and "Could not connect" in str(error)
 
 
-def _where(section: str | None, since: datetime | None, language: str | None = None) -> dict[str, Any] | None:
+def _where(
+    section: str | None,
+    since: datetime | None,
+    language: str | None = None,
+    act: str | None = None,
+    facet: str | None = None,
+) -> dict[str, Any] | None:
     conditions: list[dict[str, Any]] = []
     if section is not None:
         conditions.append({"section": section})
     if language is not None:
         conditions.append({"language": language})
+    if act is not None:
+        conditions.append({"act": act})
+    if facet is not None:
+        conditions.append({f"{_FACET_KEY}{facet}": True})
     if since is not None:
         conditions.append({"created_at": {"$gte": since.timestamp()}})
     if len(conditions) > 1:
@@ -291,8 +311,10 @@ class ChromaStoryStore:
         section: str | None = None,
         since: datetime | None = None,
         language: str | None = None,
+        act: str | None = None,
+        facet: str | None = None,
     ) -> list[tuple[Story, float]]:
-        where = _where(section, since, language)
+        where = _where(section, since, language, act, facet)
 
         def query() -> list[tuple[Story, float]]:
             collection = self._collection(team, create=False)
@@ -325,8 +347,10 @@ class ChromaStoryStore:
         section: str | None = None,
         since: datetime | None = None,
         language: str | None = None,
+        act: str | None = None,
+        facet: str | None = None,
     ) -> list[tuple[str, float, Sequence[float]]]:
-        where = _where(section, since, language)
+        where = _where(section, since, language, act, facet)
 
         def query() -> list[tuple[str, float, Sequence[float]]]:
             collection = self._collection(team, create=False)

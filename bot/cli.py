@@ -19,6 +19,7 @@ from bot.settings import Settings
 from core.display import json_for_terminal
 from core.errors import EarfulError, InputError, ScriptError
 from core.languages import language_filter
+from core.reading import Act, Facet
 from core.script import SectionKind
 
 T = TypeVar("T")
@@ -93,6 +94,13 @@ def stories(
     lang: Annotated[
         str | None, typer.Option("--lang", help="Only stories in this language (ISO 639-1, e.g. ar).")
     ] = None,
+    evidence: Annotated[
+        Act | None,
+        typer.Option("--evidence", help="Only answers read as this act (story: a real time it happened)."),
+    ] = None,
+    facet: Annotated[
+        Facet | None, typer.Option("--facet", help="Only answers that carry this facet (e.g. workaround).")
+    ] = None,
 ) -> None:
     """Find the stories most similar to TEXT (in any language), one per customer."""
     from bot.terminal import print_hits, search_stories
@@ -107,7 +115,15 @@ def stories(
             raise _fail(str(error), 2) from None
     hits = _run(
         search_stories(
-            settings, text, k, team or settings.team, section.value if section else None, since, lang
+            settings,
+            text,
+            k,
+            team or settings.team,
+            section.value if section else None,
+            since,
+            lang,
+            act=evidence.value if evidence else None,
+            facet=facet.value if facet else None,
         )
     )
     if as_json:
@@ -261,6 +277,26 @@ def eval_questions(
         typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
         return
     typer.echo("\n".join(format_questions_report(report)))
+
+
+@eval_app.command("summaries")
+def eval_summaries(
+    file: Annotated[
+        Path, typer.Argument(help="JSON lines with 'id', 'answers' (script order) and 'expert_score'.")
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Spearman correlation of the interview quality score with an expert's scores."""
+    from bot.summary_eval import evaluate_summaries, format_report
+
+    _settings()
+    if not file.is_file():
+        raise _fail(f"{file}: no such file")
+    report = _run(evaluate_summaries(file))
+    if as_json:
+        typer.echo(json.dumps(report.as_dict(), indent=2))
+    else:
+        typer.echo("\n".join(format_report(report)))
 
 
 @app.command()

@@ -5,6 +5,7 @@ escape sequence from stored text (core/display.py)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import cast
@@ -15,6 +16,7 @@ from bot.settings import Settings
 from bot.wiring import build_app
 from core.display import for_terminal, json_for_terminal
 from core.errors import InputError
+from core.summary import InterviewSummary, Quote
 
 
 async def persona_command(settings: Settings, interview_id: str, as_json: bool) -> str:
@@ -32,12 +34,24 @@ async def summary_command(settings: Settings, interview_id: str, as_json: bool) 
         summary = await interview_summary(app, interview_id)
     if as_json:
         return json_for_terminal(summary.model_dump_json(indent=2)) + "\n"
-    lines = [f"{summary.customer}: {summary.gist}", "", "Top frustrations:"]
-    lines += [f'  "{q.text}"' for q in summary.frustrations] or ["  (none said)"]
-    lines.append("What they do today:")
-    lines.append(f'  "{summary.workaround.text}"' if summary.workaround else "  (not said)")
-    lines.append("What it costs them:")
-    lines.append(f'  "{summary.cost.text}"' if summary.cost else "  (not said)")
+    return summary_text(summary)
+
+
+def _quoted(title: str, quotes: Sequence[Quote]) -> list[str]:
+    return [title, *(f'  "{q.text}"' for q in quotes)] if quotes else [title, "  (not mentioned)"]
+
+
+def summary_text(summary: InterviewSummary) -> str:
+    """The summary as the terminal shows it: quotes per part, "not mentioned" when empty, and
+    the quality score with its parts."""
+    lines = [f"{summary.customer}: {summary.gist}", ""]
+    if summary.correction is not None:
+        lines += ["The customer corrected the recap:", f'  "{summary.correction.text}"', ""]
+    lines += _quoted("Top frustrations:", summary.frustrations)
+    lines += _quoted("What they do today:", summary.workarounds)
+    lines += _quoted("What it costs them:", summary.costs)
+    lines += _quoted("Who else has it (referrals):", summary.referrals)
+    lines += _quoted("What they offered (commitments):", summary.commitments)
     if summary.quality is not None:
         lines += ["", "Interview quality:", *(f"  {line}" for line in summary.quality.lines())]
     return for_terminal("\n".join(lines)) + "\n"
@@ -62,7 +76,8 @@ async def themes_command(
     lines: list[str] = []
     for rank, theme in enumerate(themes, start=1):
         people = f"{theme.customers} customer{'' if theme.customers == 1 else 's'}"
-        lines.append(f"{rank}. {theme.label}  ({people}, {theme.stories} stories)")
+        told = f"{theme.occurrence_customers} told a real time it happened"
+        lines.append(f"{rank}. {theme.label}  ({people}, {theme.stories} stories; {told})")
         lines.extend(f'     "{q.text}"  ({q.customer})' for q in theme.quotes)
     return for_terminal("\n".join(lines)) + "\n"
 

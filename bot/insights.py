@@ -4,6 +4,9 @@
   configured and its quotes check out, else extractive), with quality figures;
 - :func:`build_persona` — the persona of the one customer of an interview;
 - :func:`find_themes` — themes of a team's stories, ranked by distinct customers.
+
+Every insight is built from the answers' readings; an answer stored without one (an interview
+from before answers were read, an import) is read here by the app's answer reader.
 """
 
 from __future__ import annotations
@@ -11,13 +14,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from bot.wiring import App
+from bot.wiring import App, answer_reader
 from core.errors import NotFound
+from core.evidence import with_readings
 from core.models import AnswerRecord, InterviewState
 from core.persona import Persona
 from core.persona import build_persona as persona_from
 from core.summary import InterviewSummary, summarize
-from core.themes import Clusterer, Theme
+from core.themes import Clusterer, Theme, problem_stories
 from core.themes import find_themes as themes_from
 
 _EMBED_BATCH = 256
@@ -27,7 +31,8 @@ async def _interview(app: App, interview_id: str) -> tuple[InterviewState, list[
     state = await app.sessions.get(interview_id)
     if state is None:
         raise NotFound(f"no interview '{interview_id}'")
-    return state, await app.sessions.answers(interview_id=interview_id)
+    answers = await app.sessions.answers(interview_id=interview_id)
+    return state, await with_readings(answers, answer_reader(app))
 
 
 async def interview_summary(app: App, interview_id: str, limit: int = 3) -> InterviewSummary:
@@ -72,8 +77,8 @@ async def find_themes(
     clusterer: Clusterer | None = None,
 ) -> list[Theme]:
     """Themes among ``team``'s stories (optionally one section kind, on or after ``since``),
-    ranked by distinct customers. Stories are read from the system of record, so the result
-    does not depend on the state of the search index."""
+    made of their ``problem`` sentences, ranked by distinct customers. Stories are read from
+    the system of record, so the result does not depend on the state of the search index."""
     answers = [
         a
         for a in await app.sessions.answers(team=team)
@@ -81,5 +86,6 @@ async def find_themes(
         and (section is None or a.section == section)
         and (since is None or a.created_at >= since)
     ]
+    answers = problem_stories(await with_readings(answers, answer_reader(app)))
     vectors = await embed_all(app, [a.text for a in answers])
     return themes_from(answers, vectors, clusterer or default_clusterer(), min_customers=min_customers)

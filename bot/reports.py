@@ -17,9 +17,10 @@ from html import escape
 from typing import Literal
 
 from bot.insights import find_themes
-from bot.wiring import App
+from bot.wiring import App, answer_reader
 from core.display import for_terminal, json_for_terminal, spreadsheet_cell
 from core.errors import NotFound
+from core.evidence import with_readings
 from core.models import AnswerRecord, InterviewState, Status
 from core.persona import Persona, build_persona
 from core.quality import InterviewQuality, assess
@@ -29,13 +30,14 @@ ExportFormat = Literal["markdown", "csv", "jsonl"]
 MAX_THEMES = 30  # listed with quotes in the report
 MAX_BARS = 20  # drawn in the chart
 CSV_FIELDS = ("interview_id", "customer", "channel", "turn", "section", "question_id", "probe", "question",
-              "text", "created_at")  # fmt: skip
+              "text", "created_at", "quality_score")  # fmt: skip
 
 
 async def _interviews(app: App, team: str) -> list[tuple[str, InterviewState | None, list[AnswerRecord]]]:
-    """Every interview of ``team`` with answers (imported stories included), oldest first."""
+    """Every interview of ``team`` with answers (imported stories included), oldest first, each
+    answer with its reading."""
     grouped: dict[str, list[AnswerRecord]] = {}
-    for answer in await app.sessions.answers(team=team):
+    for answer in await with_readings(await app.sessions.answers(team=team), answer_reader(app)):
         grouped.setdefault(answer.interview_id, []).append(answer)
     result = []
     for interview_id, answers in grouped.items():
@@ -63,6 +65,7 @@ def _row(answer: AnswerRecord) -> dict[str, str | int | None]:
 async def export_interviews(app: App, team: str, fmt: ExportFormat) -> str:
     """Every interview of ``team``, whole, in ``fmt``."""
     interviews = await _interviews(app, team)
+    scores = {interview_id: assess(state, answers) for interview_id, state, answers in interviews}
     if fmt == "jsonl":
         lines = []
         for interview_id, state, answers in interviews:
@@ -73,6 +76,8 @@ async def export_interviews(app: App, team: str, fmt: ExportFormat) -> str:
                 "channel": answers[0].channel,
                 "status": state.status.value if state else None,
                 "started_at": state.started_at.isoformat() if state and state.started_at else None,
+                "quality": {"score": scores[interview_id].score,
+                            "parts": {p.name: round(p.points, 1) for p in scores[interview_id].parts}},
                 "answers": [{k: v for k, v in _row(a).items() if k not in ("interview_id", "customer")}
                             for a in answers],
             }  # fmt: skip
@@ -82,12 +87,12 @@ async def export_interviews(app: App, team: str, fmt: ExportFormat) -> str:
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=CSV_FIELDS, lineterminator="\n")
         writer.writeheader()
-        for _, _, answers in interviews:
+        for interview_id, _, answers in interviews:
             # A cell is shown as text in a spreadsheet, never run as a formula.
             writer.writerows(
                 {
                     key: spreadsheet_cell(value) if isinstance(value, str) else value
-                    for key, value in _row(a).items()
+                    for key, value in {**_row(a), "quality_score": scores[interview_id].score}.items()
                 }
                 for a in answers
             )
@@ -96,6 +101,7 @@ async def export_interviews(app: App, team: str, fmt: ExportFormat) -> str:
     for interview_id, state, answers in interviews:
         status = f", {state.status.value}" if state else ""
         parts.append(f"\n## {answers[0].pseudonym} ({interview_id}{status})\n")
+        parts.append(f"\nQuality score: {scores[interview_id].score}/100\n")
         for answer in answers:
             quoted = "\n".join(f"> {line}" if line else ">" for line in answer.text.splitlines())
             parts.append(f"\n**{answer.question}** _({answer.section})_\n\n{quoted}\n")
@@ -137,7 +143,7 @@ def _quote(text: str, who: str = "") -> str:
 
 def _persona_html(persona: Persona, quality: InterviewQuality | None) -> str:
     def block(title: str, quotes: Sequence[str]) -> str:
-        body = "".join(_quote(q) for q in quotes) or "<p class='none'>(not said)</p>"
+        body = "".join(_quote(q) for q in quotes) or "<p class='none'>(not mentioned)</p>"
         return f"<h4>{escape(title)}</h4>{body}"
 
     return (
@@ -148,9 +154,11 @@ def _persona_html(persona: Persona, quality: InterviewQuality | None) -> str:
         + block("Frustrations", [q.text for q in persona.frustrations])
         + block("What they do about it today", [persona.workaround.text] if persona.workaround else [])
         + block("What it costs them", [persona.cost.text] if persona.cost else [])
+        + block("Who else has it", [q.text for q in persona.referrals])
+        + block("What they offered", [q.text for q in persona.commitments])
         + f"<h4>Words they use</h4><p class='words'>{escape(', '.join(persona.their_words))}</p>"
         + (
-            "<h4>Interview quality</h4><ul class='quality'>"
+            f"<h4>Interview quality: <span class='score'>{quality.score}</span>/100</h4><ul class='quality'>"
             + "".join(f"<li>{escape(line)}</li>" for line in quality.lines())
             + "</ul>"
             if quality
@@ -179,7 +187,8 @@ def render_report(
     shown = themes[:MAX_THEMES]
     theme_items = "".join(
         f'<li class="theme"><strong>{escape(t.label)}</strong> — {_count(t.customers, "customer")}, '
-        f"{_count(t.stories, 'story', 'stories')}{''.join(_quote(q.text, q.customer) for q in t.quotes)}</li>"
+        f"{_count(t.stories, 'story', 'stories')}, {t.occurrence_customers} told a real time it happened"
+        f"{''.join(_quote(q.text, q.customer) for q in t.quotes)}</li>"
         for t in shown
     )
     if len(themes) > len(shown):
@@ -200,19 +209,22 @@ async def build_report(
     app: App,
     team: str,
     *,
-    section: str | None = "frustration",
+    section: str | None = None,
     personas: int = 10,
     clusterer: Clusterer | None = None,
 ) -> str:
-    """The HTML report of ``team``: themes (of ``section``; all stories when none are in it)
-    and the personas of the latest finished interviews."""
+    """The HTML report of ``team``: themes of what customers said was a problem (of ``section``
+    only when given; all stories when none are in it) and the personas of the latest finished
+    interviews, with their quality scores."""
     themes = await find_themes(app, team, section=section, clusterer=clusterer)
     if not themes and section is not None:
         themes = await find_themes(app, team, clusterer=clusterer)
     drawn: list[Persona] = []
     qualities: dict[str, InterviewQuality] = {}
     for state in await app.sessions.interviews(team=team, status=Status.FINISHED, limit=personas):
-        answers = await app.sessions.answers(interview_id=state.interview_id)
+        answers = await with_readings(
+            await app.sessions.answers(interview_id=state.interview_id), answer_reader(app)
+        )
         try:
             drawn.append(build_persona(state, answers))
         except NotFound:

@@ -11,11 +11,12 @@ from adapters.slack.factory import SlackConfig
 from adapters.slack.home_themes import ThemesFor
 from bot.insights import default_clusterer, embed_all
 from bot.settings import Settings
-from bot.wiring import App
+from bot.wiring import App, answer_reader
 from core.errors import InputError
+from core.evidence import with_readings
 from core.ports import DeliveryLog
 from core.team_views import THEME_SECTIONS
-from core.themes import Theme, find_themes
+from core.themes import Theme, find_themes, problem_stories
 
 
 def slack_config(settings: Settings) -> SlackConfig:
@@ -61,6 +62,7 @@ def slack_channel(settings: Settings, app: App) -> SlackChannel:
         deliveries=cast(DeliveryLog, app.sessions),
         summariser=app.summariser,
         themes=home_themes(app),
+        reader=answer_reader(app),
     )
 
 
@@ -69,9 +71,11 @@ def home_themes(app: App) -> ThemesFor:
     stories from the system of record, embedded, then clustered off the event loop."""
 
     async def themes(team: str) -> Sequence[Theme]:
-        answers = [
-            a for a in await app.sessions.answers(team=team) if a.section in THEME_SECTIONS and a.text.strip()
-        ]
+        answers = [a for a in await app.sessions.answers(team=team) if a.text.strip()]
+        # Themes are made of what customers said was a problem, whichever question they answered
+        # (answers without a reading: the sections that ask for frustrations, and imports).
+        read = await with_readings(answers, answer_reader(app))
+        answers = problem_stories([a for a in read if a.reading is not None or a.section in THEME_SECTIONS])
         vectors = await embed_all(app, [a.text for a in answers])
         # Clustering is CPU work of up to seconds: a thread keeps Slack's 3-second acks on time.
         return await asyncio.to_thread(find_themes, answers, vectors, default_clusterer(), quotes=1)

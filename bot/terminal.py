@@ -17,6 +17,7 @@ from bot.wiring import App, build_app
 from core.crosslingual import ENGLISH, CrossLingualSearch, MultilingualStories
 from core.display import for_terminal
 from core.models import AnswerRecord, Status, StoryHit
+from core.stories import evidence_filters
 from prompts import default_catalog, load_script
 
 IMPORT_BATCH = 512
@@ -64,10 +65,13 @@ async def search_stories(
     section: str | None,
     since: datetime | None,
     language: str | None = None,
+    *,
+    act: str | None = None,
+    facet: str | None = None,
 ) -> list[StoryHit]:
     async with build_app(settings) as app:
         await _catch_up(app)
-        only = {"language": language} if language else {}
+        only = evidence_filters(language, act, facet)
         stories, search = app.stories, app.search
         # A one-shot command waits for the copy a first question in another language starts.
         if (
@@ -87,15 +91,17 @@ def print_hits(hits: list[StoryHit], team: str, language: str | None = None) -> 
         hint = "another --lang or none" if language else "another --team"
         typer.echo(f"No stories found {where}. Try broader wording, or {hint}.")
         return
+    kinds = default_catalog().messages_for("en").evidence_kinds
     for rank, hit in enumerate(hits, start=1):
         story = hit.story
         # Stored text is printed without the escape sequences it may carry (core/display.py).
         typer.echo(for_terminal(f'{rank}. "{story.text}"'))
         question = f" | asked: {story.question}" if story.question else ""
+        kind = f" | {kinds[story.act]}" if story.act is not None and story.act in kinds else ""
         typer.echo(
             for_terminal(
                 f"   {story.customer}, {story.created_at:%Y-%m-%d}, {story.section}, {story.language}"
-                f"{question} | {hit.match} ({hit.score:.2f}) | interview {story.interview_id}"
+                f"{question} | {hit.match} ({hit.score:.2f}){kind} | interview {story.interview_id}"
             )
         )
 

@@ -42,6 +42,15 @@ class App:
     indexer: StoryIndexer
     invites: Invites
     summariser: Summariser | None = None  # the LLM's, when EARFUL_LLM is set
+    reader: AnswerReader | None = None  # None: the default reader, made when first needed
+
+
+def answer_reader(app: App) -> AnswerReader:
+    """The app's answer reader (:func:`default_answer_reader`, made on first use, when none was
+    given)."""
+    if app.reader is None:
+        app.reader = default_answer_reader(app.settings)
+    return app.reader
 
 
 async def open_sessions(settings: Settings) -> SessionStore:
@@ -199,6 +208,9 @@ async def build_app(
 ) -> AsyncIterator[App]:
     """Build the application; any part may be handed in (tests pass in-memory fakes)."""
     catalog = catalog or default_catalog()
+    # Every answer is read before the engine decides (offline, or the LLM's when set); the indexer
+    # and the insights read the answers stored without a reading with the same reader.
+    reader = reader or default_answer_reader(settings)
     sessions = sessions or await open_sessions(settings)
     try:
         stories = stories or open_stories(settings)
@@ -215,7 +227,12 @@ async def build_app(
             search = CrossLingualSearch(search, embedder, primary, multilingual, both)
             stories = both
         indexer = StoryIndexer(
-            sessions, embedder, stories, batch_size=settings.index_batch_size, detector=detector
+            sessions,
+            embedder,
+            stories,
+            batch_size=settings.index_batch_size,
+            detector=detector,
+            reader=reader,
         )
         # The session store's database keeps invites too (both SQL stores implement it).
         invites = Invites(cast(InviteStore, sessions))
@@ -224,8 +241,7 @@ async def build_app(
             sessions,
             catalog,
             chosen_policy,
-            # Every answer is read before the engine decides (offline, or the LLM's when set).
-            reader=reader or default_answer_reader(settings),
+            reader=reader,
             stories=stories,
             invites=invites,
             on_answer=indexer.notify,
@@ -241,6 +257,7 @@ async def build_app(
             indexer=indexer,
             invites=invites,
             summariser=summariser,
+            reader=reader,
         )
     finally:
         if isinstance(stories, MultilingualStories):

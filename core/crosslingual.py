@@ -33,7 +33,7 @@ from typing import Any, Protocol, runtime_checkable
 from core.languages import LanguageDetector, detect_language, normalise_language
 from core.models import Story, StoryHit
 from core.ports import Embedder, SessionStore, StoryStore
-from core.stories import StorySearch, filed_by_language, pick_hits, story_from_answer
+from core.stories import StorySearch, evidence_filters, filed_by_language, pick_hits, story_from_answer
 
 log = logging.getLogger(__name__)
 
@@ -232,9 +232,11 @@ class MultilingualStories:
         section: str | None = None,
         since: datetime | None = None,
         language: str | None = None,
+        act: str | None = None,
+        facet: str | None = None,
     ) -> list[tuple[Story, float]]:
         """Nearest stories in the primary index (``vector`` is a primary-model vector)."""
-        only = {"language": language} if language is not None else {}
+        only = evidence_filters(language, act, facet)
         return await self.primary.search(team, vector, k, section=section, since=since, **only)
 
     async def search_vectors(
@@ -246,9 +248,11 @@ class MultilingualStories:
         section: str | None = None,
         since: datetime | None = None,
         language: str | None = None,
+        act: str | None = None,
+        facet: str | None = None,
     ) -> list[tuple[str, float, Sequence[float]]]:
         """Ids, cosines and stored vectors from the primary index (for the English ranker)."""
-        only = {"language": language} if language is not None else {}
+        only = evidence_filters(language, act, facet)
         return await self.primary.search_vectors(team, vector, k, section=section, since=since, **only)
 
     async def get(self, team: str, ids: Sequence[str]) -> list[Story]:
@@ -317,16 +321,20 @@ class CrossLingualSearch:
         since: datetime | None = None,
         one_per_customer: bool = True,
         language: str | None = None,
+        act: str | None = None,
+        facet: str | None = None,
     ) -> list[StoryHit]:
         """The ``k`` stories of ``team`` most similar to ``text``, in any language (or only in
-        ``language``), best first; each hit's story carries its language."""
+        ``language``), best first; each hit's story carries its language. ``act`` and ``facet``
+        keep only stories so read (see :class:`StorySearch`)."""
+        evidence = evidence_filters(act=act, facet=facet)
         if not text.strip() or k <= 0:
             return []
         wanted = normalise_language(language) if language else None
         fetch = k * self.OVERFETCH
         scored: dict[str, tuple[Story, float]] = {}
         # Asked for English only: the index filters, so other languages cannot crowd it out.
-        only_english = {"language": ENGLISH} if wanted == ENGLISH else {}
+        only_english = {"language": ENGLISH, **evidence} if wanted == ENGLISH else dict(evidence)
         asked_in = self.query_language(text)
         if asked_in == ENGLISH:
             others = wanted not in (None, ENGLISH) or (
@@ -352,7 +360,7 @@ class CrossLingualSearch:
                 if wanted in (None, ENGLISH)
                 else _nothing()
             )
-            others_call = self._multilingual(team, text, asked_in, fetch, section, since, wanted)
+            others_call = self._multilingual(team, text, asked_in, fetch, section, since, wanted, evidence)
             english_hits, other_found = await asyncio.gather(english_call, others_call)
             return pick_hits(_merged(english_hits, other_found), k, one_per_customer)
         else:
@@ -360,10 +368,15 @@ class CrossLingualSearch:
                 # The first such question of an English-only team starts copying its stories into
                 # the multilingual index; it answers from what is there after a short wait.
                 await self._stories.ready(team, wait=BACKFILL_WAIT)
-            found = await self._multilingual(team, text, asked_in, fetch, section, since, wanted)
+            found = await self._multilingual(team, text, asked_in, fetch, section, since, wanted, evidence)
             if not found and wanted in (None, ENGLISH):  # no multilingual index to ask: English one
                 found = await self._primary.search(
-                    team, (await self._english_embedder.embed([text]))[0], fetch, section=section, since=since
+                    team,
+                    (await self._english_embedder.embed([text]))[0],
+                    fetch,
+                    section=section,
+                    since=since,
+                    **evidence,
                 )
                 for story, score in found:
                     scored[story.id] = (story, score)
@@ -372,7 +385,7 @@ class CrossLingualSearch:
                 scored[story.id] = (story, calibrated(score))
             english = [(story, score) for story, score in found if story.language == ENGLISH]
             if english and wanted in (None, ENGLISH):
-                await self._pivot(team, english, fetch, section, since, scored)
+                await self._pivot(team, english, fetch, section, since, scored, evidence)
         ranked = sorted(scored.values(), key=lambda pair: -pair[1])
         return pick_hits(ranked, k, one_per_customer)
 
@@ -401,8 +414,9 @@ class CrossLingualSearch:
         section: str | None,
         since: datetime | None,
         language: str | None,
+        evidence: dict[str, str],
     ) -> list[tuple[Story, float]]:
-        only = {"language": language} if language is not None else {}
+        only = {**evidence_filters(language), **evidence}
         try:
             [vector] = await embed_in_languages(self._ml.embedder, [text], [asked_in])
             return await self._ml.stories.search(team, vector, fetch, section=section, since=since, **only)
@@ -418,6 +432,7 @@ class CrossLingualSearch:
         section: str | None,
         since: datetime | None,
         scored: dict[str, tuple[Story, float]],
+        evidence: dict[str, str],
     ) -> None:
         """Re-rank English stories through the English model: the best English story found by
         the multilingual model asks the English index for its neighbours, and each English
@@ -426,7 +441,9 @@ class CrossLingualSearch:
         best, vector = await self._pivot_story(team, english)
         neighbours = [
             (story, score)
-            for story, score in await self._primary.search(team, vector, fetch, section=section, since=since)
+            for story, score in await self._primary.search(
+                team, vector, fetch, section=section, since=since, **evidence
+            )
             if story.language == ENGLISH
         ]
         if not neighbours:

@@ -101,6 +101,9 @@ class Messages(BaseModel):
     )
     stories_usage: str = "Usage: /stories TEXT, e.g. /stories exports take forever"
     stories_none: str = "No similar stories yet."
+    stories_bad_filter: str = "I couldn't read {filter}. Filters: section:, since:, lang:, evidence:, facet:."
+    # A story's evidence kind (its act as read) in search results; other acts show nothing.
+    evidence_kinds: dict[str, str] = Field(default_factory=dict)
 
     def invite_problem(self, reason: str) -> str:
         """The polite refusal for an invite that is ``unknown``, ``expired`` or ``used``."""

@@ -238,6 +238,9 @@ class Story(BaseModel):
     created_at: datetime
     text: str
     label: str | None = None
+    # The evidence ledger: the answer's act and facets as read (absent for unread answers).
+    act: str | None = None
+    facets: tuple[str, ...] = ()
 
 
 class StoryHit(BaseModel):

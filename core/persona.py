@@ -3,45 +3,25 @@
 Customer development starts from one real person: their role and context, what they are
 trying to get done, what gets in the way (in their words), what they do about it today,
 what it costs them, and the words they use for it (worth reusing in any later message to
-people like them). Everything here is extracted verbatim from that one interview.
+people like them). Everything here is extracted verbatim from that one interview, from the
+evidence its answers carry (see :mod:`core.evidence`): the role from ``role`` sentences, the
+frustrations, workaround and cost from the summary, referrals and commitments on lines of
+their own.
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Sequence
 
 from pydantic import BaseModel, ConfigDict
 
 from core.errors import NotFound
+from core.evidence import carries_evidence, clip
 from core.models import AnswerRecord, InterviewState
-from core.summary import Quote, best_quotes, summarize
-
-_GOAL = re.compile(
-    r"\b(trying to|try to|want\w*|need\w*|goal\w*|aim\w*|have to|must|get \w+ done|responsible|my job)\b",
-    re.IGNORECASE,
-)
-_ROLE = re.compile(
-    r"\b(i am|i'm|i work|i run|i lead|i manage|my role|my job|as a|as an|we are|we're)\b", re.IGNORECASE
-)
-_TOKEN = re.compile(r"[A-Za-z][A-Za-z'-]{2,}")
-# Function words and interview filler: never "the words they use".
-_STOPWORD_TEXT = """a about above after again all also am an and any are aren't as at be because
-    been before being
-    below between both but by can can't cannot could couldn't did didn't do does doesn't doing don't
-    down during each few for from further get gets got had hadn't has hasn't have haven't having he her
-    here hers herself him himself his how i i'd i'll i'm i've if in into is isn't it it's its itself
-    just let's like lot lots me more most much my myself no nor not now of off on once one only or
-    other our ours ourselves out over own really same she should shouldn't so some such than that
-    that's the their theirs them themselves then there there's these they they're this those through
-    to too under until up us very was wasn't we we're were weren't what what's when where which while
-    who whom why will with won't would wouldn't you you're your yours yourself yeah yes okay ok well
-    thing things stuff kind sort maybe actually basically usually always never every everything
-    something anything someone people time times day days make made go going went come came take
-    took know think thought say said tell told way even still though back getting done want need
-    trying try mean pretty quite bit little many whole"""
-STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+from core.reading import Facet
+from core.summary import Quote, quotes, summarize
+from core.words import content_words, words
 
 
 class Persona(BaseModel):
@@ -57,6 +37,8 @@ class Persona(BaseModel):
     frustrations: tuple[Quote, ...] = ()
     workaround: Quote | None = None
     cost: Quote | None = None
+    referrals: tuple[Quote, ...] = ()
+    commitments: tuple[Quote, ...] = ()
     their_words: tuple[str, ...] = ()
     answers: int = 0
 
@@ -69,6 +51,8 @@ class Persona(BaseModel):
             ("Frustrations", [q.text for q in self.frustrations]),
             ("What they do about it today", [self.workaround.text] if self.workaround else []),
             ("What it costs them", [self.cost.text] if self.cost else []),
+            ("Who else has it", [q.text for q in self.referrals]),
+            ("What they offered", [q.text for q in self.commitments]),
             ("Words they use", [", ".join(self.their_words)] if self.their_words else []),
         ]
 
@@ -78,27 +62,31 @@ class Persona(BaseModel):
         *quoted, (words_title, words) = self.sections()
         for title, texts in quoted:
             lines.append(f"## {title}")
-            lines.extend(f"> {text}" for text in texts) if texts else lines.append("(not said)")
+            lines.extend(f"> {text}" for text in texts) if texts else lines.append("(not mentioned)")
             lines.append("")
         lines.append(f"## {words_title}")
         lines.append(words[0] if words else "(too little said)")
         return "\n".join(lines).rstrip() + "\n"
 
 
-def their_words(answers: Sequence[AnswerRecord], limit: int = 12) -> tuple[str, ...]:
-    """The customer's own recurring words and two-word phrases, most used first (a phrase only
-    when it comes back; a word said once only to fill a short list)."""
+def their_words(answers: Sequence[AnswerRecord], language: str = "en", limit: int = 12) -> tuple[str, ...]:
+    """The customer's own recurring words and two-word phrases in ``language``, most used first
+    (a phrase only when it comes back; a word said once only to fill a short list). Answers
+    that carry no evidence (questions to us, off-topic lines, refusals) are left out."""
     counts: Counter[str] = Counter()
     first_seen: dict[str, int] = {}
     for answer in answers:
-        tokens = [t.casefold().strip("'-") for t in _TOKEN.findall(answer.text)]
+        if answer.reading is not None and not carries_evidence(answer.reading):
+            continue
+        content = set(content_words(answer.text, language))
+        tokens = words(answer.text)
         for index, token in enumerate(tokens):
-            if token in STOPWORDS or len(token) < 3:
+            if token not in content:
                 continue
             counts[token] += 1
             first_seen.setdefault(token, len(first_seen))
             following = tokens[index + 1] if index + 1 < len(tokens) else ""
-            if following and following not in STOPWORDS and len(following) > 2:
+            if following in content:
                 phrase = f"{token} {following}"
                 counts[phrase] += 1
                 first_seen.setdefault(phrase, len(first_seen))
@@ -125,18 +113,30 @@ def build_persona(state: InterviewState, answers: Sequence[AnswerRecord], limit:
     if not own:
         raise NotFound(f"interview {state.interview_id} has no answers yet: nothing to draw a persona from")
     summary = summarize(state, own, limit)
-    warmup = [a for a in own if a.section in ("warmup", "context")]
-    role = best_quotes([a for a in warmup if a.section == "warmup"] or warmup[:1], 2, _ROLE)
-    goals = best_quotes([a for a in own if a.section == "context"], 2, _GOAL)
     return Persona(
         interview_id=state.interview_id,
         customer=state.pseudonym,
         team=state.team,
-        role=role,
-        goals=goals,
+        role=quotes(own, Facet.ROLE, 2),
+        goals=_goals(own),
         frustrations=summary.frustrations,
         workaround=summary.workaround,
         cost=summary.cost,
-        their_words=their_words(own),
+        referrals=summary.referrals,
+        commitments=summary.commitments,
+        their_words=their_words(own, _language(state, own)),
         answers=len(own),
     )
+
+
+def _language(state: InterviewState, answers: Sequence[AnswerRecord]) -> str:
+    """The language most answers were read in (the interview's when none was read)."""
+    read = Counter(a.reading.language for a in answers if a.reading is not None)
+    return read.most_common(1)[0][0] if read else state.language
+
+
+def _goals(answers: Sequence[AnswerRecord]) -> tuple[Quote, ...]:
+    """What they are trying to get done: their answer to the context question, when it says
+    something (the reader has no facet for goals)."""
+    found = [a for a in answers if a.section == "context" and carries_evidence(a.reading)]
+    return tuple(Quote(text=clip(a.text), question_id=a.question_id, answer_id=a.id) for a in found[:2])

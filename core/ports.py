@@ -135,9 +135,12 @@ class StoryStore(Protocol):
         section: str | None = None,
         since: datetime | None = None,
         language: str | None = None,
+        act: str | None = None,
+        facet: str | None = None,
     ) -> list[tuple[Story, float]]:
         """The ``k`` nearest stories of ``team`` with their cosine similarity, best first
-        (only stories in ``language``, an ISO 639-1 code, when it is given)."""
+        (only stories in ``language``, an ISO 639-1 code, when it is given; only stories read
+        as ``act`` or carrying ``facet`` when those are given)."""
         ...
 
     async def search_vectors(
@@ -149,6 +152,8 @@ class StoryStore(Protocol):
         section: str | None = None,
         since: datetime | None = None,
         language: str | None = None,
+        act: str | None = None,
+        facet: str | None = None,
     ) -> list[tuple[str, float, Sequence[float]]]:
         """Like :meth:`search`, but only each story's id, cosine similarity and stored vector (for
         re-ranking), nearest first: cheaper than loading every candidate's text."""

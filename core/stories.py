@@ -8,10 +8,12 @@ import logging
 from collections.abc import Sequence
 from datetime import datetime
 
+from core.evidence import with_readings
 from core.languages import LanguageDetector, detect_language
 from core.models import AnswerRecord, Story, StoryHit
 from core.ports import Embedder, SessionStore, StoryStore
 from core.ranking import Ranker
+from core.reading import AnswerReader
 from core.redact import redact
 
 # Cosine similarity of MiniLM sentence vectors, read as words a person understands.
@@ -45,7 +47,18 @@ def story_from_answer(answer: AnswerRecord) -> Story:
         created_at=answer.created_at,
         text=redact(answer.text),
         label=answer.label,
+        act=answer.reading.act.value if answer.reading is not None else None,
+        facets=tuple(f.value for f in answer.reading.facets) if answer.reading is not None else (),
     )
+
+
+def evidence_filters(
+    language: str | None = None, act: str | None = None, facet: str | None = None
+) -> dict[str, str]:
+    """The optional filters a search passes on, only those asked for (so stores written before a
+    filter existed still work)."""
+    asked = {"language": language, "act": act, "facet": facet}
+    return {key: value for key, value in asked.items() if value is not None}
 
 
 def pick_hits(
@@ -89,16 +102,18 @@ class StorySearch:
         since: datetime | None = None,
         one_per_customer: bool = True,
         language: str | None = None,
+        act: str | None = None,
+        facet: str | None = None,
     ) -> list[StoryHit]:
         """The ``k`` stories of ``team`` most similar to ``text``, best first; with
         ``one_per_customer`` (the default) at most one story per customer, and
-        only stories in ``language`` when it is given."""
+        only stories in ``language``, read as ``act`` (``story``: a real time it happened) or
+        carrying ``facet`` when they are given."""
         if not text.strip() or k <= 0:
             return []
         [vector] = await self._embedder.embed([text])
         fetch = k * self.OVERFETCH if one_per_customer else k
-        # Passed only when asked for, so stores written before the filter existed still work.
-        only = {"language": language} if language is not None else {}
+        only = evidence_filters(language, act, facet)
         if self._ranker is None:
             found = await self._stories.search(team, vector, fetch, section=section, since=since, **only)
             return pick_hits(found, k, one_per_customer)
@@ -158,14 +173,18 @@ class StoryIndexer:
         stories: StoryStore,
         batch_size: int = 64,
         detector: LanguageDetector | None = None,
+        reader: AnswerReader | None = None,
     ) -> None:
         """``detector``, when given, files each story under the language its text is written in
-        (the channel's language is then only the fallback, see :mod:`core.languages`)."""
+        (the channel's language is then only the fallback, see :mod:`core.languages`);
+        ``reader``, when given, reads answers stored without a reading (older interviews,
+        imports) so that their stories carry act and facets too (``earful reindex``)."""
         self._sessions = sessions
         self._embedder = embedder
         self._stories = stories
         self._batch_size = batch_size
         self._detector = detector
+        self._reader = reader
         self._wake = asyncio.Event()
         self._lock = asyncio.Lock()
 
@@ -179,6 +198,7 @@ class StoryIndexer:
 
     async def index(self, answers: Sequence[AnswerRecord]) -> None:
         """Embed and index these answers now (without touching the outbox)."""
+        answers = await with_readings(answers, self._reader)
         # Similar lengths together: the model pads every text of a step to the longest one.
         stories = sorted((story_from_answer(answer) for answer in answers), key=lambda s: len(s.text))
         steps = [stories[i : i + self.STEP] for i in range(0, len(stories), self.STEP)]

@@ -1,25 +1,35 @@
 """Interview summaries: what the customer said, in their own words.
 
-The default is extractive and offline: quotes are sentences taken verbatim from the answers
-of the frustration/specifics sections (top frustrations), the workaround section and any
-"what did you do about it?" probe (what they do today), and the impact section and any
-"what did it cost?" probe (what it costs). Sentences that name a pain, a concrete past
-event or a figure (time, money, people) rank first. An LLM summariser may replace this, but
-only when every quote it returns is found verbatim in the transcript (see
-:func:`quotes_are_verbatim`).
+The default is extractive and offline, and built from evidence (see :mod:`core.evidence`):
+the frustrations are the sentences the answer reader found carrying ``problem``, what they
+do today the ``workaround`` sentences, what it costs the ``cost`` sentences — from any
+answer, several per answer when they are there, specific past events and figures first, and
+never from a question, an off-topic line, a refusal or a one-word answer. Referrals and
+commitments get their own lines. When the customer corrected the recap at the end of the
+interview, the parts their correction speaks to are theirs (it wins over the extraction).
+
+An LLM summariser may replace this, but only when every quote it returns is found verbatim
+in the transcript (see :func:`quotes_are_verbatim`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict
 
+from core.evidence import MAX_QUOTE, Evidence, carries_evidence, clip, ranked
 from core.models import AnswerRecord, InterviewState
 from core.probing import word_count
-from core.quality import InterviewQuality, assess, describes_past_event
+from core.quality import InterviewQuality, assess
+from core.reading import Facet
+
+__all__ = ["MAX_QUOTE", "InterviewSummary", "Quote", "Summariser", "summarize"]
+
+# The question id under which the customer's answer to the recap is stored.
+RECAP_QUESTION = "recap"
 
 
 class Quote(BaseModel):
@@ -43,6 +53,9 @@ class InterviewSummary(BaseModel):
     frustrations: tuple[Quote, ...] = ()
     workarounds: tuple[Quote, ...] = ()
     costs: tuple[Quote, ...] = ()
+    referrals: tuple[Quote, ...] = ()
+    commitments: tuple[Quote, ...] = ()
+    correction: Quote | None = None  # the customer's own correction of the recap
     answers: int = 0
     quality: InterviewQuality | None = None
     source: str = "extractive"  # or "llm" when a language model wrote it (quotes still verbatim)
@@ -58,31 +71,8 @@ class InterviewSummary(BaseModel):
         return self.costs[0] if self.costs else None
 
 
-_SECTIONS = {
-    "frustrations": ("frustration", "specifics"),
-    "workarounds": ("workaround",),
-    "costs": ("impact",),
-}
-# Probe answers that belong to another part of the summary wherever they were asked.
-_PROBES = {"workarounds": ("pain_action",), "costs": ("pain_cost",)}
-
 # A "!" right after "<" is Slack markup typed into an answer (``<!channel>``), not a sentence end.
 _SENTENCE = re.compile(r"(?:[^.!?\n]|(?<=<)!)+(?:[.!?]+|$)")
-_PAIN = re.compile(
-    r"\b(frustrat\w*|annoy\w*|hate|pain\w*|hard|difficult|struggl\w*|problem\w*|issue\w*|broke\w*|fail\w*"
-    r"|wast\w*|slow|stuck|manual\w*|mess\w*|error\w*|lost|late|stress\w*|worst|tedious|confus\w*)\b",
-    re.IGNORECASE,
-)
-_FIGURE = re.compile(
-    r"(\d|\b(hours?|days?|weeks?|minutes?|dollars?|euros?|money|customers?|clients?|people|half)\b|[$€£])",
-    re.IGNORECASE,
-)
-_ACTION = re.compile(
-    r"\b(spreadsheet|excel|script|manually|by hand|copy|paste|email\w*|called|asked|built|wrote|use|used"
-    r"|using|tried|switched|workaround|hired|check\w*)\b",
-    re.IGNORECASE,
-)
-MAX_QUOTE = 280  # characters; longer sentences are cut (the quote stays a verbatim substring)
 
 
 def sentences(text: str) -> list[str]:
@@ -91,66 +81,64 @@ def sentences(text: str) -> list[str]:
     return [sentence for sentence in found if word_count(sentence) > 0]
 
 
-def _clip(sentence: str) -> str:
-    if len(sentence) <= MAX_QUOTE:
-        return sentence
-    cut = sentence[:MAX_QUOTE]
-    return cut[: cut.rfind(" ")] if " " in cut else cut
+def quote_of(item: Evidence) -> Quote:
+    return Quote(text=item.text, question_id=item.question_id, answer_id=item.answer_id)
 
 
-def _score(sentence: str, extra: re.Pattern[str] | None) -> float:
-    words = word_count(sentence)
-    score = 2.0 * len(_PAIN.findall(sentence)) + 1.5 * bool(describes_past_event(sentence))
-    score += 1.0 * bool(_FIGURE.search(sentence))
-    if extra is not None:
-        score += 1.5 * len(extra.findall(sentence))
-    # Very short sentences rarely carry a story; very long ones are hard to read as a quote.
-    score += min(words, 25) / 25 - (0.5 if words < 4 else 0.0)
-    return score
+def quotes(answers: Sequence[AnswerRecord], facet: Facet, limit: int) -> tuple[Quote, ...]:
+    """The best ``limit`` sentences carrying ``facet``, as quotes."""
+    return tuple(quote_of(item) for item in ranked(answers, facet, limit))
 
 
-def best_quotes(
-    answers: Iterable[AnswerRecord], limit: int, extra: re.Pattern[str] | None = None
-) -> tuple[Quote, ...]:
-    """The best sentence of each answer, best answers first (at most one quote per answer)."""
-    candidates: list[tuple[float, int, Quote]] = []
-    for answer in answers:
-        scored = [(_score(s, extra), s) for s in sentences(answer.text)]
-        if not scored:
-            continue
-        score, best = max(scored, key=lambda item: item[0])
-        quote = Quote(text=_clip(best), question_id=answer.question_id, answer_id=answer.id)
-        candidates.append((score, answer.turn, quote))
-    candidates.sort(key=lambda item: (-item[0], item[1]))
-    return tuple(quote for _, _, quote in candidates[:limit])
+def recap_correction(answers: Sequence[AnswerRecord]) -> AnswerRecord | None:
+    """The customer's correction of the recap (their answer to it, when it is not a plain yes)."""
+    recap = [a for a in answers if a.question_id == RECAP_QUESTION and a.text.strip()]
+    if not recap:
+        return None
+    last = recap[-1]
+    reading = last.reading
+    return last if reading is None or carries_evidence(reading) else None
 
 
 def _gist(frustrations: Sequence[Quote], own: Sequence[AnswerRecord]) -> str:
-    first_sentence = next((s for a in own for s in sentences(a.text)), "")
+    evidential = [a for a in own if carries_evidence(a.reading)]
+    first_sentence = next((s for a in evidential for s in sentences(a.text)), "")
     gist = frustrations[0].text if frustrations else first_sentence
     gist = " ".join(gist.split())
     return gist if len(gist) <= 160 else gist[:157].rstrip() + "..."
 
 
 def summarize(state: InterviewState, answers: Sequence[AnswerRecord], limit: int = 3) -> InterviewSummary:
-    """An extractive summary of one interview's answers, with its quality figures."""
+    """An extractive summary of one interview's (read) answers, with its quality score."""
     own = [a for a in answers if a.interview_id == state.interview_id and a.text.strip()]
-
-    def part(name: str) -> list[AnswerRecord]:
-        return [a for a in own if a.section in _SECTIONS[name] or a.probe in _PROBES.get(name, ())]
-
-    frustrations = best_quotes(
-        [a for a in part("frustrations") if a.probe not in ("pain_action", "pain_cost")], limit
-    )
+    interview = [a for a in own if a.question_id != RECAP_QUESTION]
+    correction = recap_correction(own)
+    parts: dict[Facet, tuple[Quote, ...]] = {
+        facet: quotes(interview, facet, limit)
+        for facet in (Facet.PROBLEM, Facet.WORKAROUND, Facet.COST, Facet.REFERRAL, Facet.COMMITMENT)
+    }
+    corrected: Quote | None = None
+    if correction is not None:
+        corrected = Quote(
+            text=clip(correction.text), question_id=correction.question_id, answer_id=correction.id
+        )
+        # The customer's word wins: each part their correction speaks to is taken from it.
+        for facet in parts:
+            own_words = quotes([correction], facet, limit)
+            if own_words:
+                parts[facet] = own_words
     return InterviewSummary(
         interview_id=state.interview_id,
         customer=state.pseudonym,
-        gist=_gist(frustrations, own),
-        frustrations=frustrations,
-        workarounds=best_quotes(part("workarounds"), limit, _ACTION),
-        costs=best_quotes(part("costs"), limit, _FIGURE),
-        answers=len(own),
-        quality=assess(state, own),
+        gist=_gist(parts[Facet.PROBLEM], interview),
+        frustrations=parts[Facet.PROBLEM],
+        workarounds=parts[Facet.WORKAROUND],
+        costs=parts[Facet.COST],
+        referrals=parts[Facet.REFERRAL],
+        commitments=parts[Facet.COMMITMENT],
+        correction=corrected,
+        answers=len(interview),
+        quality=assess(state, interview),
     )
 
 
@@ -177,7 +165,13 @@ def quotes_are_verbatim(summary: InterviewSummary, answers: Sequence[AnswerRecor
     """Whether every quote of ``summary`` appears word for word in one of ``answers``
     (whitespace, case and curly quotes aside)."""
     texts = [_normalise(a.text) for a in answers]
-    quotes = (*summary.frustrations, *summary.workarounds, *summary.costs)
+    quotes = (
+        *summary.frustrations,
+        *summary.workarounds,
+        *summary.costs,
+        *summary.referrals,
+        *summary.commitments,
+    )
     return all(
         quote.text.strip() and any(_normalise(quote.text) in text for text in texts) for quote in quotes
     )

@@ -13,8 +13,11 @@ from collections.abc import Iterable, Sequence
 from pydantic import BaseModel, ConfigDict
 
 from core.errors import AccessDenied, NotFound
+from core.evidence import with_readings
 from core.models import AnswerRecord, InterviewState, Status
 from core.ports import SessionStore
+from core.quality import assess
+from core.reading import AnswerReader
 
 _WORD = re.compile(r"[^\W\d_][\w'-]{2,}", re.UNICODE)
 FRUSTRATION_SECTIONS = ("frustration", "specifics")
@@ -23,9 +26,10 @@ THEME_SECTIONS = (*FRUSTRATION_SECTIONS, "imported")
 
 
 async def team_transcript(
-    sessions: SessionStore, team: str, interview_id: str
+    sessions: SessionStore, team: str, interview_id: str, *, reader: AnswerReader | None = None
 ) -> tuple[InterviewState | None, list[AnswerRecord]]:
-    """The answers of one interview, in order, if it belongs to ``team``.
+    """The answers of one interview, in order, if it belongs to ``team`` (those stored without a
+    reading read by ``reader`` when one is given).
 
     Imported stories have answers but no interview state, so the team is checked on both.
     Raises :class:`NotFound` when nothing is stored and :class:`AccessDenied` across teams.
@@ -38,7 +42,7 @@ async def team_transcript(
         raise AccessDenied("that interview belongs to another team")
     if state is None and not answers:
         raise NotFound(f"no interview '{interview_id}'")
-    return state, sorted(answers, key=lambda answer: answer.turn)
+    return state, sorted(await with_readings(answers, reader), key=lambda answer: answer.turn)
 
 
 class TeamOverview(BaseModel):
@@ -55,6 +59,8 @@ class TeamOverview(BaseModel):
     # that changes whenever the team's stories change (to know when cached themes are stale).
     theme_interviews: int = 0
     stories_marker: str = ""
+    # The quality score (0-100) of each of ``latest``, in the same order.
+    latest_scores: tuple[int, ...] = ()
 
 
 def frequent_words(texts: Iterable[str], stopwords: Iterable[str], limit: int = 8) -> list[tuple[str, int]]:
@@ -75,19 +81,27 @@ async def team_overview(
     *,
     latest: int = 5,
     scan: int = 1000,
+    reader: AnswerReader | None = None,
 ) -> TeamOverview:
     """Open/finished/paused counts over the ``scan`` most recent interviews of ``team``, the
-    ``latest`` ones, and the most frequent words in its frustration answers."""
+    ``latest`` ones with their quality scores, and the most frequent words in its frustration
+    answers."""
     interviews = await sessions.interviews(team=team, limit=scan)
     statuses = Counter(state.status for state in interviews)
     still_open = sum(statuses[status] for status in (Status.INVITED, Status.CONSENT, Status.ACTIVE))
     answers = await sessions.answers(team=team)
     texts = [answer.text for answer in answers if answer.section in FRUSTRATION_SECTIONS]
+    shown = interviews[:latest]
+    scores = []
+    for state in shown:
+        own = [a for a in answers if a.interview_id == state.interview_id]
+        scores.append(assess(state, await with_readings(own, reader)).score)
     return TeamOverview(
         open=still_open,
         finished=statuses[Status.FINISHED],
         paused=statuses[Status.PAUSED],
-        latest=tuple(interviews[:latest]),
+        latest=tuple(shown),
+        latest_scores=tuple(scores),
         frustration_words=tuple(frequent_words(texts, stopwords)),
         theme_interviews=len({a.interview_id for a in answers if a.section in THEME_SECTIONS}),
         stories_marker=stories_marker(answers),

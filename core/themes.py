@@ -7,21 +7,26 @@ customer), and two representative quotes from different customers. Themes are ra
 distinct customers, then by stories.
 
 The clusterer chooses the number of themes itself; nothing here tells it how many to find.
+
+Themes are made of what customers said was a problem: :func:`problem_stories` keeps, of each
+answer, the sentences its reading found carrying ``problem`` (answers stored without a reading
+are kept whole), and each theme counts how many of its customers told a real occurrence of it
+(a story, not how it usually is or what they imagine).
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from collections.abc import Sequence
 from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict
 
+from core.evidence import MAX_QUOTE, carries_evidence
 from core.models import AnswerRecord
-from core.persona import STOPWORDS
-from core.summary import MAX_QUOTE
+from core.reading import Act, Facet
+from core.words import content_words
 
 
 class Clusterer(Protocol):
@@ -51,16 +56,33 @@ class Theme(BaseModel):
     label: str
     customers: int  # distinct customers
     stories: int
+    occurrence_customers: int = 0  # distinct customers who told a real time it happened
     quotes: tuple[ThemeQuote, ...] = ()
     keywords: tuple[str, ...] = ()
     story_ids: tuple[str, ...] = ()
 
 
-_TOKEN = re.compile(r"[A-Za-z][A-Za-z'-]{2,}")
+def _tokens(text: str, language: str = "en") -> list[str]:
+    return content_words(text, language)
 
 
-def _tokens(text: str) -> list[str]:
-    return [t.casefold().strip("'-") for t in _TOKEN.findall(text) if t.casefold() not in STOPWORDS]
+def told_occurrence(answer: AnswerRecord) -> bool:
+    """Whether the answer tells a real time it happened (a story, or an occurrence sentence)."""
+    reading = answer.reading
+    return reading is not None and (reading.act == Act.STORY or reading.has(Facet.OCCURRENCE))
+
+
+def problem_stories(answers: Sequence[AnswerRecord]) -> list[AnswerRecord]:
+    """Each answer that says what the problem is, cut down to its ``problem`` sentences; answers
+    without a reading are kept whole, answers that carry no evidence are left out."""
+    kept: list[AnswerRecord] = []
+    for answer in answers:
+        reading = answer.reading
+        if reading is None:
+            kept.append(answer)
+        elif carries_evidence(reading) and reading.sentences(Facet.PROBLEM):
+            kept.append(answer.model_copy(update={"text": " ".join(reading.sentences(Facet.PROBLEM))}))
+    return kept
 
 
 def _same_stem(a: str, b: str) -> bool:
@@ -69,10 +91,10 @@ def _same_stem(a: str, b: str) -> bool:
     return shared >= 4 and shared >= 0.8 * min(len(a), len(b))
 
 
-def keywords(groups: Sequence[Sequence[str]], limit: int = 3) -> list[tuple[str, ...]]:
+def keywords(groups: Sequence[Sequence[str]], limit: int = 3, language: str = "en") -> list[tuple[str, ...]]:
     """For each group of texts, the words that set it apart (class-based TF-IDF): frequent in
     the group, rare in the others."""
-    counts = [Counter(token for text in group for token in set(_tokens(text))) for group in groups]
+    counts = [Counter(token for text in group for token in set(_tokens(text, language))) for group in groups]
     in_groups: Counter[str] = Counter()
     for count in counts:
         in_groups.update(count.keys())
@@ -172,6 +194,7 @@ def find_themes(
     themes: list[Theme] = []
     for group, group_words in zip(members, words, strict=True):
         customers = len({answers[i].pseudonym for i in group})
+        told = len({answers[i].pseudonym for i in group if told_occurrence(answers[i])})
         if customers < min_customers:
             continue
         representatives = _representatives(group, answers, vectors, quotes)
@@ -181,6 +204,7 @@ def find_themes(
                 label=label,
                 customers=customers,
                 stories=len(group),
+                occurrence_customers=told,
                 quotes=representatives,
                 keywords=group_words[:3],
                 story_ids=tuple(answers[i].id for i in group),

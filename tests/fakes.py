@@ -238,6 +238,8 @@ class MemoryStoryStore:
         section: str | None = None,
         since: datetime | None = None,
         language: str | None = None,
+        act: str | None = None,
+        facet: str | None = None,
     ) -> list[tuple[Story, float]]:
         scored = [
             (story, _cosine(vector, stored))
@@ -245,6 +247,8 @@ class MemoryStoryStore:
             if (section is None or story.section == section)
             and (since is None or story.created_at >= since)
             and (language is None or story.language == language)
+            and (act is None or story.act == act)
+            and (facet is None or facet in story.facets)
         ]
         scored.sort(key=lambda pair: -pair[1])
         return scored[:k]
@@ -258,8 +262,12 @@ class MemoryStoryStore:
         section: str | None = None,
         since: datetime | None = None,
         language: str | None = None,
+        act: str | None = None,
+        facet: str | None = None,
     ) -> list[tuple[str, float, Sequence[float]]]:
-        found = await self.search(team, vector, k, section=section, since=since, language=language)
+        found = await self.search(
+            team, vector, k, section=section, since=since, language=language, act=act, facet=facet
+        )
         stored = self.teams.get(team, {})
         return [(story.id, score, list(stored[story.id][1])) for story, score in found]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from core.models import AnswerRecord, InterviewState, Status, pseudonym
+from core.reading import Act, Facet, Reading
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -69,9 +70,43 @@ ALICE = [
 ]
 
 
+def reading(act: str, language: str = "en", **facets: str | list[str]) -> Reading:
+    """The reading a reader would give: ``reading("story", problem="It broke.", occurrence=[...])``."""
+    evidence = {Facet(name): (tuple(v) if isinstance(v, list) else (v,)) for name, v in facets.items()}
+    return Reading(
+        act=Act(act),
+        facets=tuple(f for f in Facet if f in evidence),
+        language=language,
+        evidence=evidence,
+        reader="test",
+    )
+
+
+# What a reader finds in ALICE's answers (by answer text).
+ALICE_READINGS = {
+    ALICE[0][4]: reading("general", role=ALICE[0][4]),
+    ALICE[1][4]: reading("general"),
+    ALICE[2][4]: reading(
+        "general",
+        problem=[
+            "Matching invoices to deliveries is a nightmare.",
+            "The supplier portal exports broken CSV files.",
+        ],
+    ),
+    ALICE[3][4]: reading("story", problem=ALICE[3][4], occurrence=ALICE[3][4], cost=ALICE[3][4]),
+    ALICE[4][4]: reading("general", frequency=ALICE[4][4], people=ALICE[4][4]),
+    ALICE[5][4]: reading("general", workaround=ALICE[5][4]),
+    ALICE[6][4]: reading("story", cost=ALICE[6][4], occurrence=ALICE[6][4]),
+    ALICE[7][4]: reading("hypothetical"),
+}
+
+
 def answers_for(customer: str, rows: list[tuple[str, str, str, str | None, str]], team: str = "T1",
-                interview_id: str = "iv-alice") -> list[AnswerRecord]:  # fmt: skip
-    """Answer records for ``rows`` in order."""
+                interview_id: str = "iv-alice", readings: dict[str, Reading] | None = None,
+                ) -> list[AnswerRecord]:  # fmt: skip
+    """Answer records for ``rows`` in order, with the readings of ``readings`` (by text; ALICE's
+    by default) attached."""
+    known = ALICE_READINGS if readings is None else readings
     return [
         AnswerRecord(
             id=f"{interview_id}-{turn}",
@@ -87,6 +122,7 @@ def answers_for(customer: str, rows: list[tuple[str, str, str, str | None, str]]
             probe=probe,
             turn=turn,
             created_at=T0 + timedelta(minutes=turn),
+            reading=known.get(text),
         )
         for turn, (section, qid, question, probe, text) in enumerate(rows, start=1)
     ]

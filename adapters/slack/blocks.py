@@ -79,6 +79,7 @@ def stories_message(query: StoryQuery, hits: Sequence[StoryHit], wording: SlackW
             language=escape(story.language),
             question=escape(clip(story.question, 300)),
             score=f"{escape(wording.score(hit.match))} ({hit.score:.2f})",
+            evidence=f" · {escape(kind)}" if (kind := wording.evidence_kinds.get(story.act or "")) else "",
         )
         blocks += [
             literal_quote(story.text),
@@ -163,6 +164,13 @@ def summary_message(summary: InterviewSummary, wording: SlackWording) -> Message
         *_quotes(wording.summary_frustrations, summary.frustrations, wording.summary_nothing),
         *_quotes(wording.summary_workarounds, summary.workarounds, wording.summary_nothing),
         *_quotes(wording.summary_costs, summary.costs, wording.summary_nothing),
+        *(_quotes(wording.summary_referrals, summary.referrals, "") if summary.referrals else []),
+        *(_quotes(wording.summary_commitments, summary.commitments, "") if summary.commitments else []),
+        *(
+            _quotes(wording.summary_correction, (summary.correction,), "")
+            if summary.correction is not None
+            else []
+        ),
     ]
     return f"{header} {escape(clip(summary.gist, 200))}", blocks
 
@@ -178,13 +186,15 @@ def home_view(overview: TeamOverview, wording: SlackWording, themes: Sequence[Bl
         section(wording.home_latest),
     ]
     if overview.latest:
+        scores = overview.latest_scores or (None,) * len(overview.latest)
         lines = [
             wording.home_interview.format(
                 pseudonym=escape(state.pseudonym),
                 status=wording.status_words.get(state.status.value, state.status.value),
                 date=_day(state),
             )
-            for state in overview.latest
+            + (wording.home_interview_score.format(score=score) if score is not None else "")
+            for state, score in zip(overview.latest, scores, strict=True)
         ]
         blocks.append(section("\n".join(f"• {line}" for line in lines)))
     else:

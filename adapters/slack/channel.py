@@ -28,6 +28,7 @@ from adapters.slack.requests import NOT_UTF8, payload_problem
 from adapters.slack.wording import SlackWording, load_wording
 from core.invites import Invites
 from core.ports import DeliveryLog, SessionStore
+from core.reading import AnswerReader
 from core.service import InterviewService
 from core.stories import StorySearch
 from core.summary import Summariser
@@ -50,7 +51,10 @@ class SlackChannel:
         wording: SlackWording | None = None,
         summariser: Summariser | None = None,
         themes: ThemesFor | None = None,
+        reader: AnswerReader | None = None,
     ) -> None:
+        """``reader`` reads answers stored without a reading (older interviews, imports) for
+        summaries, personas and quality scores."""
         self.config = config
         self.wording = wording or load_wording()
         self.poster = Poster(ChannelPacer(config.post_interval))
@@ -65,13 +69,16 @@ class SlackChannel:
             telegram_bot_username=config.telegram_bot_username,
             themes=HomeThemes(themes, needed_interviews=config.themes_after) if themes else None,
             access=SearchAccess(config.allow_guests),
+            reader=reader,
         )
         self.bolt = build_bolt_app(config, self.desk, deliveries, self.installations)
         self._http = AsyncSlackRequestHandler(self.bolt)
         self._signatures = SignatureVerifier(config.signing_secret) if config.signing_secret else None
         self._socket: AsyncSocketModeHandler | None = None
         service.add_listener(
-            SlackCompletionNotifier(sessions, self.client_for_team, self.poster, self.wording, summariser)
+            SlackCompletionNotifier(
+                sessions, self.client_for_team, self.poster, self.wording, summariser, reader=reader
+            )
         )
 
     async def client_for_team(self, team: str) -> AsyncWebClient | None:

@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 
-from core.errors import InputError
-from core.languages import normalise_language
-from core.script import SectionKind
+# The story-search filters are shared with Telegram: they live in the core.
+from core.story_query import SECTIONS, StoryQuery, parse_story_query
 
-SECTIONS = tuple(kind.value for kind in SectionKind)
+__all__ = ["SECTIONS", "StoryQuery", "parse_story_query"]
 _USER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 _STORIES = re.compile(r"^\s*stories\b(?:\s+like\b)?[\s:,]*(.*)$", re.IGNORECASE | re.DOTALL)
 _SCRIPT_ID = re.compile(r"^[\w-]+\.[a-z]{2}(?:-[A-Za-z]{2})?$")
-_DAYS = re.compile(r"^(\d{1,4})d$")
-_LANG = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?$")
 
 
 def split_command(text: str) -> tuple[str, str]:
@@ -24,61 +20,6 @@ def split_command(text: str) -> tuple[str, str]:
     if not parts:
         return "help", ""
     return parts[0].lower(), parts[1] if len(parts) > 1 else ""
-
-
-@dataclass(frozen=True)
-class StoryQuery:
-    """A story search: the sentence, and the optional ``section:``, ``since:`` and ``lang:``
-    filters."""
-
-    text: str
-    section: str | None = None
-    since: datetime | None = None
-    language: str | None = None
-
-    def describe(self) -> str:
-        """The filters in words, for headers (empty when there are none)."""
-        parts = []
-        if self.section:
-            parts.append(f"section:{self.section}")
-        if self.since:
-            parts.append(f"since:{self.since.date().isoformat()}")
-        if self.language:
-            parts.append(f"lang:{self.language}")
-        return f" ({', '.join(parts)})" if parts else ""
-
-
-def parse_story_query(text: str, now: datetime | None = None) -> StoryQuery:
-    """Split ``section:``, ``since:`` and ``lang:`` tokens from the sentence; :class:`InputError`
-    carries the token that cannot be read."""
-    now = now or datetime.now(UTC)
-    words, section, since, language = [], None, None, None
-    for word in text.split():
-        key, _, value = word.partition(":")
-        if key.lower() == "section" and value:
-            if value.lower() not in SECTIONS:
-                raise InputError(word)
-            section = value.lower()
-        elif key.lower() == "since" and value:
-            since = _parse_since(value, now, word)
-        elif key.lower() == "lang" and value:
-            if not _LANG.match(value):
-                raise InputError(word)
-            language = normalise_language(value)
-        else:
-            words.append(word)
-    return StoryQuery(" ".join(words), section, since, language)
-
-
-def _parse_since(value: str, now: datetime, word: str) -> datetime:
-    days = _DAYS.match(value.lower())
-    if days:
-        return now - timedelta(days=int(days.group(1)))
-    try:
-        when = datetime.fromisoformat(value)
-    except ValueError:
-        raise InputError(word) from None
-    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 def stories_request(text: str) -> str | None:

@@ -15,8 +15,10 @@ from adapters.slack import blocks
 from adapters.slack.delivery import Poster
 from adapters.slack.insight_blocks import persona_button, quality_block
 from adapters.slack.wording import SlackWording
+from core.evidence import with_readings
 from core.models import AnswerRecord, InterviewState
 from core.ports import SessionStore
+from core.reading import AnswerReader
 from core.summary import InterviewSummary, Summariser, summarize
 
 log = logging.getLogger(__name__)
@@ -34,12 +36,15 @@ class SlackCompletionNotifier:
         poster: Poster,
         wording: SlackWording,
         summariser: Summariser | None = None,
+        *,
+        reader: AnswerReader | None = None,
     ) -> None:
         self._sessions = sessions
         self._client_for_team = client_for_team
         self._poster = poster
         self._wording = wording
         self._summariser = summariser  # the LLM's when EARFUL_LLM is set; extractive otherwise
+        self._reader = reader  # reads answers stored without a reading
 
     async def summary(self, state: InterviewState, answers: list[AnswerRecord]) -> InterviewSummary:
         """The summariser's summary (it checks its own quotes), the extractive one if it fails."""
@@ -64,7 +69,9 @@ class SlackCompletionNotifier:
         if client is None:
             log.warning("interview %s finished but workspace %s has no token", state.interview_id, team)
             return
-        answers = await self._sessions.answers(interview_id=state.interview_id)
+        answers = await with_readings(
+            await self._sessions.answers(interview_id=state.interview_id), self._reader
+        )
         answers.sort(key=lambda answer: answer.turn)
         summary = await self.summary(state, answers)
         text, summary_blocks = blocks.summary_message(summary, self._wording)

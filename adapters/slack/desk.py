@@ -46,6 +46,7 @@ from core.models import (
     SwitchLanguage,
 )
 from core.ports import SessionStore
+from core.reading import AnswerReader
 from core.service import Inbound, InterviewService
 from core.stories import StorySearch
 from core.team_views import team_overview, team_transcript
@@ -78,6 +79,7 @@ class SlackDesk:
     results: int = 5
     themes: HomeThemes | None = None  # the App Home tab's themes (none: frequent words only)
     access: SearchAccess | None = None  # who may search (none: everyone, guests too)
+    reader: AnswerReader | None = None  # reads answers stored without a reading
 
     def friendly(self, error: Exception) -> str:
         """Words for an error; unexpected ones are logged, never shown."""
@@ -125,14 +127,12 @@ class SlackDesk:
         return await self.stories(team, text)
 
     async def stories(self, team: str, text: str) -> Message:
-        """Stories of ``team`` like ``text`` (with ``section:``/``since:``/``lang:`` filters)."""
+        """Stories of ``team`` like ``text`` (with ``section:``/``since:``/``lang:``/``evidence:``/
+        ``facet:`` filters)."""
         query = parse_story_query(text)
         if not query.text:
             return blocks.text_message(self.wording.stories_need_text)
-        only = {"language": query.language} if query.language else {}
-        hits = await self.search.search(
-            team, query.text, self.results, section=query.section, since=query.since, **only
-        )
+        hits = await self.search.search(team, query.text, self.results, **query.filters())
         return blocks.stories_message(query, hits, self.wording)
 
     async def invite(self, team: str, channel: str, args: str) -> Message:
@@ -286,7 +286,7 @@ class SlackDesk:
     async def home(self, team: str, when_ready: WhenReady | None = None) -> dict[str, Any]:
         """The App Home tab of ``team``; stale themes start a background refresh, after which
         ``when_ready`` is called (e.g. to publish the tab again)."""
-        overview = await team_overview(self.sessions, team, self.wording.stopwords)
+        overview = await team_overview(self.sessions, team, self.wording.stopwords, reader=self.reader)
         if self.themes is None:
             return blocks.home_view(overview, self.wording)
         enough = overview.theme_interviews >= self.themes.needed_interviews

@@ -22,24 +22,19 @@ PERSONA_ACTION = "earful_persona"
 
 
 def quality_block(quality: InterviewQuality, wording: SlackWording) -> Block:
-    """The interview's quality figures (the same ones as ``InterviewQuality.lines()``)."""
-    if quality.pitch_after_frustrations is None:
-        pitch = wording.quality_no_pitch
-    elif quality.pitch_after_frustrations:
-        pitch = wording.quality_pitch_after
-    else:
-        pitch = wording.quality_pitch_before
+    """The interview's quality score and its parts (the same as ``InterviewQuality.lines()``)."""
     lines = [
-        wording.quality_customer_share.format(share=f"{quality.customer_word_share:.0%}"),
-        wording.quality_events.format(
-            events=quality.event_answers,
-            answers=quality.answers,
-            share=f"{quality.specific_event_share:.0%}",
-        ),
-        pitch,
-        wording.quality_probes.format(answered=quality.probes_answered, asked=quality.probes_asked),
+        wording.quality_part.format(
+            label=wording.quality_parts.get(part.name, part.label),
+            detail=escape(part.detail),
+            points=f"{part.points:.0f}",
+            weight=part.weight,
+        )
+        for part in quality.parts
     ]
-    return section("\n".join([wording.quality_title, *(f"• {line}" for line in lines)]))
+    return section(
+        "\n".join([wording.quality_title.format(score=quality.score), *(f"• {line}" for line in lines)])
+    )
 
 
 def persona_button(interview_id: str, wording: SlackWording) -> Block:
@@ -75,6 +70,8 @@ def persona_blocks(persona: Persona, wording: SlackWording) -> list[Block]:
         *_part(wording.persona_frustrations, persona.frustrations, wording),
         *_part(wording.persona_workaround, [persona.workaround] if persona.workaround else [], wording),
         *_part(wording.persona_cost, [persona.cost] if persona.cost else [], wording),
+        *_part(wording.persona_referrals, persona.referrals, wording),
+        *_part(wording.persona_commitments, persona.commitments, wording),
         section(f"{wording.persona_words}\n{escape(words) if words else wording.persona_not_said}"),
     ]
     return blocks[:MESSAGE_BLOCKS]
@@ -116,7 +113,11 @@ def themes_blocks(
         blocks.append(section(wording.home_themes_none))
     for rank, theme in enumerate(themes, start=1):
         line = wording.home_theme.format(
-            rank=rank, label=escape(clip(theme.label, 200)), customers=theme.customers, stories=theme.stories
+            rank=rank,
+            label=escape(clip(theme.label, 200)),
+            customers=theme.customers,
+            stories=theme.stories,
+            told=theme.occurrence_customers,
         )
         blocks.append(section(line))
         if theme.quotes:

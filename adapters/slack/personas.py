@@ -23,7 +23,7 @@ from core.team_views import team_transcript
 async def team_persona(desk: SlackDesk, team: str, interview_id: str) -> Persona:
     """The persona of one interview of ``team``; :class:`AccessDenied` across workspaces,
     :class:`NotFound` for an interview without answers."""
-    state, answers = await team_transcript(desk.sessions, team, interview_id)
+    state, answers = await team_transcript(desk.sessions, team, interview_id, reader=desk.reader)
     if state is None:  # imported stories have answers but no interview state
         first = answers[0]
         state = InterviewState(

@@ -70,6 +70,15 @@ class SlackWording(BaseModel):
     stories_empty: str
     bad_filter: str
     story_context: str
+    home_interview_score: str = "  ·  quality {score}/100"
+    quality_part: str = "{label}: {detail} ({points}/{weight})"
+    quality_parts: dict[str, str] = Field(default_factory=dict)
+    summary_referrals: str = "*Who else has it*"
+    summary_commitments: str = "*What they offered*"
+    summary_correction: str = "*The customer corrected the recap*"
+    persona_referrals: str = "*Who else has it*"
+    persona_commitments: str = "*What they offered*"
+    evidence_kinds: dict[str, str] = Field(default_factory=dict)
     score_words: ScoreWords
     lint: LintWords
     whole_interview: str = Field(max_length=75)  # Slack's limit for a button label
@@ -100,12 +109,6 @@ class SlackWording(BaseModel):
     stopwords: tuple[str, ...] = Field(min_length=1)
     # Insights (issue 5): quality figures, personas, themes on the App Home tab.
     quality_title: str
-    quality_customer_share: str
-    quality_events: str
-    quality_no_pitch: str
-    quality_pitch_after: str
-    quality_pitch_before: str
-    quality_probes: str
     make_persona: str = Field(max_length=75)  # Slack's limit for a button label
     persona_title: str = Field(max_length=24)  # Slack's limit for a modal title
     persona_heading: str

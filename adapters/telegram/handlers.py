@@ -31,12 +31,13 @@ from adapters.telegram.translate import (
     message_key,
     start_event,
 )
-from core.errors import EarfulError, InviteError
+from core.errors import EarfulError, InputError, InviteError
 from core.invites import Invites, telegram_invite_link
 from core.messages import Messages
 from core.models import Answer, Event, InterviewState, Reply, ReplyKind
 from core.service import Inbound, InterviewService, Outcome
 from core.stories import StorySearch
+from core.story_query import parse_story_query
 
 CHANNEL = "telegram"
 log = logging.getLogger(__name__)
@@ -192,9 +193,17 @@ class TelegramHandlers:
         if not text.strip():
             await self.send.texts(chat.id, [messages.stories_usage])
             return
+        try:
+            query = parse_story_query(text)
+        except InputError as error:
+            await self.send.texts(chat.id, [messages.stories_bad_filter.format(filter=str(error))])
+            return
+        if not query.text:
+            await self.send.texts(chat.id, [messages.stories_usage])
+            return
         await self.send.typing(chat.id)
-        hits = await self._search.search(team, text, k=5)
-        await self.send.html(chat.id, render_hits(hits, messages.stories_none))
+        hits = await self._search.search(team, query.text, k=5, **query.filters())
+        await self.send.html(chat.id, render_hits(hits, messages.stories_none, messages.evidence_kinds))
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log; the customer gets a friendly line, never a stack trace."""

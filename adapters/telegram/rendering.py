@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -62,8 +62,12 @@ def keyboard(choices: Sequence[Choice]) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup([[InlineKeyboardButton(c.label, callback_data=c.value) for c in choices]])
 
 
-def render_hits(hits: Sequence[StoryHit], none_found: str) -> str:
-    """Story search results as HTML: who, when, which question, the quote (escaped)."""
+def render_hits(
+    hits: Sequence[StoryHit], none_found: str, evidence_kinds: Mapping[str, str] | None = None
+) -> str:
+    """Story search results as HTML: who, when, which question, its evidence kind ("a real time
+    it happened"), the quote (escaped)."""
+    kinds = evidence_kinds or {}
     if not hits:
         return escape(none_found)
     blocks = []
@@ -72,7 +76,9 @@ def render_hits(hits: Sequence[StoryHit], none_found: str) -> str:
         when = story.created_at.strftime("%Y-%m-%d")
         quote = story.text if len(story.text) <= QUOTE_CHARS else story.text[:QUOTE_CHARS] + "…"
         blocks.append(
-            f"<b>{number}. {escape(story.customer)}</b> · {when} · {hit.match} ({hit.score:.2f})\n"
+            f"<b>{number}. {escape(story.customer)}</b> · {when} · {hit.match} ({hit.score:.2f})"
+            + (f" · {escape(kinds[story.act])}" if story.act is not None and story.act in kinds else "")
+            + "\n"
             f"<i>{escape(story.question[:QUOTE_CHARS])}</i>\n{escape(quote)}\n"
             f"interview {escape(story.interview_id)}"
         )

@@ -127,3 +127,22 @@ async def test_deleted_text_is_gone_from_chromas_files(backend: Backend) -> None
     assert await backend.store.count("T1") == 38
     found = await backend.store.search("T1", unit(1, 2), 1)
     assert found[0][0].id == "T1-2"
+
+
+async def test_stories_carry_act_and_facets_and_filter_on_them(backend: Backend) -> None:
+    stories = [
+        story(1, act="story", facets=("problem", "occurrence", "workaround")),
+        story(2, customer="Customer-BBBBBB", act="general", facets=("problem", "workaround")),
+        story(3, customer="Customer-CCCCCC", act="hypothetical", facets=("cost",)),
+        story(4, customer="Customer-DDDDDD"),  # indexed before answers were read
+    ]
+    await backend.store.add(stories, [unit(1, 0), unit(1, 0.1), unit(1, 0.2), unit(1, 0.3)])
+    [(found, _)] = await backend.store.search("T1", unit(1, 0), 5, act="story")
+    assert found == stories[0] and found.facets == ("problem", "occurrence", "workaround")
+    by_facet = await backend.store.search("T1", unit(1, 0), 5, facet="workaround")
+    assert [s.id for s, _ in by_facet] == ["T1-1", "T1-2"]
+    both = await backend.store.search_vectors("T1", unit(1, 0), 5, act="general", facet="workaround")
+    assert [story_id for story_id, _, _ in both] == ["T1-2"]
+    assert await backend.store.search("T1", unit(1, 0), 5, act="story", facet="cost") == []
+    [(unread, _)] = [(s, x) for s, x in await backend.store.search("T1", unit(1, 0), 5) if s.id == "T1-4"]
+    assert unread.act is None and unread.facets == ()

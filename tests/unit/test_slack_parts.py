@@ -146,7 +146,7 @@ def test_long_transcripts_respect_slack_block_limits() -> None:
     short = [answer.model_copy(update={"text": "fine"}) for answer in answers[:30]]
     assert [len(b) for _, b in blocks.transcript_messages("Customer-1", short, wording)] == [49, 12]
     summary = InterviewSummary(interview_id="i", customer="Customer-1", gist="")
-    assert "_nothing said_" in str(blocks.summary_message(summary, wording)[1])
+    assert "_not mentioned_" in str(blocks.summary_message(summary, wording)[1])
 
 
 def test_the_manifest_asks_for_what_the_app_uses() -> None:
