@@ -150,12 +150,23 @@ class OfflineAnswerReader:
         if len(words(text)) <= 3 and CLARIFY.search(text):
             return Act.QUESTION
         probabilities = self._load().probabilities(text, sentences)
-        return max(probabilities, key=lambda a: probabilities[a])
+        ranked = sorted(probabilities, key=lambda a: probabilities[a], reverse=True)
+        # Off topic means unrelated to the interview: an answer that tells who they are or what
+        # they do, with nothing aimed at the bot and nothing unrelated in it, is not.
+        tells_role = any(Facet.ROLE in sentence_facets(sentence) for sentence in sentences)
+        if ranked[0] is Act.OFF_TOPIC and len(ranked) > 1 and tells_role and not _unrelated(sentences):
+            return ranked[1]
+        return ranked[0]
 
     def _language(self, text: str, hint: str | None) -> str:
         if sum(ch.isalpha() for ch in text) < _MIN_LETTERS_TO_DETECT:
             return detect_language(None, text, hint or "en")
         return detect_language(self._language_detector(), text, hint or "en", min_confidence=0.5)
+
+
+def _unrelated(sentences: list[str]) -> bool:
+    """Whether any sentence is aimed at the bot or about something unrelated."""
+    return any(INJECTION.search(sentence) or UNRELATED.search(sentence) for sentence in sentences)
 
 
 # An opinion is a judgment without facts: who is speaking, what pains them, and a concrete offer
