@@ -268,15 +268,20 @@ class ChromaStoryStore:
         return moved
 
     async def _run(self, fn: Any, *args: Any) -> Any:
-        from chromadb.errors import NotFoundError  # loaded already: the client exists
+        def attempt() -> Any:
+            # Imported here, in the worker thread: the first import of chromadb takes ~1 s, which
+            # on the event loop would stall every conversation.
+            from chromadb.errors import NotFoundError
 
-        try:
             try:
-                return await asyncio.to_thread(fn, *args)
+                return fn(*args)
             except NotFoundError:
                 # Another worker rebuilt the collection (erasure): forget cached handles, retry once.
                 self._collections.clear()
-                return await asyncio.to_thread(fn, *args)
+                return fn(*args)
+
+        try:
+            return await asyncio.to_thread(attempt)
         except Exception as error:
             if _unreachable(error):
                 raise StoreUnavailable(f"the story index is unavailable: {error}") from error

@@ -74,6 +74,10 @@ def main() -> None:
     imported, imported_lc = asyncio.run(earful_import()), langchain_import()
     print("bench: import done", file=sys.stderr)
     chat = chat_first_question()
+    from bench.flood import measure as flood
+
+    floods = {flooders: asyncio.run(flood(flooders)) for flooders in (1, 10)}
+    print("bench: floods done", file=sys.stderr)
     rows = [
         Row("core turn p50 (answer in -> question out, committed)", "ms", 5, percentile(turns, 0.5)),
         Row("core turn p99", "ms", 25, percentile(turns, 0.99)),
@@ -85,6 +89,12 @@ def main() -> None:
         Row("resident memory, model + 100,000 stories", "MiB", 1024, ours["rss_mib"], theirs["rss_mib"]),
         Row("earful chat: first question", "s", 3, chat),
     ]
+    for flooders, figures in floods.items():
+        who = "1 customer floods" if flooders == 1 else f"{flooders} customers flood"
+        rows.append(
+            Row(f"{who} (250 x 4,000 chars): others' turn p99", "ms", 1000, percentile(figures.turns, 0.99))
+        )
+        rows.append(Row(f"{who}: /healthz p99", "ms", 200, percentile(figures.health, 0.99)))
     header = ["figure", "target", "Earful", "LangChain+Chroma", "ratio", "met"]
     table = [header, *[row.cells() for row in rows]]
     widths = [max(len(line[i]) for line in table) for i in range(len(header))]

@@ -10,7 +10,7 @@ from typing import Protocol
 import typer
 from starlette.routing import BaseRoute
 
-from bot.http import build_http_app, http_server
+from bot.http import HealthCheck, build_http_app, http_server
 from bot.settings import Settings
 from bot.wiring import App, build_app
 
@@ -47,12 +47,17 @@ def configured_channels(settings: Settings, app: App) -> list[Channel]:
     return channels
 
 
-async def _health(app: App) -> dict[str, str]:
-    try:
-        await app.sessions.interviews(limit=1)
-        return {"sessions": "ok"}
-    except Exception as error:  # noqa: BLE001 - reported, not raised: this is the health check
-        return {"sessions": f"error: {error}"}
+def health_of(app: App) -> HealthCheck:
+    """``GET /healthz``'s check of ``app``: its session store answers."""
+
+    async def health() -> dict[str, str]:
+        try:
+            await app.sessions.interviews(limit=1)
+            return {"sessions": "ok"}
+        except Exception as error:  # noqa: BLE001 - reported, not raised: this is the health check
+            return {"sessions": f"error: {error}"}
+
+    return health
 
 
 async def serve_channels(settings: Settings, stop: asyncio.Event | None = None) -> None:
@@ -73,7 +78,7 @@ async def serve_channels(settings: Settings, stop: asyncio.Event | None = None) 
         try:
             if routes:
                 server = http_server(
-                    build_http_app(routes, lambda: _health(app)), settings.http_host, settings.http_port
+                    build_http_app(routes, health_of(app)), settings.http_host, settings.http_port
                 )
                 serving = asyncio.create_task(server.serve())
             for channel in channels:

@@ -33,7 +33,7 @@ from typing import Any, Protocol, runtime_checkable
 from core.languages import LanguageDetector, detect_language, normalise_language
 from core.models import Story, StoryHit
 from core.ports import Embedder, SessionStore, StoryStore
-from core.stories import StorySearch, evidence_filters, filed_by_language, pick_hits, story_from_answer
+from core.stories import StorySearch, evidence_filters, filed_by_language, pick_hits, stories_from_answers
 
 log = logging.getLogger(__name__)
 
@@ -176,7 +176,7 @@ class MultilingualStories:
         log.info("copying %d stories of team %s into the multilingual index", len(answers), team)
         for start in range(0, len(answers), self.BACKFILL_STEP):
             step = answers[start : start + self.BACKFILL_STEP]
-            await self._index_multilingual(await self._with_languages([story_from_answer(a) for a in step]))
+            await self._index_multilingual(await self._with_languages(await stories_from_answers(step)))
 
     async def ready(self, team: str, wait: float | None = None) -> bool:
         """Bring ``team`` into the multilingual index if it is not yet, and wait for its earlier

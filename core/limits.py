@@ -1,8 +1,9 @@
-"""Size limits on what comes in from outside, in one place (issue 18).
+"""Every size limit on text that reaches Earful from outside, in one place.
 
-Each limit bounds the work one sender can cause before anything is parsed: a request body is
-capped before any signature check or JSON parsing, an import line before it is decoded, a
-script file before it is read.
+A customer (or a file, or an unsigned HTTP caller) must not be able to make one turn, one
+import or one request cost more than the rest of the bot can wait for. Each limit is named for
+what it bounds; the edges that enforce them import them from here, and the customer-facing
+refusals quote them (``prompts/messages.*.yaml``).
 """
 
 from __future__ import annotations
@@ -17,3 +18,11 @@ MAX_IMPORT_LINE_BYTES = 1024 * 1024
 
 # An interview script (YAML): the shipped ones are under 10 KB.
 MAX_SCRIPT_FILE_BYTES = 1024 * 1024
+
+# One answer as stored and indexed: typed, transcribed, or merged from several messages.
+# About 1,500 words, several times the longest real answer in the interview data; a
+# Telegram message holds at most 4,096 characters, so a long answer still fits in a few parts.
+ANSWER_CHARS = 10_000
+
+# Messages merged into one answer (Telegram splits long texts; people hit Enter mid-thought).
+MERGED_PARTS = 10

@@ -22,6 +22,7 @@ from core.catalog import Catalog
 from core.engine import AnswerDraft, Transition
 from core.errors import EarfulError, InviteError, StoreUnavailable
 from core.invites import Invites
+from core.limits import ANSWER_CHARS
 from core.models import (
     OPEN_STATUSES,
     Answer,
@@ -161,6 +162,10 @@ class InterviewService:
         if state is None:
             messages = self._catalog.messages_for(inbound.language or "en")
             return Outcome(None, [Reply(kind=ReplyKind.INFO, text=messages.not_started)])
+        if isinstance(inbound.event, Answer) and len(inbound.event.text) > ANSWER_CHARS:
+            # Refused whole, before any reading: nothing is stored and the interview stays put.
+            text = self._catalog.messages_for(state.language).answer_too_long.format(limit=ANSWER_CHARS)
+            return Outcome(state, [Reply(kind=ReplyKind.INFO, text=text)])
         engine = self._catalog.engine(state.script_id)
         probe = None
         reading = await self._read(state, inbound.event)
@@ -226,7 +231,7 @@ class InterviewService:
     ) -> AnswerRecord | None:
         """Replace the text of one of this customer's stored answers (an edited message) and
         queue it for re-indexing. Returns ``None`` when no such answer of theirs exists."""
-        if not text.strip():
+        if not text.strip() or len(text) > ANSWER_CHARS:
             return None
         amended = await self._sessions.amend_answer(answer_id, text, channel=channel, customer=customer)
         if amended is not None and self._on_answer is not None:

@@ -61,6 +61,12 @@ def evidence_filters(
     return {key: value for key, value in asked.items() if value is not None}
 
 
+async def stories_from_answers(answers: Sequence[AnswerRecord]) -> list[Story]:
+    """:func:`story_from_answer` of each, in a worker thread: redaction reads every character of
+    text a customer controls, which must not hold up the other conversations on the loop."""
+    return await asyncio.to_thread(lambda: [story_from_answer(answer) for answer in answers])
+
+
 def pick_hits(
     found: list[tuple[Story, float]], k: int, one_per_customer: bool, seen: set[str] | None = None
 ) -> list[StoryHit]:
@@ -200,7 +206,7 @@ class StoryIndexer:
         """Embed and index these answers now (without touching the outbox)."""
         answers = await with_readings(answers, self._reader)
         # Similar lengths together: the model pads every text of a step to the longest one.
-        stories = sorted((story_from_answer(answer) for answer in answers), key=lambda s: len(s.text))
+        stories = sorted(await stories_from_answers(answers), key=lambda s: len(s.text))
         steps = [stories[i : i + self.STEP] for i in range(0, len(stories), self.STEP)]
         writing: asyncio.Task[None] | None = None
         try:

@@ -20,7 +20,7 @@ from telegram.ext import (
 )
 
 from adapters.telegram.config import TelegramConfig
-from adapters.telegram.merging import AnswerMerger, HeldPart, Part, PendingAnswer
+from adapters.telegram.merging import Added, AnswerMerger, HeldPart, Part, PendingAnswer
 from adapters.telegram.ordering import PerChatUpdateProcessor
 from adapters.telegram.rendering import render_hits
 from adapters.telegram.sending import Sender
@@ -33,6 +33,7 @@ from adapters.telegram.translate import (
 )
 from core.errors import EarfulError, InputError, InviteError
 from core.invites import Invites, telegram_invite_link
+from core.limits import ANSWER_CHARS, MERGED_PARTS
 from core.messages import Messages
 from core.models import Answer, Event, InterviewState, Reply, ReplyKind
 from core.service import Inbound, InterviewService, Outcome
@@ -110,6 +111,10 @@ class TelegramHandlers:
             return
         part = Part(update.update_id, message.message_id, message.text)
         held = HeldPart(message.chat_id, user.id, user.language_code, part)
+        refused = self.merger.refuses(message.chat_id, part)
+        if refused is not None:
+            await self._refused(held, refused)
+            return
         try:
             # Durable before it waits in memory: a crash in the merge window loses nothing.
             fresh = await self._service.hold_part(
@@ -120,7 +125,23 @@ class TelegramHandlers:
             await self.send.texts(message.chat_id, [self._messages(user).try_again_later])
             return
         if fresh:
-            self.merger.add(held.chat_id, held.user_id, held.language, part)
+            self.merger.add(held.chat_id, held.user_id, held.language, part)  # it fits (just asked)
+
+    async def _merge(self, held: HeldPart) -> None:
+        """Add a held part (replayed after a restart) to its chat's answer; one that does not
+        fit is let go."""
+        added = self.merger.add(held.chat_id, held.user_id, held.language, held.part)
+        if added in (Added.CUT, Added.LEFT_OUT):
+            await self._service.release_parts([delivery_key(held.part.update_id)])
+            await self._refused(held, added)
+
+    async def _refused(self, held: HeldPart, refused: Added) -> None:
+        """Tell the customer, once per answer, that parts past its limits were not kept."""
+        if refused is Added.CUT:
+            messages = self._service.catalog.messages_for(held.language or "en")
+            await self.send.texts(
+                held.chat_id, [messages.answer_cut.format(limit=ANSWER_CHARS, parts=MERGED_PARTS)]
+            )
 
     async def replay_held(self) -> int:
         """Feed parts held by a previous process (stopped in a merge window) back to the merger."""
@@ -128,7 +149,7 @@ class TelegramHandlers:
         for _, _, payload in held:
             part = HeldPart.load(payload)
             self._remember(self._seen, part.part.update_id, None)
-            self.merger.add(part.chat_id, part.user_id, part.language, part.part)
+            await self._merge(part)
         return len(held)
 
     async def on_edit(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:

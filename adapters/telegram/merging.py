@@ -4,6 +4,10 @@ Telegram clients split long texts and people hit Enter mid-thought, so text part
 chat that arrive within ``window`` seconds of each other are joined and handed to the core
 as one answer. Anything else from that chat (a command, a button) flushes the parts first,
 so events keep their order.
+
+One answer holds at most ``MERGED_PARTS`` messages and ``ANSWER_CHARS`` characters
+(:mod:`core.limits`): a part beyond that is not merged (``add`` says so, and the channel tells
+the customer once), so a flood of messages costs one bounded answer, not a megabyte one.
 """
 
 from __future__ import annotations
@@ -14,6 +18,9 @@ import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+
+from core.limits import ANSWER_CHARS, MERGED_PARTS
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +42,17 @@ class PendingAnswer:
     user_id: int
     language: str | None
     parts: list[Part] = field(default_factory=list)
+    cut: bool = False  # a part did not fit and was left out
+
+    @property
+    def chars(self) -> int:
+        return sum(len(part.text) for part in self.parts) + max(0, len(self.parts) - 1)
+
+    def fits(self, part: Part) -> bool:
+        """Whether ``part`` can join (the first part always can: the core checks its length)."""
+        if not self.parts:
+            return True
+        return len(self.parts) < MERGED_PARTS and self.chars + 1 + len(part.text) <= ANSWER_CHARS
 
     @property
     def text(self) -> str:
@@ -66,6 +84,15 @@ class HeldPart:
         return cls(int(data["chat_id"]), int(data["user_id"]), data.get("language"), part)
 
 
+class Added(StrEnum):
+    """What :meth:`AnswerMerger.add` did with a part."""
+
+    MERGED = "merged"
+    DUPLICATE = "duplicate"  # redelivered: already pending
+    CUT = "cut"  # did not fit: the first part left out of this answer (tell the customer)
+    LEFT_OUT = "left_out"  # did not fit either, after the customer was told
+
+
 Deliver = Callable[[PendingAnswer], Awaitable[None]]
 LockFor = Callable[[int], asyncio.Lock]
 
@@ -86,14 +113,31 @@ class AnswerMerger:
         self._timers: dict[int, asyncio.Task[None]] = {}
         self._started: dict[int, float] = {}
 
-    def add(self, chat_id: int, user_id: int, language: str | None, part: Part) -> None:
-        """Buffer ``part`` (called with the chat's lock held); a redelivered part is ignored."""
+    def refuses(self, chat_id: int, part: Part) -> Added | None:
+        """Why ``part`` would not join its chat's pending answer (a redelivery, or past the
+        answer's limits), or ``None`` when it would. Asked before the part is held durably, so
+        a flood of parts that do not fit costs no writes; the first part cut from an answer says
+        :attr:`Added.CUT` (tell the customer), later ones :attr:`Added.LEFT_OUT`."""
+        pending = self._pending.get(chat_id)
+        if pending is None:
+            return None
+        if any(known.update_id == part.update_id for known in pending.parts):
+            return Added.DUPLICATE
+        if pending.fits(part):
+            return None
+        told, pending.cut = pending.cut, True
+        return Added.LEFT_OUT if told else Added.CUT
+
+    def add(self, chat_id: int, user_id: int, language: str | None, part: Part) -> Added:
+        """Buffer ``part`` (called with the chat's lock held), unless :meth:`refuses` it. A part
+        left out does not extend the wait."""
+        refused = self.refuses(chat_id, part)
+        if refused is not None:
+            return refused
         pending = self._pending.get(chat_id)
         if pending is None:
             pending = self._pending[chat_id] = PendingAnswer(chat_id, user_id, language)
             self._started[chat_id] = asyncio.get_running_loop().time()
-        if any(known.update_id == part.update_id for known in pending.parts):
-            return
         pending.parts.append(part)
         timer = self._timers.pop(chat_id, None)
         if timer is not None:
@@ -101,6 +145,7 @@ class AnswerMerger:
         elapsed = asyncio.get_running_loop().time() - self._started[chat_id]
         delay = max(0.0, min(self._window, self._max_wait - elapsed))
         self._timers[chat_id] = asyncio.create_task(self._later(chat_id, delay))
+        return Added.MERGED
 
     def edit(self, chat_id: int, message_id: int, text: str) -> bool:
         """Replace a part still waiting; ``False`` if that message is not pending."""

@@ -2,7 +2,10 @@
 
 PTB's ``concurrent_updates`` runs updates as tasks in arrival order; this processor makes
 each task take its chat's lock before running, and asyncio locks are first-come first-served,
-so one chat's updates are handled in order while other chats proceed.
+so one chat's updates are handled in order while other chats proceed. The chat's lock is taken
+*before* one of PTB's ``max_concurrent_updates`` slots: updates queued behind their chat hold no
+slot, so a customer sending hundreds of messages at once cannot fill every slot and stall the
+other chats.
 """
 
 from __future__ import annotations
@@ -30,14 +33,18 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
             lock = self._locks[chat_id] = asyncio.Lock()
         return lock
 
-    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+    async def process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         chat = update.effective_chat if isinstance(update, Update) else None
         if chat is None:
-            await coroutine
+            await super().process_update(update, coroutine)
             return
-        # No await before taking the lock, so tasks queue on it in the order PTB created them.
+        # No await before taking the lock, so tasks queue on it in the order PTB created them;
+        # the slot (PTB's semaphore, in super()) only once it is this update's turn.
         async with self.lock_for(chat.id):
-            await coroutine
+            await super().process_update(update, coroutine)
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        await coroutine
 
     async def initialize(self) -> None:
         """Nothing to set up."""
