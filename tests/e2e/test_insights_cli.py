@@ -62,15 +62,19 @@ def test_interview_to_persona_themes_export_and_report(isolated_env: Path) -> No
     interview_id = exported[0]["interview_id"]
 
     persona = _earful("persona", interview_id)
-    assert "operations lead" in persona and "spreadsheet" in persona and "late fee" in persona
+    assert "operations lead" in persona and "late fee" in persona
 
+    # Built from the evidence (issue 16): every workaround sentence, the score and its parts.
     summary = _earful("summary", interview_id)
-    assert "Top frustrations:" in summary and "probes answered:" in summary and "pitch only after" in summary
+    assert "Top frustrations:" in summary and "spreadsheet" in summary
+    assert "quality score:" in summary and "pitch before any problem was heard: no" in summary
 
     themes = json.loads(_earful("themes", "--team", "T1", "--json"))
-    assert themes and sum(t["stories"] for t in themes) == len(exported[0]["answers"])
+    # Themes are built from the answers that tell a problem (issue 16), not from every answer.
+    assert themes and 0 < sum(t["stories"] for t in themes) < len(exported[0]["answers"])
+    assert all(t["occurrence_customers"] <= t["customers"] for t in themes)
     frustration = json.loads(_earful("themes", "--team", "T1", "--section", "frustration", "--json"))
-    assert sum(t["stories"] for t in frustration) == sum(
+    assert 0 < sum(t["stories"] for t in frustration) <= sum(
         1 for a in exported[0]["answers"] if a["section"] == "frustration")  # fmt: skip
     assert "text,created_at" in _earful("export", "--format", "csv", "--team", "T1").splitlines()[0]
     assert "> Last Tuesday" in _earful("export", "--team", "T1")

@@ -78,8 +78,9 @@ async def test_the_completion_message_shows_quality_and_makes_an_escaped_persona
     interview = await finish_interview(slack, "5151", "CINS")
     summary, *thread = posts_to(slack, "CINS")
     text = all_text(summary["blocks"])
-    assert "How the interview went" in text and "The customer said" in text
-    assert "answers tell of a specific past event" in text and "Follow-up questions answered" in text
+    # The quality score with its parts (issue 16), quotes chosen from the evidence.
+    assert "How the interview went: quality" in text and "Their story, in their words" in text
+    assert "Answers that are stories" in text and "Evidence covered" in text
     button = persona_button(summary)
     assert button["value"] == interview and button["text"]["text"] == "Make persona"
 
@@ -170,15 +171,16 @@ async def test_a_configured_summariser_writes_the_completion_summary(
     assert "How the interview went" in all_text(summary["blocks"])
 
 
+# Themes are built from what customers tell as a problem (issue 16): each line says it is one.
 TOPICS = {
     "invoices": "Reconciling supplier invoices against payments by hand wastes my whole month end",
     "onboarding": "Onboarding new warehouse staff on the scanner software takes weeks of training",
-    "shipping": "Parcels leave the depot late and couriers lose tracking numbers for deliveries",
+    "shipping": "Our parcels leave the depot late and couriers lose our tracking numbers for deliveries",
 }
 
 
 def topic_story(team: str, topic: str, customer: int) -> AnswerRecord:
-    text = f"{TOPICS[topic]}, customer {customer} said"
+    text = f"{TOPICS[topic]}, and it is a real pain (customer {customer})."
     return answer_record(team, f"{topic}-{customer}", 1, text)
 
 
@@ -209,7 +211,7 @@ async def test_app_home_shows_themes_once_enough_interviews_told_frustrations(sl
     for word in ("invoices", "onboarding", "parcels"):
         assert word in text.casefold()
     assert "customers: 9" in text or "customers: 11" in text
-    assert "customer 99" not in text
+    assert "(customer 99)" not in text
     quotes = literal_texts(ready["blocks"])
     assert any(q.startswith(TOPICS["shipping"]) for q in quotes)
 
