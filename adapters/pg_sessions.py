@@ -28,7 +28,7 @@ from psycopg_pool import AsyncConnectionPool
 
 from core.errors import StoreUnavailable
 from core.invites import ERASED_CLAIMANT, Invite
-from core.models import AnswerRecord, InterviewState, Status
+from core.models import AnswerRecord, InterviewState, MessagePart, Status
 
 # Every version is applied once, in order, in one transaction with its schema_version row.
 MIGRATIONS: tuple[str, ...] = (
@@ -77,6 +77,12 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE TABLE slack_oauth_states (state TEXT PRIMARY KEY, expire_at TIMESTAMPTZ NOT NULL);
     """,
+)
+_LINK_PART = (
+    "INSERT INTO answer_parts (channel, key, customer, answer_id, position, text)"
+    " VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (channel, key) DO UPDATE SET"
+    " customer = EXCLUDED.customer, answer_id = EXCLUDED.answer_id,"
+    " position = EXCLUDED.position, text = EXCLUDED.text"
 )
 # Any fixed number works; it only has to differ from other advisory locks on the database.
 MIGRATION_LOCK = 0x6561726675_6C  # "earful"
@@ -249,7 +255,11 @@ class PgSessionStore:
             )
 
     async def commit_turn(
-        self, state: InterviewState, answer: AnswerRecord | None, delivery_key: str | None
+        self,
+        state: InterviewState,
+        answer: AnswerRecord | None,
+        delivery_key: str | None,
+        parts: Sequence[MessagePart] = (),
     ) -> bool:
         async with self._connection() as conn, conn.transaction():
             if delivery_key is not None:
@@ -264,8 +274,32 @@ class PgSessionStore:
             await self._save_state(conn, state)
             if answer is not None:
                 await self._insert_answer(conn, answer)
+            if parts:
+                await self._settle_parts(conn, state, answer, parts)
             return True
         return False  # rolled back: the delivery was already handled
+
+    @staticmethod
+    async def _settle_parts(
+        conn: AsyncConnection[Any],
+        state: InterviewState,
+        answer: AnswerRecord | None,
+        parts: Sequence[MessagePart],
+    ) -> None:
+        """The parts' deliveries are handled and no longer held; the answer remembers them."""
+        keys = [part.delivery_key for part in parts]
+        await conn.execute(
+            "INSERT INTO deliveries (key, seen_at) SELECT unnest(%s::text[]), now() ON CONFLICT DO NOTHING",
+            (keys,),
+        )
+        await conn.execute("DELETE FROM held_parts WHERE key = ANY(%s)", (keys,))
+        if answer is not None:
+            rows = [
+                (state.channel, part.key, state.customer, answer.id, position, part.text)
+                for position, part in enumerate(parts)
+            ]
+            async with conn.cursor() as cursor:
+                await cursor.executemany(_LINK_PART, rows)
 
     @staticmethod
     async def _insert_answer(conn: AsyncConnection[Any], answer: AnswerRecord) -> bool:
@@ -373,10 +407,11 @@ class PgSessionStore:
 
     async def hold_part(self, channel: str, customer: str, key: str, payload: str) -> bool:
         async with self._connection() as conn:
+            # Not a part whose delivery was handled already (Telegram redelivers updates).
             cursor = await conn.execute(
-                "INSERT INTO held_parts (key, channel, customer, payload) VALUES (%s, %s, %s, %s)"
-                " ON CONFLICT DO NOTHING",
-                (key, channel, customer, payload),
+                "INSERT INTO held_parts (key, channel, customer, payload) SELECT %s, %s, %s, %s"
+                " WHERE NOT EXISTS (SELECT 1 FROM deliveries WHERE key = %s) ON CONFLICT DO NOTHING",
+                (key, channel, customer, payload, key),
             )
             return bool(cursor.rowcount)
 
@@ -395,13 +430,7 @@ class PgSessionStore:
     ) -> None:
         rows = [(channel, key, customer, answer_id, i, text) for i, (key, text) in enumerate(parts)]
         async with self._connection() as conn, conn.transaction(), conn.cursor() as cursor:
-            await cursor.executemany(
-                "INSERT INTO answer_parts (channel, key, customer, answer_id, position, text)"
-                " VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (channel, key) DO UPDATE SET"
-                " customer = EXCLUDED.customer, answer_id = EXCLUDED.answer_id,"
-                " position = EXCLUDED.position, text = EXCLUDED.text",
-                rows,
-            )
+            await cursor.executemany(_LINK_PART, rows)
 
     async def linked_parts(self, channel: str, key: str) -> tuple[str, list[tuple[str, str]]] | None:
         rows = await self._rows(

@@ -19,8 +19,7 @@ from typing import TypeVar
 
 from core.errors import StoreUnavailable
 from core.invites import ERASED_CLAIMANT, Invite
-from core.locks import KeyedLocks
-from core.models import AnswerRecord, InterviewState, Status
+from core.models import AnswerRecord, InterviewState, MessagePart, Status
 
 T = TypeVar("T")
 
@@ -85,9 +84,6 @@ CREATE INDEX IF NOT EXISTS answer_parts_by_answer ON answer_parts (answer_id, po
 """
 
 
-_CONVERSATIONS: dict[Path, KeyedLocks] = {}
-
-
 class SqliteSessionStore:
     """:class:`core.ports.SessionStore` on one SQLite file."""
 
@@ -95,8 +91,6 @@ class SqliteSessionStore:
         self.path = path
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="earful-sqlite")
         self._db: sqlite3.Connection | None = None
-        # Shared by every store on this file in this process (tests open several).
-        self._conversations = _CONVERSATIONS.setdefault(path.resolve(), KeyedLocks())
 
     @classmethod
     async def open(cls, path: Path) -> SqliteSessionStore:
@@ -150,9 +144,9 @@ class SqliteSessionStore:
 
     @asynccontextmanager
     async def conversation_lock(self, channel: str, customer: str) -> AsyncIterator[None]:
-        """Within this process: one SQLite file has one owning process (use PostgreSQL for many)."""
-        async with self._conversations.hold(channel, customer):
-            yield
+        """Nothing to hold: one SQLite file has one owning process (use PostgreSQL for many), and
+        the service orders a conversation within its process."""
+        yield
 
     # --- interviews ----------------------------------------------------------------------
 
@@ -207,23 +201,48 @@ class SqliteSessionStore:
         )
 
     async def commit_turn(
-        self, state: InterviewState, answer: AnswerRecord | None, delivery_key: str | None
+        self,
+        state: InterviewState,
+        answer: AnswerRecord | None,
+        delivery_key: str | None,
+        parts: Sequence[MessagePart] = (),
     ) -> bool:
         def commit() -> bool:
             with self._transaction() as db:
+                now = datetime.now(UTC).isoformat()
                 if delivery_key is not None:
                     inserted = db.execute(
-                        "INSERT OR IGNORE INTO deliveries (key, seen_at) VALUES (?, ?)",
-                        (delivery_key, datetime.now(UTC).isoformat()),
+                        "INSERT OR IGNORE INTO deliveries (key, seen_at) VALUES (?, ?)", (delivery_key, now)
                     ).rowcount
                     if not inserted:
                         return False  # seen before: nothing was written
                 self._save_state(state)
                 if answer is not None:
                     self._insert_answer(answer)
+                self._settle_parts(state, answer, parts, now)
                 return True
 
         return await self._run(commit)
+
+    def _settle_parts(
+        self, state: InterviewState, answer: AnswerRecord | None, parts: Sequence[MessagePart], now: str
+    ) -> None:
+        """The parts' deliveries are handled and no longer held; the answer remembers them."""
+        db = self._conn
+        db.executemany(
+            "INSERT OR IGNORE INTO deliveries (key, seen_at) VALUES (?, ?)",
+            [(part.delivery_key, now) for part in parts],
+        )
+        db.executemany("DELETE FROM held_parts WHERE key = ?", [(part.delivery_key,) for part in parts])
+        if answer is not None:
+            db.executemany(
+                "INSERT OR REPLACE INTO answer_parts (channel, key, customer, answer_id, position, text)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (state.channel, part.key, state.customer, answer.id, position, part.text)
+                    for position, part in enumerate(parts)
+                ],
+            )
 
     def _insert_answer(self, answer: AnswerRecord) -> bool:
         new = self._conn.execute(
@@ -364,9 +383,11 @@ class SqliteSessionStore:
         def hold() -> bool:
             return bool(
                 self._conn.execute(
+                    # Not a part whose delivery was handled already (Telegram redelivers updates).
                     "INSERT OR IGNORE INTO held_parts (key, channel, customer, payload, seq)"
-                    " VALUES (?, ?, ?, ?, (SELECT coalesce(max(seq), 0) + 1 FROM held_parts))",
-                    (key, channel, customer, payload),
+                    " SELECT ?, ?, ?, ?, (SELECT coalesce(max(seq), 0) + 1 FROM held_parts)"
+                    " WHERE NOT EXISTS (SELECT 1 FROM deliveries WHERE key = ?)",
+                    (key, channel, customer, payload, key),
                 ).rowcount
             )
 

@@ -28,7 +28,8 @@ sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "tests" / "e2e")]
 from telegram_emulator import TelegramEmulator, free_port  # noqa: E402
 from telegram_support import Customer  # noqa: E402
 
-from adapters.telegram import TelegramChannel, TelegramConfig  # noqa: E402
+from adapters.telegram.channel import TelegramChannel  # noqa: E402
+from adapters.telegram.config import TelegramConfig  # noqa: E402
 from bot.http import build_http_app, http_server  # noqa: E402
 from bot.runner import health_of  # noqa: E402
 from bot.settings import Settings  # noqa: E402
@@ -100,7 +101,7 @@ async def measure(flooders: int = 1, others: int = 5) -> FloodFigures:
                     merge_window=MERGE_WINDOW,
                     max_messages_per_second=1000,  # Earful's work, not Telegram's 30/s limit
                 )
-                channel = TelegramChannel(app.service, app.invites, app.search, config)
+                channel = TelegramChannel(app.service, app.invites, app.search, config, app.sessions)
                 port = free_port()
                 server = http_server(build_http_app(channel.routes(), health_of(app)), "127.0.0.1", port)
                 serving = asyncio.create_task(server.serve())

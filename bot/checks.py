@@ -247,7 +247,7 @@ async def check_telegram(settings: Settings) -> list[Check]:
     from telegram import Bot
     from telegram.error import InvalidToken, TelegramError
 
-    from adapters.telegram import parse_team_users
+    from adapters.telegram.config import parse_team_users
 
     try:
         parse_team_users(settings.telegram_team_users)

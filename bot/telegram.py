@@ -5,7 +5,8 @@ from __future__ import annotations
 from telegram import Bot
 from telegram.error import TelegramError
 
-from adapters.telegram import TelegramChannel, TelegramConfig, parse_team_users
+from adapters.telegram.channel import TelegramChannel
+from adapters.telegram.config import TelegramConfig, parse_team_users
 from bot.settings import Settings
 from bot.wiring import App, build_app
 from core.errors import InputError, StoreUnavailable
@@ -34,7 +35,7 @@ def telegram_config(settings: Settings) -> TelegramConfig:
 
 def telegram_channel(settings: Settings, app: App) -> TelegramChannel:
     """The Telegram channel on the application's service, invites and story search."""
-    return TelegramChannel(app.service, app.invites, app.search, telegram_config(settings))
+    return TelegramChannel(app.service, app.invites, app.search, telegram_config(settings), app.sessions)
 
 
 async def bot_username(settings: Settings) -> str:

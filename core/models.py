@@ -251,3 +251,16 @@ class StoryHit(BaseModel):
     story: Story
     score: float = Field(description="cosine similarity, 1.0 is identical")
     match: str = Field(description="close / related / loose")
+
+
+class MessagePart(BaseModel):
+    """One channel message an answer was assembled from (a long answer typed as several).
+
+    Committed with the answer's turn: its delivery counts as handled, and an edit of the
+    message (named by ``key``) can later amend the answer."""
+
+    model_config = ConfigDict(frozen=True)
+
+    delivery_key: str  # the platform delivery that brought it (see :class:`core.service.Inbound`)
+    key: str  # the message's own key on its channel
+    text: str

@@ -7,7 +7,7 @@ from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from typing import Protocol
 
-from core.models import AnswerRecord, InterviewState, Status, Story
+from core.models import AnswerRecord, InterviewState, MessagePart, Status, Story
 
 
 class SessionStore(Protocol):
@@ -27,10 +27,16 @@ class SessionStore(Protocol):
         ...
 
     async def commit_turn(
-        self, state: InterviewState, answer: AnswerRecord | None, delivery_key: str | None
+        self,
+        state: InterviewState,
+        answer: AnswerRecord | None,
+        delivery_key: str | None,
+        parts: Sequence[MessagePart] = (),
     ) -> bool:
         """Atomically save ``state`` (inserting it if new), the answer (and its outbox entry)
-        and the delivery key.
+        and the delivery key; with ``parts`` (the messages the answer was typed as), also each
+        part's delivery key, no longer held (see the channel's held parts), and which messages
+        make up the answer (a part linked again is replaced).
 
         Returns ``False`` and changes nothing when ``delivery_key`` was already committed.
         """
@@ -76,32 +82,6 @@ class SessionStore(Protocol):
         the outbox; returns the amended answer, or ``None`` if there is no such answer."""
         ...
 
-    async def hold_part(self, channel: str, customer: str, key: str, payload: str) -> bool:
-        """Keep an inbound message part (an opaque ``payload``) durably until it is processed,
-        e.g. while a channel waits for the rest of a split answer. ``False`` if ``key`` is held."""
-        ...
-
-    async def held_parts(self, channel: str) -> list[tuple[str, str, str]]:
-        """``(key, customer, payload)`` of every part held for ``channel``, oldest first."""
-        ...
-
-    async def release_parts(self, keys: Sequence[str]) -> None:
-        """Forget held parts once processed."""
-        ...
-
-    async def link_parts(
-        self, channel: str, customer: str, answer_id: str, parts: Sequence[tuple[str, str]]
-    ) -> None:
-        """Remember which inbound messages (``(key, text)``, in order) make up an answer, so that
-        an edit of one of them can amend it later, after a restart too. A key linked again is
-        replaced."""
-        ...
-
-    async def linked_parts(self, channel: str, key: str) -> tuple[str, list[tuple[str, str]]] | None:
-        """The answer message ``key`` is part of, and all that answer's parts ``(key, text)`` in
-        order; ``None`` for a message that is no answer's part."""
-        ...
-
     async def erase_customer(self, customer: str, team: str | None = None) -> list[tuple[str, str]]:
         """Delete every interview, answer, outbox entry and held or linked message part of a
         customer, given by raw id or pseudonym. Returns the (team, pseudonym) pairs erased."""
@@ -113,8 +93,10 @@ class SessionStore(Protocol):
 
     def conversation_lock(self, channel: str, customer: str) -> AbstractAsyncContextManager[None]:
         """Hold this while handling one message of the (channel, customer) conversation, so its
-        messages are processed one at a time and in order by every worker sharing the store
-        (a database lock on PostgreSQL; within one process for the embedded stores)."""
+        messages are processed one at a time by every worker process sharing the store (a
+        database lock on PostgreSQL). An embedded store belongs to one process, where the
+        service's own lock (:class:`core.locks.KeyedLocks`) already orders the conversation, so
+        theirs holds nothing."""
         ...
 
 

@@ -12,23 +12,25 @@ import asyncio
 import hashlib
 import logging
 import uuid
-import weakref
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from core.catalog import Catalog
 from core.engine import AnswerDraft, Transition
 from core.errors import EarfulError, InviteError, StoreUnavailable
 from core.invites import Invites
 from core.limits import ANSWER_CHARS
+from core.locks import KeyedLocks
 from core.models import (
     OPEN_STATUSES,
     Answer,
     AnswerRecord,
     Event,
     InterviewState,
+    MessagePart,
     Reply,
     ReplyKind,
     Start,
@@ -40,6 +42,7 @@ from core.reading import AnswerReader, Reading
 from core.text import storable
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,8 @@ class Inbound:
     interview_id: str | None = None
     invite_token: str | None = None
     origin: dict[str, str] = field(default_factory=dict)
+    # An answer typed as several messages: each message, committed with the turn.
+    parts: tuple[MessagePart, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -75,10 +80,15 @@ class Outcome:
     erased: bool = False
     answer_id: str | None = None  # the answer this event stored, if any (e.g. to amend on edit)
     unavailable: bool = False  # a store was down: nothing was saved, the customer is asked to retry
+    committed: bool = False  # the turn (and its parts) is in the system of record
 
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def _is_open_for(state: InterviewState | None, team: str) -> bool:
+    return state is not None and state.status in OPEN_STATUSES and state.team == team
 
 
 class InterviewService:
@@ -110,9 +120,7 @@ class InterviewService:
         self._clock = clock
         # One conversation at a time per customer within this process; different customers
         # run concurrently. (Across processes, the session store orders them.)
-        self._locks: weakref.WeakValueDictionary[tuple[str, str], asyncio.Lock] = (
-            weakref.WeakValueDictionary()
-        )
+        self._conversations = KeyedLocks()
 
     @property
     def catalog(self) -> Catalog:
@@ -131,17 +139,41 @@ class InterviewService:
         while self._background:
             await asyncio.gather(*list(self._background), return_exceptions=True)
 
+    def conversation(self, channel: str, customer: str) -> AbstractAsyncContextManager[None]:
+        """Hold the (channel, customer) conversation within this process: its events are handled
+        one at a time, in the order they took it. :meth:`handle` takes it too (re-entrantly), so a
+        channel may hold it from the moment an update arrives."""
+        return self._conversations.hold(channel, customer)
+
     async def handle(self, inbound: Inbound) -> Outcome:
         """Apply one inbound event and return the replies, after the turn is durable."""
-        key = (inbound.channel, inbound.customer)
-        lock = self._locks.get(key)
-        if lock is None:
-            lock = self._locks[key] = asyncio.Lock()
-        async with lock:
+        return await self._guarded(inbound, self._handle)
+
+    async def continue_interview(self, inbound: Inbound) -> Outcome | None:
+        """Like :meth:`handle`, but only when the customer has an open interview of
+        ``inbound.team`` on that channel; ``None`` (nothing done) otherwise. Decided under the
+        conversation lock, so a message cannot be taken for an answer while a turn before it
+        ends the interview."""
+
+        async def if_open(inbound: Inbound) -> Outcome | None:
+            latest = await self._sessions.latest_for(inbound.channel, inbound.customer)
+            return await self._handle(inbound, latest) if _is_open_for(latest, inbound.team) else None
+
+        return await self._guarded(inbound, if_open)
+
+    async def open_interview(self, channel: str, customer: str, team: str) -> InterviewState | None:
+        """The customer's interview on ``channel`` if it is open and of ``team``, else ``None``."""
+        latest = await self._sessions.latest_for(channel, customer)
+        return latest if _is_open_for(latest, team) else None
+
+    async def _guarded(self, inbound: Inbound, turn: Callable[[Inbound], Awaitable[T]]) -> T | Outcome:
+        """Run ``turn`` holding the conversation; a store that is down becomes "try again"."""
+        channel, customer = inbound.channel, inbound.customer
+        async with self.conversation(channel, customer):
             try:
                 # Across workers sharing the store, the store's lock orders the conversation.
-                async with self._sessions.conversation_lock(inbound.channel, inbound.customer):
-                    return await self._handle(self._storable(inbound))
+                async with self._sessions.conversation_lock(channel, customer):
+                    return await turn(self._storable(inbound))
             except StoreUnavailable as error:
                 # The turn commits atomically or not at all, so asking again loses nothing.
                 log.warning("store unavailable for %s: %s", inbound.channel, error)
@@ -157,8 +189,8 @@ class InterviewService:
             return replace(inbound, event=Answer(text=storable(event.text)))
         return inbound
 
-    async def _handle(self, inbound: Inbound) -> Outcome:
-        state = await self._current(inbound)
+    async def _handle(self, inbound: Inbound, latest: InterviewState | None = None) -> Outcome:
+        state = await self._current(inbound, latest)
         if state is None:
             messages = self._catalog.messages_for(inbound.language or "en")
             return Outcome(None, [Reply(kind=ReplyKind.INFO, text=messages.not_started)])
@@ -186,7 +218,7 @@ class InterviewService:
             await self._erase(state)
             return Outcome(new_state, transition.replies, erased=True)
         answer = self._record(new_state, transition.answer, now)
-        committed = await self._sessions.commit_turn(new_state, answer, inbound.delivery_key)
+        committed = await self._sessions.commit_turn(new_state, answer, inbound.delivery_key, inbound.parts)
         if not committed:
             return Outcome(state, [], duplicate=True)
         transition = replace(transition, replies=await self._with_invites(new_state, transition.replies))
@@ -196,7 +228,7 @@ class InterviewService:
             for listener in self._listeners:
                 self._spawn(self._notify(listener, new_state))
         outcome = self._outcome(new_state, transition)
-        return replace(outcome, answer_id=answer.id) if answer is not None else outcome
+        return replace(outcome, answer_id=answer.id if answer is not None else None, committed=True)
 
     async def _read(self, state: InterviewState, event: Event) -> Reading | None:
         """The reading of an interview answer (the language hint: the transcriber's, else the
@@ -250,12 +282,15 @@ class InterviewService:
         except Exception:
             log.exception("notifying %r about interview %s failed", listener, state.interview_id)
 
-    async def _current(self, inbound: Inbound) -> InterviewState | None:
-        """The interview this event belongs to; a Start without one creates it."""
+    async def _current(self, inbound: Inbound, latest: InterviewState | None) -> InterviewState | None:
+        """The interview this event belongs to; a Start without one creates it. ``latest``: the
+        customer's latest interview on the channel, when the caller has just read it."""
         if inbound.invite_token is not None and isinstance(inbound.event, Start):
             return await self._from_invite(inbound)
         if inbound.interview_id is not None:
             state = await self._sessions.get(inbound.interview_id)
+        elif latest is not None:
+            state = latest
         else:
             state = await self._sessions.latest_for(inbound.channel, inbound.customer)
         reusable = state is not None and state.status in OPEN_STATUSES
@@ -326,29 +361,6 @@ class InterviewService:
             created_at=now,
             reading=draft.reading,
         )
-
-    async def hold_part(self, channel: str, customer: str, key: str, payload: str) -> bool:
-        """Keep a message part durably while a channel waits for the rest of an answer, so a
-        crash in that window loses nothing; ``False`` if this ``key`` is already held."""
-        return await self._sessions.hold_part(channel, customer, key, payload)
-
-    async def held_parts(self, channel: str) -> list[tuple[str, str, str]]:
-        """``(key, customer, payload)`` of parts held for ``channel`` (to replay after a restart)."""
-        return await self._sessions.held_parts(channel)
-
-    async def release_parts(self, keys: Sequence[str]) -> None:
-        """Forget held parts once their answer has been handled."""
-        await self._sessions.release_parts(keys)
-
-    async def link_parts(
-        self, channel: str, customer: str, answer_id: str, parts: Sequence[tuple[str, str]]
-    ) -> None:
-        """Remember the messages ``(key, text)`` an answer was made of (to amend it on an edit)."""
-        await self._sessions.link_parts(channel, customer, answer_id, parts)
-
-    async def linked_parts(self, channel: str, key: str) -> tuple[str, list[tuple[str, str]]] | None:
-        """The answer message ``key`` belongs to, and all of its parts, in order."""
-        return await self._sessions.linked_parts(channel, key)
 
     async def erase_customer(self, customer: str, team: str | None = None) -> list[tuple[str, str]]:
         """Erase a customer (raw id or pseudonym) from the record and the story index.

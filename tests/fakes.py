@@ -10,8 +10,7 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 
 from core.invites import ERASED_CLAIMANT, Invite, claimed_by_customer
-from core.locks import KeyedLocks
-from core.models import AnswerRecord, InterviewState, Status, Story
+from core.models import AnswerRecord, InterviewState, MessagePart, Status, Story
 from core.reading import Act, Facet, Reading
 
 
@@ -29,12 +28,10 @@ class MemorySessionStore:
         # (channel, key) -> (customer, answer id, position, text)
         self.linked: dict[tuple[str, str], tuple[str, str, int, str]] = {}
         self._order: list[str] = []
-        self._conversations = KeyedLocks()
 
     @asynccontextmanager
     async def conversation_lock(self, channel: str, customer: str) -> AsyncIterator[None]:
-        async with self._conversations.hold(channel, customer):
-            yield
+        yield  # one process: the service orders the conversation
 
     async def add_invite(self, invite: Invite) -> None:
         assert invite.token not in self.invites
@@ -74,12 +71,21 @@ class MemorySessionStore:
         self._order.append(state.interview_id)
 
     async def commit_turn(
-        self, state: InterviewState, answer: AnswerRecord | None, delivery_key: str | None
+        self,
+        state: InterviewState,
+        answer: AnswerRecord | None,
+        delivery_key: str | None,
+        parts: Sequence[MessagePart] = (),
     ) -> bool:
         if delivery_key is not None:
             if delivery_key in self.deliveries:
                 return False
             self.deliveries.add(delivery_key)
+        for position, part in enumerate(parts):
+            self.deliveries.add(part.delivery_key)
+            self.held.pop(part.delivery_key, None)
+            if answer is not None:
+                self.linked[(state.channel, part.key)] = (state.customer, answer.id, position, part.text)
         self.states[state.interview_id] = state
         if state.interview_id in self._order:
             self._order.remove(state.interview_id)
@@ -152,7 +158,7 @@ class MemorySessionStore:
         return amended
 
     async def hold_part(self, channel: str, customer: str, key: str, payload: str) -> bool:
-        if key in self.held:
+        if key in self.held or key in self.deliveries:
             return False
         self.held[key] = (channel, customer, payload)
         return True

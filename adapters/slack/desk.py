@@ -28,41 +28,18 @@ from adapters.slack.insight_blocks import persona_button, themes_blocks
 from adapters.slack.lint_command import lint_command
 from adapters.slack.mrkdwn import escape
 from adapters.slack.wording import SlackWording
+from core.choices import choice_event
 from core.errors import AccessDenied, EarfulError, InputError, NotFound, StoreUnavailable
 from core.invites import Invites, telegram_invite_link
-from core.models import (
-    OPEN_STATUSES,
-    Answer,
-    Consent,
-    Event,
-    Forget,
-    Pause,
-    Reply,
-    ReplyKind,
-    Resume,
-    Skip,
-    Start,
-    Stop,
-    SwitchLanguage,
-)
+from core.models import Answer, Event, Forget, Pause, Reply, ReplyKind, Resume, Skip, Start, Stop
 from core.ports import SessionStore
 from core.reading import AnswerReader
-from core.service import Inbound, InterviewService
+from core.service import Inbound, InterviewService, Outcome
 from core.stories import StorySearch
 from core.team_views import team_overview, team_transcript
 
 CHANNEL = "slack"
 log = logging.getLogger(__name__)
-
-# What a button's value means to the interview (values are set by the core's choices).
-CHOICE_EVENTS: dict[str, Event] = {
-    "consent:yes": Consent(given=True),
-    "consent:no": Consent(given=False),
-    "forget:yes": Forget(confirmed=True),
-    "forget:no": Resume(),  # anything but a confirmation cancels a pending forget
-    "language:yes": SwitchLanguage(accept=True),
-    "language:no": SwitchLanguage(accept=False),
-}
 
 
 @dataclass
@@ -170,8 +147,7 @@ class SlackDesk:
         except Exception as error:  # noqa: BLE001 - e.g. a user the bot may not message
             log.warning("cannot open a DM with %s: %s", user, error)
             return blocks.text_message(self.wording.interview_dm_failed.format(user=mention))
-        before = await self.sessions.latest_for(CHANNEL, user)
-        running = before is not None and before.status in OPEN_STATUSES and before.team == team
+        running = await self.service.open_interview(CHANNEL, user, team) is not None
         outcome = await self.service.handle(
             Inbound(
                 channel=CHANNEL,
@@ -232,13 +208,21 @@ class SlackDesk:
         return table.get(text.strip().strip(".!").casefold(), Answer(text=text))
 
     async def direct_message(self, client: AsyncWebClient, team: str, user: str, dm: str, text: str) -> None:
-        """A DM to the bot: an interview answer if one is running, else a story search."""
-        state = await self.sessions.latest_for(CHANNEL, user)
-        if state is not None and state.status in OPEN_STATUSES and state.team == team:
-            if text.strip().casefold() == self.wording.dm_commands.help:
-                await self.poster.post(client, dm, blocks.text_message(self.wording.interview_help))
-                return
-            await self.answer(client, team, user, dm, self._dm_event(text))
+        """A DM to the bot: an interview answer if one is running, else a story search (the core
+        decides which, under the conversation's lock)."""
+        if text.strip().casefold() == self.wording.dm_commands.help:
+            interviewing = await self.service.open_interview(CHANNEL, user, team) is not None
+            words = self.wording.interview_help if interviewing else self.wording.dm_help
+            await self.poster.post(client, dm, blocks.text_message(words))
+            return
+        inbound = Inbound(channel=CHANNEL, customer=user, event=self._dm_event(text), team=team)
+        try:
+            outcome = await self.service.continue_interview(inbound)
+        except Exception as error:  # noqa: BLE001 - the edge: every error becomes words
+            await self.poster.post(client, dm, blocks.text_message(self.friendly(error)))
+            return
+        if outcome is not None:
+            await self._send_outcome(client, dm, outcome)
             return
         query = stories_request(text)
         try:
@@ -260,13 +244,15 @@ class SlackDesk:
         except Exception as error:  # noqa: BLE001 - the edge: every error becomes words
             await self.poster.post(client, dm, blocks.text_message(self.friendly(error)))
             return
-        await self.send_replies(
-            client, dm, outcome.replies, outcome.state.language if outcome.state else "en"
-        )
+        await self._send_outcome(client, dm, outcome)
+
+    async def _send_outcome(self, client: AsyncWebClient, dm: str, outcome: Outcome) -> None:
+        language = outcome.state.language if outcome.state else "en"
+        await self.send_replies(client, dm, outcome.replies, language)
 
     async def choice(self, client: AsyncWebClient, team: str, user: str, dm: str, value: str) -> None:
         """A button pressed in an interview DM."""
-        event = CHOICE_EVENTS.get(value)
+        event = choice_event(value)
         if event is not None:
             await self.answer(client, team, user, dm, event)
 

@@ -3,10 +3,8 @@
 Small modules, one job each: ``config`` (settings as the adapter sees them), ``rendering``
 (HTML escaping, 4096-character splitting, inline keyboards), ``translate`` (updates to core
 events), ``ordering`` (one update at a time per chat), ``merging`` (split messages become one
-answer), ``handlers`` (the callbacks PTB calls), ``channel`` (start, stop, webhook route).
+answer), ``handlers`` (the callbacks PTB calls), ``channel`` (start, stop, webhook route), ``held``
+(the channel's own port: held and linked message parts).
+
+Nothing is imported here, so the port can be named without loading python-telegram-bot.
 """
-
-from adapters.telegram.channel import TelegramChannel
-from adapters.telegram.config import TelegramConfig, parse_team_users
-
-__all__ = ["TelegramChannel", "TelegramConfig", "parse_team_users"]

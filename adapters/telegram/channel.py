@@ -16,7 +16,8 @@ from telegram.error import InvalidToken, TelegramError
 from telegram.ext import AIORateLimiter, Application
 
 from adapters.telegram.config import TelegramConfig
-from adapters.telegram.handlers import TelegramHandlers
+from adapters.telegram.handlers import CHANNEL, TelegramHandlers
+from adapters.telegram.held import HeldParts
 from adapters.telegram.ordering import PerChatUpdateProcessor
 from adapters.telegram.translate import MENU_COMMANDS
 from core.catalog import Catalog
@@ -38,13 +39,21 @@ class TelegramChannel:
     name = "telegram"
 
     def __init__(
-        self, service: InterviewService, invites: Invites, search: StorySearch, config: TelegramConfig
+        self,
+        service: InterviewService,
+        invites: Invites,
+        search: StorySearch,
+        config: TelegramConfig,
+        parts: HeldParts,
     ) -> None:
         self.config = config
         # Telegram echoes this secret in a header on every webhook call; without it, anyone
         # who finds the URL could post updates. A fresh one is registered at every start.
         self.webhook_secret = config.webhook_secret or secrets.token_urlsafe(32)
-        self.processor = PerChatUpdateProcessor(max_concurrent_updates=256)
+        # A private chat is the conversation with its customer: the service's lock orders it.
+        self.processor = PerChatUpdateProcessor(
+            lambda chat_id: service.conversation(CHANNEL, str(chat_id)), max_concurrent_updates=256
+        )
         builder = (
             Application.builder()
             .token(config.token)
@@ -60,7 +69,7 @@ class TelegramChannel:
             builder = builder.updater(None)
         self.application: Application[Any, Any, Any, Any, Any, Any] = builder.build()
         self._catalog: Catalog = service.catalog
-        self.handlers = TelegramHandlers(service, invites, search, config, self.processor)
+        self.handlers = TelegramHandlers(service, invites, search, config, self.processor, parts)
         self.handlers.register(self.application)
 
     def routes(self) -> list[BaseRoute]:

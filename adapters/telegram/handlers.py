@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from telegram import Bot, Update, User
@@ -20,22 +19,18 @@ from telegram.ext import (
 )
 
 from adapters.telegram.config import TelegramConfig
+from adapters.telegram.held import HeldParts
 from adapters.telegram.merging import Added, AnswerMerger, HeldPart, Part, PendingAnswer
 from adapters.telegram.ordering import PerChatUpdateProcessor
 from adapters.telegram.rendering import render_hits
 from adapters.telegram.sending import Sender
-from adapters.telegram.translate import (
-    CALLBACK_EVENTS,
-    COMMAND_EVENTS,
-    delivery_key,
-    message_key,
-    start_event,
-)
+from adapters.telegram.translate import COMMAND_EVENTS, delivery_key, message_key, start_event
+from core.choices import choice_event
 from core.errors import EarfulError, InputError, InviteError
 from core.invites import Invites, telegram_invite_link
 from core.limits import ANSWER_CHARS, MERGED_PARTS
 from core.messages import Messages
-from core.models import Answer, Event, InterviewState, Reply, ReplyKind
+from core.models import Answer, Event, InterviewState, MessagePart, Reply, ReplyKind
 from core.service import Inbound, InterviewService, Outcome
 from core.stories import StorySearch
 from core.story_query import parse_story_query
@@ -46,9 +41,10 @@ Callback = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, Non
 
 
 class TelegramHandlers:
-    """Everything the bot does with an update; the core decides, this only translates."""
+    """Everything the bot does with an update; the core decides, this only translates.
 
-    REMEMBERED = 10_000  # recent update ids kept in memory
+    A redelivered update is recognised by the store alone: a turn's delivery key by its commit,
+    a text part by :meth:`HeldParts.hold_part`, any other update by its claimed delivery."""
 
     def __init__(
         self,
@@ -57,15 +53,16 @@ class TelegramHandlers:
         search: StorySearch,
         config: TelegramConfig,
         processor: PerChatUpdateProcessor,
+        parts: HeldParts,
     ) -> None:
         self._service = service
         self._invites = invites
         self._search = search
         self._config = config
+        self._parts = parts
         self._bot: Bot | None = None
         self._sender: Sender | None = None
-        self.merger = AnswerMerger(config.merge_window, self._deliver_answer, processor.lock_for)
-        self._seen: OrderedDict[int, None] = OrderedDict()
+        self.merger = AnswerMerger(config.merge_window, self._deliver_answer, processor.hold_chat)
 
     def register(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         """Add the handlers, most specific first."""
@@ -93,21 +90,19 @@ class TelegramHandlers:
 
     async def on_start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """``/start [token]``: redeem the invite, or continue the interview."""
-        if self._first_time(update):
-            event, token = start_event(context.args[0] if context.args else None)
-            await self._turn(update, event, invite_token=token)
+        event, token = start_event(context.args[0] if context.args else None)
+        await self._turn(update, event, invite_token=token)
 
     def _command(self, event: Event) -> Callback:
         async def command(update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
-            if self._first_time(update):
-                await self._turn(update, event)
+            await self._turn(update, event)
 
         return command
 
     async def on_text(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         """A text message: one part of an answer, delivered when the merge window closes."""
         message, user = update.message, update.effective_user
-        if message is None or user is None or message.text is None or not self._first_time(update):
+        if message is None or user is None or message.text is None:
             return
         part = Part(update.update_id, message.message_id, message.text)
         held = HeldPart(message.chat_id, user.id, user.language_code, part)
@@ -117,7 +112,7 @@ class TelegramHandlers:
             return
         try:
             # Durable before it waits in memory: a crash in the merge window loses nothing.
-            fresh = await self._service.hold_part(
+            fresh = await self._parts.hold_part(
                 CHANNEL, str(user.id), delivery_key(part.update_id), held.dump()
             )
         except EarfulError as error:
@@ -132,7 +127,7 @@ class TelegramHandlers:
         fit is let go."""
         added = self.merger.add(held.chat_id, held.user_id, held.language, held.part)
         if added in (Added.CUT, Added.LEFT_OUT):
-            await self._service.release_parts([delivery_key(held.part.update_id)])
+            await self._parts.release_parts([delivery_key(held.part.update_id)])
             await self._refused(held, added)
 
     async def _refused(self, held: HeldPart, refused: Added) -> None:
@@ -145,28 +140,26 @@ class TelegramHandlers:
 
     async def replay_held(self) -> int:
         """Feed parts held by a previous process (stopped in a merge window) back to the merger."""
-        held = await self._service.held_parts(CHANNEL)
+        held = await self._parts.held_parts(CHANNEL)
         for _, _, payload in held:
-            part = HeldPart.load(payload)
-            self._remember(self._seen, part.part.update_id, None)
-            await self._merge(part)
+            await self._merge(HeldPart.load(payload))
         return len(held)
 
     async def on_edit(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         """An edited message replaces its part of the stored answer."""
         message, user = update.edited_message, update.effective_user
-        if message is None or user is None or message.text is None or not self._first_time(update):
-            return
+        if message is None or user is None or message.text is None:
+            return  # an edit applied twice (a redelivery) changes nothing more
         if self.merger.edit(message.chat_id, message.message_id, message.text):
             return
         edited = message_key(message.chat_id, message.message_id)
         try:
-            linked = await self._service.linked_parts(CHANNEL, edited)
+            linked = await self._parts.linked_parts(CHANNEL, edited)
             if linked is None:
                 return  # not part of an answer: nothing to amend
             answer_id, parts = linked
             parts = [(key, message.text if key == edited else text) for key, text in parts]
-            await self._service.link_parts(CHANNEL, str(user.id), answer_id, parts)
+            await self._parts.link_parts(CHANNEL, str(user.id), answer_id, parts)
             await self._service.amend_answer(
                 CHANNEL, str(user.id), answer_id, "\n".join(text for _, text in parts)
             )
@@ -176,11 +169,11 @@ class TelegramHandlers:
     async def on_button(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         """An inline button (consent, forget confirmation)."""
         query = update.callback_query
-        if query is None or not self._first_time(update):
+        if query is None:
             return
         with contextlib.suppress(TelegramError):
             await query.answer()
-        event = CALLBACK_EVENTS.get(query.data or "")
+        event = choice_event(query.data or "")
         if event is None:
             return
         if query.message is not None:
@@ -191,19 +184,19 @@ class TelegramHandlers:
 
     async def on_help(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         """``/help`` and any unknown command."""
-        if update.effective_chat and self._first_time(update):
+        if update.effective_chat and await self._first_time(update):
             await self.send.texts(update.effective_chat.id, [self._messages(update.effective_user).help])
 
     async def on_unsupported(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         """Stickers, photos, voice: ask for text."""
-        if update.effective_chat and self._first_time(update):
+        if update.effective_chat and await self._first_time(update):
             words = self._messages(update.effective_user).unsupported_message
             await self.send.texts(update.effective_chat.id, [words])
 
     async def on_stories(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """``/stories TEXT`` for registered team members only; customers get the help text."""
         user, chat = update.effective_user, update.effective_chat
-        if user is None or chat is None or not self._first_time(update):
+        if user is None or chat is None or not await self._first_time(update):
             return
         team = self._config.team_users.get(user.id)
         messages = self._messages(user)
@@ -251,36 +244,32 @@ class TelegramHandlers:
         await self._handle(chat.id, inbound)
 
     async def _deliver_answer(self, pending: PendingAnswer) -> None:
+        """The merged parts as one answer; its turn's commit releases the held parts and links
+        them to the answer (so a later edit can amend it)."""
+        parts = tuple(
+            MessagePart(
+                delivery_key=delivery_key(part.update_id),
+                key=message_key(pending.chat_id, part.message_id),
+                text=part.text,
+            )
+            for part in pending.parts
+        )
         inbound = Inbound(
             channel=CHANNEL,
             customer=str(pending.user_id),
             event=Answer(text=pending.text),
             language=pending.language,
-            delivery_key=delivery_key(pending.first_update_id),
+            delivery_key=parts[0].delivery_key,
+            parts=parts,
         )
-        await self._handle(pending.chat_id, inbound, stored=lambda outcome: self._answered(pending, outcome))
+        outcome = await self._handle(pending.chat_id, inbound)
+        if outcome is not None and not outcome.committed and not outcome.unavailable:
+            # Refused (too long, no interview) or a duplicate: these parts make no answer.
+            await self._parts.release_parts([part.delivery_key for part in parts])
         # Not handled (store down): the parts stay held and are replayed at the next start.
 
-    async def _answered(self, pending: PendingAnswer, outcome: Outcome) -> None:
-        """Once the turn is committed, and before the reply goes out (a stop may follow it): the
-        held parts are released and linked to their answer, so a later edit can amend it."""
-        await self._service.release_parts([delivery_key(part.update_id) for part in pending.parts])
-        if outcome.answer_id is None:
-            return
-        parts = [(message_key(pending.chat_id, part.message_id), part.text) for part in pending.parts]
-        try:
-            await self._service.link_parts(CHANNEL, str(pending.user_id), outcome.answer_id, parts)
-        except EarfulError as error:  # the answer is stored; only later edits of it are lost
-            log.warning("could not link the messages of an answer in chat %s: %s", pending.chat_id, error)
-
-    async def _handle(
-        self,
-        chat_id: int,
-        inbound: Inbound,
-        stored: Callable[[Outcome], Awaitable[None]] | None = None,
-    ) -> Outcome | None:
-        """Run one turn, then ``stored`` (once the turn is committed), then send its replies;
-        ``None`` when the core could not handle it."""
+    async def _handle(self, chat_id: int, inbound: Inbound) -> Outcome | None:
+        """Run one turn, then send its replies; ``None`` when the core could not handle it."""
         messages = self._service.catalog.messages_for(inbound.language or "en")
         await self.send.typing(chat_id)
         problem = None
@@ -292,8 +281,6 @@ class TelegramHandlers:
             log.warning("telegram turn for chat %s failed: %s", chat_id, error)
             await self.send.texts(chat_id, [messages.try_again_later])
             return None
-        if stored is not None:
-            await stored(outcome)
         if problem is not None:
             await self.send.texts(chat_id, [problem])
             return outcome
@@ -352,14 +339,11 @@ class TelegramHandlers:
     def _messages(self, user: User | None) -> Messages:
         return self._service.catalog.messages_for((user.language_code if user else None) or "en")
 
-    def _first_time(self, update: Update) -> bool:
-        """False for an update already seen by this process (the store also de-duplicates)."""
-        if update.update_id in self._seen:
-            return False
-        self._remember(self._seen, update.update_id, None)
-        return True
-
-    def _remember(self, table: OrderedDict[Any, Any], key: Any, value: Any) -> None:
-        table[key] = value
-        while len(table) > self.REMEMBERED:
-            table.popitem(last=False)
+    async def _first_time(self, update: Update) -> bool:
+        """False for an update already handled (redelivered): for updates that are no turn, whose
+        commit would tell."""
+        try:
+            return await self._parts.claim_delivery(delivery_key(update.update_id))
+        except EarfulError as error:  # unsure: answering twice beats not answering
+            log.warning("could not record telegram update %s: %s", update.update_id, error)
+            return True

@@ -17,6 +17,7 @@ import contextlib
 import json
 import logging
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 
@@ -94,21 +95,23 @@ class Added(StrEnum):
 
 
 Deliver = Callable[[PendingAnswer], Awaitable[None]]
-LockFor = Callable[[int], asyncio.Lock]
+HoldChat = Callable[[int], AbstractAsyncContextManager[None]]
 
 
 class AnswerMerger:
     """Buffers text parts per chat and delivers them joined once the chat is quiet.
 
-    ``deliver`` is awaited with the chat's lock held (from ``lock_for``), the same lock
-    that orders the chat's updates. Each new part restarts the wait, up to ``max_wait``.
+    ``deliver`` is awaited holding the chat (``hold_chat``), the same lock that orders the
+    chat's updates. Each new part restarts the wait, up to ``max_wait``.
     """
 
-    def __init__(self, window: float, deliver: Deliver, lock_for: LockFor, max_wait: float | None = None):
+    def __init__(
+        self, window: float, deliver: Deliver, hold_chat: HoldChat, max_wait: float | None = None
+    ) -> None:
         self._window = window
         self._max_wait = max_wait if max_wait is not None else 3 * window
         self._deliver = deliver
-        self._lock_for = lock_for
+        self._hold_chat = hold_chat
         self._pending: dict[int, PendingAnswer] = {}
         self._timers: dict[int, asyncio.Task[None]] = {}
         self._started: dict[int, float] = {}
@@ -168,12 +171,12 @@ class AnswerMerger:
     async def flush_all(self) -> None:
         """Deliver everything pending (at shutdown, so no buffered part is dropped)."""
         for chat_id in list(self._pending):
-            async with self._lock_for(chat_id):
+            async with self._hold_chat(chat_id):
                 await self.flush(chat_id)
 
     async def _later(self, chat_id: int, delay: float) -> None:
         await asyncio.sleep(delay)
-        async with self._lock_for(chat_id):
+        async with self._hold_chat(chat_id):
             if self._timers.get(chat_id) is not asyncio.current_task():
                 return  # superseded by a newer part or flushed meanwhile
             try:

@@ -10,28 +10,24 @@ other chats.
 
 from __future__ import annotations
 
-import asyncio
-import weakref
 from collections.abc import Awaitable
 from typing import Any
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
+from adapters.telegram.merging import HoldChat
+
 
 class PerChatUpdateProcessor(BaseUpdateProcessor):
-    """A PTB update processor that serialises updates of the same chat."""
+    """A PTB update processor that serialises updates of the same chat.
 
-    def __init__(self, max_concurrent_updates: int = 256) -> None:
+    ``hold_chat`` is the conversation's one lock (the service's: a private chat is the
+    conversation with its customer), so the turn an update leads to takes the lock already held."""
+
+    def __init__(self, hold_chat: HoldChat, max_concurrent_updates: int = 256) -> None:
         super().__init__(max_concurrent_updates)
-        self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
-
-    def lock_for(self, chat_id: int) -> asyncio.Lock:
-        """The lock that orders work for ``chat_id`` (also taken by delayed merged answers)."""
-        lock = self._locks.get(chat_id)
-        if lock is None:
-            lock = self._locks[chat_id] = asyncio.Lock()
-        return lock
+        self.hold_chat = hold_chat
 
     async def process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         chat = update.effective_chat if isinstance(update, Update) else None
@@ -40,7 +36,7 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
             return
         # No await before taking the lock, so tasks queue on it in the order PTB created them;
         # the slot (PTB's semaphore, in super()) only once it is this update's turn.
-        async with self.lock_for(chat.id):
+        async with self.hold_chat(chat.id):
             await super().process_update(update, coroutine)
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:

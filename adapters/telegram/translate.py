@@ -1,8 +1,8 @@
-"""Telegram input to core events: a small table from command or button to event."""
+"""Telegram input to core events: a small table from command to event."""
 
 from __future__ import annotations
 
-from core.models import Consent, Event, Forget, Pause, Resume, Skip, Start, Stop, SwitchLanguage
+from core.models import Event, Forget, Pause, Resume, Skip, Start, Stop
 
 # Commands a customer can send; /start, /help and /stories are handled separately.
 COMMAND_EVENTS: dict[str, Event] = {
@@ -13,17 +13,7 @@ COMMAND_EVENTS: dict[str, Event] = {
     "forget": Forget(confirmed=False),
 }
 
-# Inline-button callback data (the core's ``Choice.value``) to events. "forget:no" sends a
-# Resume: the engine cancels a pending forget on anything but a confirmation, and a stale
-# button pressed later can only resume, never record an answer.
-CALLBACK_EVENTS: dict[str, Event] = {
-    "consent:yes": Consent(given=True),
-    "consent:no": Consent(given=False),
-    "forget:yes": Forget(confirmed=True),
-    "forget:no": Resume(),
-    "language:yes": SwitchLanguage(accept=True),
-    "language:no": SwitchLanguage(accept=False),
-}
+# Inline buttons are the core's choices: see core.choices.
 
 MENU_COMMANDS = ("pause", "resume", "skip", "stop", "forget", "help")
 

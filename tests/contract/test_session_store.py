@@ -12,7 +12,7 @@ import pytest
 from fakes import MemorySessionStore
 
 from core.invites import ERASED_CLAIMANT, Invite
-from core.models import AnswerRecord, InterviewState, Status
+from core.models import AnswerRecord, InterviewState, MessagePart, Status
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 Opener = Callable[[], Awaitable[Any]]
@@ -188,8 +188,20 @@ async def test_racing_workers_store_a_delivery_once(opener: Opener) -> None:
     assert len(await workers[1].answers()) == 1
 
 
-async def test_conversation_lock_orders_one_conversation_only(opener: Opener) -> None:
-    workers = [await opener() for _ in range(2)]
+async def test_conversation_lock_orders_one_conversation_across_workers(pg_url: str) -> None:
+    """Only a shared database has workers to order: an embedded store belongs to one process,
+    where the service's own lock orders a conversation (tests/unit/test_service.py)."""
+    from adapters.pg_sessions import PgSessionStore
+
+    workers = [await PgSessionStore.open(pg_url, max_size=4) for _ in range(2)]
+    try:
+        await _one_conversation_at_a_time(workers)
+    finally:
+        for worker in workers:
+            await worker.close()
+
+
+async def _one_conversation_at_a_time(workers: list[Any]) -> None:
     order: list[str] = []
     inside = asyncio.Event()
     release = asyncio.Event()
@@ -254,6 +266,36 @@ async def test_held_parts_and_delivery_log(store: Any) -> None:
     assert await store.held_parts("telegram") == [("p2", "43", "other")]
     assert await store.claim_delivery("slack:event:T1:Ev1") is True
     assert await store.claim_delivery("slack:event:T1:Ev1") is False
+
+
+async def test_a_turn_commits_its_parts_released_linked_and_delivered(store: Any) -> None:
+    st = state("ann").model_copy(update={"channel": "telegram"})
+    for key, text in (("telegram:1", "it broke"), ("telegram:2", "twice")):
+        assert await store.hold_part("telegram", "ann", key, text)
+    assert await store.hold_part("telegram", "bob", "telegram:3", "other chat")
+    parts = [
+        MessagePart(delivery_key="telegram:1", key="7:1", text="it broke"),
+        MessagePart(delivery_key="telegram:2", key="7:2", text="twice"),
+    ]
+    record = answer(st, 1, "it broke\ntwice")
+    assert await store.commit_turn(st, record, "telegram:1", parts)
+    # One transaction: held no longer, linked to the answer, and redeliveries are known.
+    assert await store.held_parts("telegram") == [("telegram:3", "bob", "other chat")]
+    assert await store.linked_parts("telegram", "7:2") == (record.id, [("7:1", "it broke"), ("7:2", "twice")])
+    assert not await store.hold_part("telegram", "ann", "telegram:2", "twice")
+    assert not await store.claim_delivery("telegram:2")
+    again = st.model_copy(update={"turn": 2})
+    assert not await store.commit_turn(again, answer(again, 2), "telegram:1", parts)
+    assert [a.id for a in await store.answers(customer="ann")] == [record.id]
+
+
+async def test_a_refused_turn_releases_nothing(store: Any) -> None:
+    st = state("ann").model_copy(update={"channel": "telegram"})
+    assert await store.commit_turn(st, None, "telegram:9")
+    assert await store.hold_part("telegram", "ann", "telegram:10", "x")
+    parts = [MessagePart(delivery_key="telegram:10", key="7:10", text="x")]
+    assert not await store.commit_turn(st, None, "telegram:9", parts)  # a duplicate changes nothing
+    assert await store.held_parts("telegram") == [("telegram:10", "ann", "x")]
 
 
 async def test_linked_parts_find_their_answer_and_go_with_the_customer(store: Any) -> None:

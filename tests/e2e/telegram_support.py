@@ -14,7 +14,8 @@ from fakes import HashingEmbedder
 from starlette.routing import BaseRoute
 from telegram_emulator import FakeUser, SentMessage, TelegramEmulator
 
-from adapters.telegram import TelegramChannel, TelegramConfig
+from adapters.telegram.channel import TelegramChannel
+from adapters.telegram.config import TelegramConfig
 from bot.http import build_http_app, http_server
 from bot.settings import Settings
 from bot.wiring import App, build_app
@@ -54,7 +55,7 @@ async def running_bot(
             merge_window=merge_window,
             max_messages_per_second=max_rate,  # tests measure our code, not Telegram's 30/s limit
         )
-        channel = TelegramChannel(app.service, app.invites, app.search, config)
+        channel = TelegramChannel(app.service, app.invites, app.search, config, app.sessions)
         routes: list[BaseRoute] = channel.routes()
         server = serving = None
         if webhook_port:

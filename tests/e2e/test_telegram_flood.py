@@ -45,4 +45,4 @@ async def test_a_flood_of_long_messages_is_one_bounded_answer(tg: TelegramEmulat
         assert stored[0].text.count("\n") < MERGED_PARTS
         assert stored[0].text.startswith("0000 ")
         assert sum("more than fits" in text for text in flooder.seen()) == 1
-        assert await bot.app.service.held_parts("telegram") == []
+        assert await bot.app.sessions.held_parts("telegram") == []

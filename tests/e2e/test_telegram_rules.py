@@ -248,14 +248,15 @@ async def test_one_chat_is_handled_in_order(tg: TelegramEmulator, tmp_path: Path
 
 
 async def test_a_wrong_token_is_a_clear_error(tg: TelegramEmulator, tmp_path: Path) -> None:
-    from adapters.telegram import TelegramChannel, TelegramConfig
+    from adapters.telegram.channel import TelegramChannel
+    from adapters.telegram.config import TelegramConfig
     from bot.settings import Settings
     from bot.wiring import build_app
     from core.errors import InputError
 
     async with build_app(Settings(data_dir=tmp_path / "data"), embedder=HashingEmbedder()) as app:
         config = TelegramConfig(token="1:wrong", api_url=tg.api_url)
-        channel = TelegramChannel(app.service, app.invites, app.search, config)
+        channel = TelegramChannel(app.service, app.invites, app.search, config, app.sessions)
         with pytest.raises(InputError, match="rejected TELEGRAM_BOT_TOKEN"):
             await channel.start()
         await channel.stop()

@@ -3,6 +3,7 @@ isolation between customers, restarts and erasure."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
@@ -293,6 +294,55 @@ async def test_two_interleaved_customers_never_share_answers(
     assert {a.pseudonym for a in alice}.isdisjoint({a.pseudonym for a in bob})
     assert [a.question_id for a in alice] == [a.question_id for a in bob]
     assert [a.turn for a in alice] == [1, 2, 3, 4]
+
+
+async def test_one_conversation_runs_one_event_at_a_time_in_arrival_order(
+    service: InterviewService, sessions: MemorySessionStore
+) -> None:
+    await begin(service, ALICE)
+    order: list[str] = []
+
+    async def channel_holding_the_chat() -> None:
+        # A channel holds the conversation from arrival; the turn it leads to takes it again.
+        async with service.conversation("telegram", ALICE):
+            order.append("held")
+            await asyncio.sleep(0.05)
+            await say(service, ALICE, Answer(text="First: the export failed last Monday, two hours lost."))
+            order.append("first stored")
+
+    async def second() -> None:
+        await say(service, ALICE, Answer(text="Second: then the bank feed broke on Friday."))
+        order.append("second stored")
+
+    async def other_customer() -> None:
+        await begin(service, BOB)
+        order.append("other customer")
+
+    first_task = asyncio.create_task(channel_holding_the_chat())
+    await asyncio.sleep(0)  # the chat is held before the next events arrive
+    await asyncio.gather(first_task, second(), other_customer())
+    assert order.index("other customer") < order.index("first stored") < order.index("second stored")
+    assert [a.text.split(":")[0] for a in await sessions.answers(customer=ALICE)] == ["First", "Second"]
+
+
+async def test_continue_interview_answers_only_an_open_interview_of_the_team(
+    service: InterviewService, sessions: MemorySessionStore
+) -> None:
+    text = Answer(text="stories like late invoices")
+    inbound = Inbound(channel="slack", customer="U1", event=text, team=TEAM)
+    assert await service.continue_interview(inbound) is None  # no interview: a search, say
+    assert await sessions.answers() == []
+    await service.handle(Inbound(channel="slack", customer="U1", event=Start(), team=TEAM))
+    await service.handle(Inbound(channel="slack", customer="U1", event=Consent(given=True), team=TEAM))
+    assert await service.open_interview("slack", "U1", OTHER_TEAM) is None
+    assert (
+        await service.continue_interview(Inbound(channel="slack", customer="U1", event=text, team=OTHER_TEAM))
+        is None
+    )
+    assert await service.open_interview("slack", "U1", TEAM) is not None
+    outcome = await service.continue_interview(inbound)
+    assert outcome is not None and outcome.committed and outcome.answer_id is not None
+    assert [a.text for a in await sessions.answers(customer="U1")] == [text.text]
 
 
 async def test_a_fresh_service_on_the_same_store_resumes_at_the_same_question(

@@ -13,7 +13,8 @@ from adapters.telegram.config import parse_team_users
 from adapters.telegram.merging import AnswerMerger, HeldPart, Part, PendingAnswer
 from adapters.telegram.rendering import MAX_MESSAGE_CHARS, escape, split_message
 from adapters.telegram.sending import html_blocks
-from adapters.telegram.translate import CALLBACK_EVENTS, start_event
+from adapters.telegram.translate import start_event
+from core.choices import choice_event
 from core.models import Consent, Forget, Resume, Start
 
 
@@ -43,9 +44,10 @@ def test_team_users_parse_and_reject_clearly() -> None:
 
 
 def test_buttons_and_start_map_to_core_events() -> None:
-    assert CALLBACK_EVENTS["consent:yes"] == Consent(given=True)
-    assert CALLBACK_EVENTS["forget:yes"] == Forget(confirmed=True)
-    assert CALLBACK_EVENTS["forget:no"] == Resume()
+    assert choice_event("consent:yes") == Consent(given=True)
+    assert choice_event("forget:yes") == Forget(confirmed=True)
+    assert choice_event("forget:no") == Resume()
+    assert choice_event("forget:maybe") is None
     assert start_event("tok") == (Start(), "tok")
     assert start_event(None) == (Resume(), None)
 
