@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from core.errors import EarfulError
+from core.ports import CosineScale
 
 from .token_batches import padded_batches
 
@@ -86,6 +87,8 @@ class MiniLMEmbedder:
 
     name: str = "all-MiniLM-L6-v2"
     dimension: int = 384
+    # Its 40-nearest-neighbour cosines on banking77 dev: mean 0.693, standard deviation 0.108.
+    scale: CosineScale = CosineScale(mean=0.693, spread=0.108)
 
     def __init__(
         self,

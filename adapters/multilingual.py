@@ -26,6 +26,7 @@ import numpy as np
 
 from core.errors import EarfulError
 from core.languages import normalise_language
+from core.ports import CosineScale
 
 from .e5_onnx import E5Onnx
 from .e5_weights import packaged_model_path
@@ -43,6 +44,9 @@ class E5Embedder:
 
     name: str = "multilingual-e5-small-q4"
     dimension: int = 384
+    # Its 40-nearest-neighbour cosines on banking77 dev (language means removed): mean 0.656, and
+    # a spread 1.13 times narrower than MiniLM's (measured side by side; see docs/lang.md).
+    scale: CosineScale = CosineScale(mean=0.656, spread=0.108 / 1.13)
     prefix: str = "query: "
 
     def __init__(self, threads: int | None = None, batch_size: int = 32, batch_tokens: int = 512) -> None:

@@ -39,9 +39,10 @@ async def earful(texts: list[str], matrix: np.ndarray, encode_model: object) -> 
     from adapters.chroma_store import ChromaStoryStore, open_persistent_client
     from adapters.langid_detector import LangidDetector
     from adapters.multilingual import E5Embedder
+    from adapters.multilingual_index import MultilingualStories
     from adapters.ranking import NumpyExpansionRanker
     from bot.wiring import MULTILINGUAL_PREFIX
-    from core.crosslingual import CrossLingualSearch, Multilingual, MultilingualStories
+    from core.crosslingual import CrossLingualSearch
     from core.models import Story
     from core.stories import StorySearch
 
@@ -69,10 +70,9 @@ async def earful(texts: list[str], matrix: np.ndarray, encode_model: object) -> 
             await store.add(batch, matrix[start : start + len(batch)].tolist())
     detector = LangidDetector()
     detector.warm_up()  # a running service loaded it at its first story
-    multilingual = Multilingual(E5Embedder(), store.sibling(MULTILINGUAL_PREFIX), detector)
+    multilingual = MultilingualStories(store, E5Embedder(), store.sibling(MULTILINGUAL_PREFIX), detector)
     english = StorySearch(encode_model, store, ranker=NumpyExpansionRanker())  # type: ignore[arg-type]
-    both = MultilingualStories(store, multilingual)
-    search = CrossLingualSearch(english, encode_model, store, multilingual, both)  # type: ignore[arg-type]
+    search = CrossLingualSearch(english, encode_model, store, multilingual, detector)  # type: ignore[arg-type]
     latencies = []
     for query in _queries():
         began = time.perf_counter()

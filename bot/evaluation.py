@@ -15,7 +15,6 @@ from pathlib import Path
 from bot.importing import BadLine, read_jsonl
 from bot.settings import Settings
 from bot.wiring import App, build_app
-from core.crosslingual import MultilingualStories
 from core.errors import InputError
 from core.models import AnswerRecord
 
@@ -163,10 +162,10 @@ async def compare_retrieval(
             started = time.perf_counter()
             await _import(app, labelled)
             import_rate = len(labelled) / max(time.perf_counter() - started, 1e-9)
-            if isinstance(app.stories, MultilingualStories) and any(q.language != "en" for q in queries):
+            if app.multilingual is not None and any(q.language != "en" for q in queries):
                 # What a team asked in another language gets once its stories are copied into
                 # the multilingual index (the first such question starts the copy).
-                await app.stories.ready(EVAL_TEAM)
+                await app.multilingual.ready(EVAL_TEAM)
 
             async def earful(record: AnswerRecord, n: int) -> list[str]:
                 return [hit.story.id for hit in await app.search.search(EVAL_TEAM, record.text, n)]

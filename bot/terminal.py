@@ -14,7 +14,7 @@ from adapters.console import ConsoleChannel
 from bot.importing import BadLine, read_jsonl
 from bot.settings import Settings
 from bot.wiring import App, build_app
-from core.crosslingual import ENGLISH, CrossLingualSearch, MultilingualStories
+from core.crosslingual import ENGLISH, CrossLingualSearch
 from core.display import for_terminal
 from core.models import AnswerRecord, Status, StoryHit
 from core.stories import evidence_filters
@@ -27,8 +27,8 @@ async def _catch_up(app: App) -> None:
     """Index whatever an earlier (perhaps killed) process left in the outbox, and finish any copy
     into the multilingual index that indexing started."""
     await app.indexer.drain()
-    if isinstance(app.stories, MultilingualStories):
-        await app.stories.settle()
+    if app.multilingual is not None:
+        await app.multilingual.settle()
 
 
 async def run_chat(settings: Settings, script_path: Path | None, team: str, customer: str) -> None:
@@ -72,16 +72,16 @@ async def search_stories(
     async with build_app(settings) as app:
         await _catch_up(app)
         only = evidence_filters(language, act, facet)
-        stories, search = app.stories, app.search
+        multilingual, search = app.multilingual, app.search
         # A one-shot command waits for the copy a first question in another language starts.
         if (
-            isinstance(stories, MultilingualStories)
+            multilingual is not None
             and isinstance(search, CrossLingualSearch)
             and search.query_language(text) != ENGLISH
-            and not await stories.ready(team, wait=0.5)
+            and not await multilingual.ready(team, wait=0.5)
         ):
             typer.echo("Making this team's stories searchable from other languages (once)...", err=True)
-            await stories.ready(team)
+            await multilingual.ready(team)
         return await app.search.search(team, text, k, section=section, since=since, **only)
 
 

@@ -6,11 +6,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Protocol
 
+from adapters.multilingual_index import BothIndexes, MultilingualStories
+from adapters.telegram.held import HeldParts
 from bot.settings import Settings
 from core.catalog import Catalog
-from core.crosslingual import CrossLingualSearch, Multilingual, MultilingualStories
+from core.crosslingual import CrossLingualSearch
 from core.errors import MissingExtra, StoreUnavailable
 from core.invites import Invites, InviteStore
 from core.languages import LanguageDetector
@@ -27,6 +29,14 @@ from prompts import default_catalog
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI
 
+    from adapters.chroma_store import ChromaStoryStore
+
+
+class Record(SessionStore, InviteStore, HeldParts, Protocol):
+    """The system of record as the application uses it: one database keeps the interviews and
+    answers, the invites, the delivery keys and the channels' held message parts (both SQL
+    stores, and the in-memory one of the tests, implement all of it)."""
+
 
 @dataclass
 class App:
@@ -34,7 +44,7 @@ class App:
 
     settings: Settings
     catalog: Catalog
-    sessions: SessionStore
+    sessions: Record
     stories: StoryStore
     embedder: Embedder
     service: InterviewService
@@ -43,6 +53,7 @@ class App:
     invites: Invites
     summariser: Summariser | None = None  # the LLM's, when EARFUL_LLM is set
     reader: AnswerReader | None = None  # None: the default reader, made when first needed
+    multilingual: MultilingualStories | None = None  # the second index, when it is on
 
 
 def answer_reader(app: App) -> AnswerReader:
@@ -53,7 +64,7 @@ def answer_reader(app: App) -> AnswerReader:
     return app.reader
 
 
-async def open_sessions(settings: Settings) -> SessionStore:
+async def open_sessions(settings: Settings) -> Record:
     """The system of record chosen by the settings."""
     from adapters.sql_sessions import SqliteSessionStore
 
@@ -77,7 +88,7 @@ def cannot_open(what: str, path: Path, error: BaseException) -> str:
     return f"cannot open {what} at {path}: {reason}; set EARFUL_DATA_DIR to a writable directory"
 
 
-def open_stories(settings: Settings) -> StoryStore:
+def open_stories(settings: Settings) -> ChromaStoryStore:
     """The story index chosen by the settings (embedded Chroma, or a Chroma server)."""
     from adapters.chroma_store import ChromaStoryStore, open_http_client, open_persistent_client
 
@@ -126,21 +137,25 @@ def default_detector(settings: Settings) -> LanguageDetector | None:
 
 
 def default_multilingual(
-    settings: Settings, stories: StoryStore, detector: LanguageDetector | None = None
-) -> Multilingual | None:
-    """The multilingual model, its own index beside ``stories`` and the language detector, or
-    ``None`` when switched off (EARFUL_MULTILINGUAL=false) or ``stories`` is not Chroma's."""
-    # Duck-typed, so that building the app does not import chromadb before the index is used.
-    sibling = getattr(stories, "sibling", None)
-    if settings.multilingual == "off" or sibling is None:
+    settings: Settings,
+    stories: ChromaStoryStore,
+    record: SessionStore,
+    detector: LanguageDetector | None = None,
+) -> MultilingualStories | None:
+    """The multilingual index beside Chroma's ``stories`` (its model, its own collections on the
+    same client, the language detector), or ``None`` when switched off (EARFUL_MULTILINGUAL=false).
+    With ``auto``, a team enters it when it first needs it, its stories copied from ``record``."""
+    if settings.multilingual == "off":
         return None
     from adapters.langid_detector import LangidDetector
     from adapters.multilingual import E5Embedder
 
-    return Multilingual(
+    return MultilingualStories(
+        stories,
         E5Embedder(threads=settings.embedding_threads),
-        sibling(MULTILINGUAL_PREFIX),
+        stories.sibling(MULTILINGUAL_PREFIX),
         detector or LangidDetector(),
+        backfill_from=record if settings.multilingual == "auto" else None,
     )
 
 
@@ -198,34 +213,35 @@ async def build_app(
     settings: Settings,
     *,
     catalog: Catalog | None = None,
-    sessions: SessionStore | None = None,
+    sessions: Record | None = None,
     stories: StoryStore | None = None,
     embedder: Embedder | None = None,
     policy: FollowUpPolicy | None = None,
     reader: AnswerReader | None = None,
     ranker: Ranker | None = None,
-    multilingual: Multilingual | None = None,
+    multilingual: MultilingualStories | None = None,
 ) -> AsyncIterator[App]:
-    """Build the application; any part may be handed in (tests pass in-memory fakes)."""
+    """Build the application; any part may be handed in (tests pass in-memory fakes). The
+    multilingual index is built beside the Chroma index opened here (a ``stories`` handed in
+    gets one only with ``multilingual``)."""
     catalog = catalog or default_catalog()
     # Every answer is read before the engine decides (offline, or the LLM's when set); the indexer
     # and the insights read the answers stored without a reading with the same reader.
     reader = reader or default_answer_reader(settings)
     sessions = sessions or await open_sessions(settings)
     try:
-        stories = stories or open_stories(settings)
-        embedder = embedder or default_embedder(settings)
-        search: StorySearch | CrossLingualSearch = StorySearch(
-            embedder, stories, ranker=ranker or default_ranker(settings)
-        )
         detector = default_detector(settings)
-        multilingual = multilingual or default_multilingual(settings, stories, detector)
+        if stories is None:
+            chroma = open_stories(settings)
+            stories = chroma
+            multilingual = multilingual or default_multilingual(settings, chroma, sessions, detector)
+        embedder = embedder or default_embedder(settings)
+        english = StorySearch(embedder, stories, ranker=ranker or default_ranker(settings))
+        search: StorySearch | CrossLingualSearch = english
         if multilingual is not None:
             primary = stories
-            backfill = sessions if settings.multilingual == "auto" else None
-            both = MultilingualStories(primary, multilingual, backfill_from=backfill)
-            search = CrossLingualSearch(search, embedder, primary, multilingual, both)
-            stories = both
+            search = CrossLingualSearch(english, embedder, primary, multilingual, multilingual.detector)
+            stories = BothIndexes(primary, multilingual)
         indexer = StoryIndexer(
             sessions,
             embedder,
@@ -234,8 +250,7 @@ async def build_app(
             detector=detector,
             reader=reader,
         )
-        # The session store's database keeps invites too (both SQL stores implement it).
-        invites = Invites(cast(InviteStore, sessions))
+        invites = Invites(sessions)
         chosen_policy, summariser = llm_parts(settings, policy or RuleBasedFollowUp(catalog.messages_for))
         service = InterviewService(
             sessions,
@@ -258,8 +273,9 @@ async def build_app(
             invites=invites,
             summariser=summariser,
             reader=reader,
+            multilingual=multilingual,
         )
     finally:
-        if isinstance(stories, MultilingualStories):
-            stories.stop()  # a copy cut short is finished by the next start
+        if multilingual is not None:
+            multilingual.stop()  # a copy cut short is finished by the next start
         await sessions.close()

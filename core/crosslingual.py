@@ -15,8 +15,10 @@ of the same stories). A search then
   a fixed sample; docs/lang.md).
 
 The two models' cosines live on different scales, so multilingual scores are mapped onto the
-English model's scale (by matching the mean and spread of both models' top-40 neighbour
-similarities on banking77) before results are merged and labelled close/related/loose.
+English model's scale (each embedder's :class:`~core.ports.CosineScale`: the mean and spread of
+its top-40 neighbour similarities on banking77) before results are merged and labelled
+close/related/loose. The second index itself (double indexing, backfill, caches) is an adapter's:
+:class:`~core.ports.MultilingualIndex`.
 """
 
 from __future__ import annotations
@@ -24,23 +26,18 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
-import time
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
 from core.languages import LanguageDetector, detect_language, normalise_language
 from core.models import Story, StoryHit
-from core.ports import Embedder, SessionStore, StoryStore
-from core.stories import StorySearch, evidence_filters, filed_by_language, pick_hits, stories_from_answers
+from core.ports import CosineScale, Embedder, MultilingualIndex, StoryStore
+from core.stories import StorySearch, evidence_filters, pick_hits
 
 log = logging.getLogger(__name__)
 
 ENGLISH = "en"
-# multilingual-e5 cosine (language means removed) -> MiniLM-like cosine, matching the mean and
-# spread of both models' 40 nearest neighbours on banking77 dev.
-_E5_MEAN, _E5_SCALE, _MINILM_MEAN = 0.656, 1.13, 0.693
 # Choosing the pivot (CrossLingualSearch._pivot_story): how many of the multilingual model's best
 # English matches are compared, how sharply their matches weight the comparison, and how much
 # agreement counts against the match itself.
@@ -49,241 +46,18 @@ CONSENSUS_TEMPERATURE = 0.05
 CONSENSUS_WEIGHT = 2.0
 # Weight of the multilingual score against the pivot's English score for English stories.
 PIVOT_ALPHA = 0.4
-# How long "this team has only English stories" is trusted before the index is asked again
-# (another worker may have indexed a story in another language meanwhile).
-RECHECK_SECONDS = 30.0
 # How long a question in another language waits for an English-only team's stories to be
 # copied into the multilingual index (~70 stories/s) before answering from what is there.
 BACKFILL_WAIT = 3.0
-# How much of the outbox a copy reads to leave out what the indexer is about to add anyway.
-OUTBOX_READ_LIMIT = 1_000_000
 # Questions are often a few words ("pin blocked" reads as Swedish at 0.25): 0.3, as for stories.
 QUESTION_CONFIDENCE = 0.3
 
-
-def calibrated(score: float) -> float:
-    """A multilingual-model cosine put on the English model's scale, within [-1, 1]."""
-    return max(-1.0, min(1.0, _E5_SCALE * (score - _E5_MEAN) + _MINILM_MEAN))
+Calibrate = Callable[[float], float]
 
 
-@runtime_checkable
-class LanguageAwareEmbedder(Protocol):
-    """A multilingual model that can take each text's language into account."""
-
-    async def embed_as(self, texts: Sequence[str], languages: Sequence[str]) -> list[list[float]]:
-        """One vector per text, ``languages[i]`` being the language of ``texts[i]``."""
-        ...
-
-
-async def embed_in_languages(
-    embedder: Embedder, texts: Sequence[str], languages: Sequence[str]
-) -> list[list[float]]:
-    """``embedder``'s vectors for ``texts``, told their languages when it can use them."""
-    if isinstance(embedder, LanguageAwareEmbedder):
-        return await embedder.embed_as(texts, languages)
-    return await embedder.embed(texts)
-
-
-@dataclass
-class Multilingual:
-    """The parts that make stories findable across languages."""
-
-    embedder: Embedder  # a multilingual model
-    stories: StoryStore  # a second index of the same stories, with the multilingual vectors
-    detector: LanguageDetector | None
-    # team -> (has stories in a language other than English, when that was learnt)
-    other_languages: dict[str, tuple[bool, float]] = field(default_factory=dict)
-
-
-class MultilingualStories:
-    """A :class:`StoryStore` that files each story under its detected language and indexes it
-    twice: in ``primary`` with the vectors it is given, in the multilingual index with the
-    multilingual model's. Searching it searches ``primary``; anything else is ``primary``'s.
-
-    With ``backfill_from`` (the system of record), a team enters the multilingual index only
-    when it needs to: at its first story in a language other than English, or its first
-    question in one (:meth:`ready`). Its earlier stories are then copied in from the record in
-    the background. An English-only team never pays for the second model."""
-
-    # Stories embedded per step while a team's earlier stories are copied in.
-    BACKFILL_STEP = 128
-
-    def __init__(
-        self, primary: StoryStore, multilingual: Multilingual, *, backfill_from: SessionStore | None = None
-    ) -> None:
-        self.primary = primary
-        self._ml = multilingual
-        self._record = backfill_from
-        self._covered: dict[str, bool] = {}
-        self._backfills: dict[str, asyncio.Task[None]] = {}
-
-    def __getattr__(self, name: str) -> Any:
-        # Methods other stores grow later (e.g. index-time re-ranking) reach the primary index.
-        return getattr(self.primary, name)
-
-    async def _with_languages(self, stories: Sequence[Story]) -> list[Story]:
-        return await filed_by_language(self._ml.detector, stories)
-
-    async def covers(self, team: str) -> bool:
-        """Whether ``team``'s stories go into the multilingual index (always, without backfill)."""
-        if self._record is None:
-            return True
-        known = self._covered.get(team)
-        if known is None:
-            try:
-                copied = await self._ml.stories.count(team)
-                known = copied > 0
-                if known and copied < await self.primary.count(team):
-                    # A copy was cut short (the process stopped): finish it.
-                    self.backfill(team)
-            except Exception as error:  # noqa: BLE001 - unreadable means not yet: asked again later
-                log.warning("could not read team %s's multilingual index: %s", team, error)
-                return False
-            self._covered[team] = known
-        return known
-
-    def copying(self) -> bool:
-        """Whether a team's stories are being copied in right now."""
-        return any(not task.done() for task in self._backfills.values())
-
-    async def settle(self) -> None:
-        """Wait for every copy under way (a one-shot command calls this before it exits)."""
-        running = [task for task in self._backfills.values() if not task.done()]
-        if running:
-            await asyncio.wait(running)
-
-    def stop(self) -> None:
-        """Cancel the copies under way; the next start finishes them."""
-        for task in self._backfills.values():
-            task.cancel()
-
-    def backfill(self, team: str) -> asyncio.Task[None]:
-        """Start (once) copying ``team``'s stories from the record into the multilingual index;
-        stories indexed from now on go into both indexes."""
-        task = self._backfills.get(team)
-        if task is None or (task.done() and (task.cancelled() or task.exception() is not None)):
-            self._covered[team] = True
-            task = asyncio.create_task(self._copy_in(team))
-            self._backfills[team] = task
-        return task
-
-    async def _copy_in(self, team: str) -> None:
-        if self._record is None:
-            return
-        waiting = {answer.id for answer in await self._record.pending_index(OUTBOX_READ_LIMIT)}
-        # Answers still in the outbox reach add() on their own, and the team is covered by now.
-        answers = [answer for answer in await self._record.answers(team=team) if answer.id not in waiting]
-        log.info("copying %d stories of team %s into the multilingual index", len(answers), team)
-        for start in range(0, len(answers), self.BACKFILL_STEP):
-            step = answers[start : start + self.BACKFILL_STEP]
-            await self._index_multilingual(await self._with_languages(await stories_from_answers(step)))
-
-    async def ready(self, team: str, wait: float | None = None) -> bool:
-        """Bring ``team`` into the multilingual index if it is not yet, and wait for its earlier
-        stories to be copied in (at most ``wait`` seconds). True when they all are."""
-        if not await self.covers(team):
-            self.backfill(team)
-        task = self._backfills.get(team)
-        if task is None:
-            return True
-        try:
-            await asyncio.wait_for(asyncio.shield(task), wait)
-        except TimeoutError:
-            return False
-        return True
-
-    async def add(self, stories: Sequence[Story], vectors: Sequence[Sequence[float]]) -> None:
-        """Index ``stories`` in both indexes (the primary first: it is what English search uses)."""
-        filed = await self._with_languages(stories)
-        await self.primary.add(filed, vectors)
-        wanted: list[Story] = []
-        for team in dict.fromkeys(story.team for story in filed):
-            own = [story for story in filed if story.team == team]
-            other = any(story.language != ENGLISH for story in own)
-            if other:
-                self._ml.other_languages[team] = (True, time.monotonic())
-            if await self.covers(team):
-                wanted.extend(own)
-            elif other:
-                self.backfill(team)  # the record has these too, but they need not wait for it
-                wanted.extend(own)
-        await self._index_multilingual(wanted)
-
-    async def _index_multilingual(self, stories: Sequence[Story]) -> None:
-        if not stories:
-            return
-        try:
-            vectors = await embed_in_languages(
-                self._ml.embedder, [s.text for s in stories], [s.language for s in stories]
-            )
-            await self._ml.stories.add(stories, vectors)
-        except Exception as error:  # noqa: BLE001 - English search must not stop with the second index
-            log.warning(
-                "multilingual indexing failed (English search unaffected; `earful reindex` repairs): %s",
-                error,
-            )
-
-    async def search(
-        self,
-        team: str,
-        vector: Sequence[float],
-        k: int,
-        *,
-        section: str | None = None,
-        since: datetime | None = None,
-        language: str | None = None,
-        act: str | None = None,
-        facet: str | None = None,
-    ) -> list[tuple[Story, float]]:
-        """Nearest stories in the primary index (``vector`` is a primary-model vector)."""
-        only = evidence_filters(language, act, facet)
-        return await self.primary.search(team, vector, k, section=section, since=since, **only)
-
-    async def search_vectors(
-        self,
-        team: str,
-        vector: Sequence[float],
-        k: int,
-        *,
-        section: str | None = None,
-        since: datetime | None = None,
-        language: str | None = None,
-        act: str | None = None,
-        facet: str | None = None,
-    ) -> list[tuple[str, float, Sequence[float]]]:
-        """Ids, cosines and stored vectors from the primary index (for the English ranker)."""
-        only = evidence_filters(language, act, facet)
-        return await self.primary.search_vectors(team, vector, k, section=section, since=since, **only)
-
-    async def get(self, team: str, ids: Sequence[str]) -> list[Story]:
-        """The stories with these ids, from the primary index."""
-        return await self.primary.get(team, ids)
-
-    async def delete_customer(self, team: str, customer: str) -> int:
-        """Remove the customer's stories from both indexes."""
-        copying = self._backfills.get(team)
-        if copying is not None and not copying.done():
-            # A copy that read the record before the erasure would put the stories back.
-            await asyncio.wait([copying])
-        await self._ml.stories.delete_customer(team, customer)
-        return await self.primary.delete_customer(team, customer)
-
-    async def reset(self, team: str | None = None) -> None:
-        """Drop both indexes of ``team`` (or of every team)."""
-        for name, copying in list(self._backfills.items()):
-            if team is None or name == team:
-                copying.cancel()
-                del self._backfills[name]
-        if team is None:
-            self._covered.clear()
-        else:
-            self._covered.pop(team, None)
-        await self._ml.stories.reset(team)
-        await self.primary.reset(team)
-
-    async def count(self, team: str) -> int:
-        """Stories in the primary index."""
-        return await self.primary.count(team)
+def on_scale(score: float, source: CosineScale, target: CosineScale) -> float:
+    """A cosine of the ``source`` model put on the ``target`` model's scale, within [-1, 1]."""
+    return max(-1.0, min(1.0, target.mean + (score - source.mean) * target.spread / source.spread))
 
 
 class CrossLingualSearch:
@@ -296,20 +70,25 @@ class CrossLingualSearch:
         english: StorySearch,
         english_embedder: Embedder,
         primary: StoryStore,
-        multilingual: Multilingual,
-        stories: MultilingualStories | None = None,
+        multilingual: MultilingualIndex,
+        detector: LanguageDetector | None,
     ) -> None:
-        """``stories``, when given, is asked to bring a team into the multilingual index when a
-        question in another language finds it English-only (see :meth:`MultilingualStories.ready`)."""
+        """``english`` searches ``primary`` (the English model's index); ``multilingual`` is the
+        second index, asked to bring a team in when a question in another language finds it
+        English-only; ``detector`` tells the language of a question."""
         self._english = english
         self._english_embedder = english_embedder
         self._primary = primary
         self._ml = multilingual
-        self._stories = stories
+        self._detector = detector
+
+    def calibrated(self, score: float) -> float:
+        """A multilingual-model cosine put on the English model's scale."""
+        return on_scale(score, self._ml.scale, self._english_embedder.scale)
 
     def query_language(self, text: str) -> str:
         """The language a question is in (English when it is too short to tell)."""
-        return detect_language(self._ml.detector, text, ENGLISH, QUESTION_CONFIDENCE)
+        return detect_language(self._detector, text, ENGLISH, QUESTION_CONFIDENCE)
 
     async def search(
         self,
@@ -338,7 +117,7 @@ class CrossLingualSearch:
         asked_in = self.query_language(text)
         if asked_in == ENGLISH:
             others = wanted not in (None, ENGLISH) or (
-                wanted is None and await self._has_other_languages(team)
+                wanted is None and await self._ml.has_other_languages(team)
             )
             if not others:
                 # English stories only: the English search as it is, ranker and all.
@@ -362,12 +141,11 @@ class CrossLingualSearch:
             )
             others_call = self._multilingual(team, text, asked_in, fetch, section, since, wanted, evidence)
             english_hits, other_found = await asyncio.gather(english_call, others_call)
-            return pick_hits(_merged(english_hits, other_found), k, one_per_customer)
+            return pick_hits(_merged(english_hits, other_found, self.calibrated), k, one_per_customer)
         else:
-            if self._stories is not None:
-                # The first such question of an English-only team starts copying its stories into
-                # the multilingual index; it answers from what is there after a short wait.
-                await self._stories.ready(team, wait=BACKFILL_WAIT)
+            # The first such question of an English-only team starts copying its stories into the
+            # multilingual index; it answers from what is there after a short wait.
+            await self._ml.ready(team, wait=BACKFILL_WAIT)
             found = await self._multilingual(team, text, asked_in, fetch, section, since, wanted, evidence)
             if not found and wanted in (None, ENGLISH):  # no multilingual index to ask: English one
                 found = await self._primary.search(
@@ -382,28 +160,12 @@ class CrossLingualSearch:
                     scored[story.id] = (story, score)
                 found = []
             for story, score in found:
-                scored[story.id] = (story, calibrated(score))
+                scored[story.id] = (story, self.calibrated(score))
             english = [(story, score) for story, score in found if story.language == ENGLISH]
             if english and wanted in (None, ENGLISH):
                 await self._pivot(team, english, fetch, section, since, scored, evidence)
         ranked = sorted(scored.values(), key=lambda pair: -pair[1])
         return pick_hits(ranked, k, one_per_customer)
-
-    async def _has_other_languages(self, team: str) -> bool:
-        probe = getattr(self._ml.stories, "has_language_other_than", None)
-        if probe is None:
-            return True  # a store that cannot tell: always look
-        known = self._ml.other_languages.get(team)
-        now = time.monotonic()
-        if known is not None and now - known[1] < RECHECK_SECONDS:
-            return known[0]
-        try:
-            found = bool(await probe(team, ENGLISH))
-        except Exception as error:  # noqa: BLE001 - unsure means look: the search then covers everything
-            log.warning("could not tell which languages team %s has: %s", team, error)
-            return True
-        self._ml.other_languages[team] = (found, now)
-        return found
 
     async def _multilingual(
         self,
@@ -418,8 +180,8 @@ class CrossLingualSearch:
     ) -> list[tuple[Story, float]]:
         only = {**evidence_filters(language), **evidence}
         try:
-            [vector] = await embed_in_languages(self._ml.embedder, [text], [asked_in])
-            return await self._ml.stories.search(team, vector, fetch, section=section, since=since, **only)
+            vector = await self._ml.embed_query(text, asked_in)
+            return await self._ml.search(team, vector, fetch, section=section, since=since, **only)
         except Exception as error:  # noqa: BLE001 - without it, a search still answers in English
             log.warning("multilingual search failed, answering from the English index only: %s", error)
             return []
@@ -448,7 +210,7 @@ class CrossLingualSearch:
         ]
         if not neighbours:
             return
-        multilingual = {story.id: calibrated(score) for story, score in english}
+        multilingual = {story.id: self.calibrated(score) for story, score in english}
         # Similarity through the pivot is only as good as the pivot's own match: scaling by it
         # keeps the pivot story itself (cosine 1.0 to itself) from looking like a perfect hit.
         strength = max(0.0, multilingual[best.id])
@@ -473,11 +235,10 @@ class CrossLingualSearch:
         the close matches agree on (ArBanking77 sample: P@5 0.444 -> 0.463, docs/lang.md)."""
         ranked = sorted(english, key=lambda pair: -pair[1])
         candidates = ranked[:CONSENSUS_CANDIDATES]
-        lookup = getattr(self._primary, "vectors", None)
-        found: dict[str, Sequence[float]] = {}
-        if lookup is not None and len(candidates) >= 3:
+        found: dict[str, list[float]] = {}
+        if len(candidates) >= 3:
             try:
-                found = await lookup(team, [story.id for story, _ in candidates])
+                found = await self._primary.vectors(team, [story.id for story, _ in candidates])
             except Exception as error:  # noqa: BLE001 - the plain best match still makes a pivot
                 log.warning("could not read stored vectors for pivoting: %s", error)
         kept = [(story, score) for story, score in candidates if story.id in found]
@@ -511,8 +272,11 @@ def _standardised(values: Sequence[float]) -> list[float]:
     return [(v - mean) / spread for v in values]
 
 
-def _merged(english: Sequence[StoryHit], others: Sequence[tuple[Story, float]]) -> list[tuple[Story, float]]:
-    """English hits in the English ranker's order, other languages slotted in by score.
+def _merged(
+    english: Sequence[StoryHit], others: Sequence[tuple[Story, float]], calibrated: Calibrate
+) -> list[tuple[Story, float]]:
+    """English hits in the English ranker's order, other languages slotted in by their score on
+    the English scale (``calibrated``).
 
     A hit's score is its plain cosine, which the ranker may order differently: each English hit
     is placed by the lowest score down to it, so the ranker's order survives the merge."""

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from core.invites import ERASED_CLAIMANT, Invite, claimed_by_customer
 from core.models import AnswerRecord, InterviewState, MessagePart, Status, Story
+from core.ports import CosineScale
 from core.reading import Act, Facet, Reading
 
 
@@ -305,14 +306,18 @@ class MemoryStoryStore:
         return len(self.teams.get(team, {}))
 
 
+HASHING_SCALE = CosineScale(mean=0.5, spread=0.1)
+
+
 class HashingEmbedder:
     """A deterministic bag-of-words embedder: shared words make texts similar."""
 
     name = "hashing"
     dimension = 64
 
-    def __init__(self) -> None:
+    def __init__(self, scale: CosineScale = HASHING_SCALE) -> None:
         self.calls = 0
+        self.scale = scale
 
     async def embed(self, texts: Sequence[str]) -> list[list[float]]:
         self.calls += 1
@@ -324,6 +329,10 @@ class HashingEmbedder:
             norm = math.sqrt(sum(v * v for v in vector)) or 1.0
             vectors.append([v / norm for v in vector])
         return vectors
+
+    async def embed_as(self, texts: Sequence[str], languages: Sequence[str]) -> list[list[float]]:
+        """As a multilingual model: words are words, whatever the language."""
+        return await self.embed(texts)
 
 
 class FakeAnswerReader:

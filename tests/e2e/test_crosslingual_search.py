@@ -12,7 +12,6 @@ import pytest_asyncio
 
 from bot.settings import Settings
 from bot.wiring import App, build_app
-from core.crosslingual import MultilingualStories
 from core.models import AnswerRecord, StoryHit
 
 TEAM = "T-MIXED"
@@ -147,8 +146,8 @@ async def test_by_default_a_team_enters_the_multilingual_index_when_it_needs_to(
         assert app.settings.multilingual == "auto"
         await app.sessions.add_answers(english + other)
         await app.indexer.drain()
-        stories = app.stories
-        assert isinstance(stories, MultilingualStories)
+        stories = app.multilingual
+        assert stories is not None
         assert not await stories.covers(TEAM) and not await stories.covers("T-OTHER")
         hits = await app.search.search(TEAM, TOPICS["charged_twice"]["en"], 3)
         assert hits[0].story.label == "charged_twice" and not await stories.covers(TEAM)

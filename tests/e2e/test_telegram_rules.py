@@ -53,7 +53,7 @@ async def test_forget_leaves_no_trace_in_sqlite_or_chroma(tg: TelegramEmulator, 
         await fay.expect("hardest part")
         await bot.app.indexer.drain()
         assert await bot.app.stories.count(TEAM) == 2
-        client = bot.app.stories._client  # type: ignore[attr-defined]
+        client = bot.app.stories.primary._client  # type: ignore[attr-defined]
         stored = client.get_collection(collection_name(TEAM)).get(where={"customer": {"$ne": ""}})
         assert len(stored["ids"]) == 2 and any(secret in text for text in stored["documents"])
         fay.say("/forget")

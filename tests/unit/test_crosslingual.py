@@ -11,10 +11,15 @@ import pytest
 from fakes import HashingEmbedder, MemorySessionStore, MemoryStoryStore
 from records import telegram_answer
 
+from adapters.chroma_store import ChromaStoryStore
+from adapters.embeddings import MiniLMEmbedder
+from adapters.multilingual import E5Embedder
+from adapters.multilingual_index import BothIndexes, MultilingualStories
 from bot.settings import Settings
 from bot.wiring import default_multilingual
-from core.crosslingual import CrossLingualSearch, Multilingual, MultilingualStories, _merged, calibrated
+from core.crosslingual import CrossLingualSearch, _merged, on_scale
 from core.models import Story, StoryHit, pseudonym
+from core.ports import CosineScale
 from core.ranking import ExpansionRanker
 from core.stories import StoryIndexer, StorySearch, story_from_answer
 
@@ -33,9 +38,36 @@ class ScriptDetector:
 class BrokenEmbedder:
     name = "broken"
     dimension = 64
+    scale = CosineScale(mean=0.5, spread=0.1)
 
     async def embed(self, texts: Sequence[str]) -> list[list[float]]:
         raise RuntimeError("model file missing")
+
+    async def embed_as(self, texts: Sequence[str], languages: Sequence[str]) -> list[list[float]]:
+        raise RuntimeError("model file missing")
+
+
+def _wired(
+    primary: MemoryStoryStore,
+    second: MemoryStoryStore,
+    ml_embedder: object = None,
+    sessions: MemorySessionStore | None = None,
+    ranker: ExpansionRanker | None = None,
+) -> tuple[MultilingualStories, BothIndexes, CrossLingualSearch]:
+    """As bot.wiring builds them: the second index, both indexes, and the search over them."""
+    english = HashingEmbedder()
+    ml = MultilingualStories(
+        primary,
+        ml_embedder or HashingEmbedder(),  # type: ignore[arg-type]
+        second,
+        ScriptDetector(),
+        backfill_from=sessions,
+    )
+    both = BothIndexes(primary, ml)
+    search = CrossLingualSearch(
+        StorySearch(english, both, ranker=ranker), english, primary, ml, ScriptDetector()
+    )
+    return ml, both, search
 
 
 def _story(number: int, text: str, customer: str) -> Story:
@@ -63,12 +95,10 @@ STORIES = [
 
 async def _built(
     ml_embedder: object = None,
-) -> tuple[MultilingualStories, CrossLingualSearch, MemoryStoryStore]:
-    primary, second, english = MemoryStoryStore(), MemoryStoryStore(), HashingEmbedder()
-    multilingual = Multilingual(ml_embedder or HashingEmbedder(), second, ScriptDetector())  # type: ignore[arg-type]
-    stories = MultilingualStories(primary, multilingual)
-    await stories.add(STORIES, await english.embed([s.text for s in STORIES]))
-    search = CrossLingualSearch(StorySearch(english, stories), english, primary, multilingual)
+) -> tuple[BothIndexes, CrossLingualSearch, MemoryStoryStore]:
+    primary, second = MemoryStoryStore(), MemoryStoryStore()
+    _, stories, search = _wired(primary, second, ml_embedder)
+    await stories.add(STORIES, await HashingEmbedder().embed([s.text for s in STORIES]))
     return stories, search, second
 
 
@@ -108,11 +138,8 @@ async def test_the_english_search_keeps_its_ranker_inside_the_cross_lingual_one(
     # As wired: a ranked StorySearch wrapped in CrossLingualSearch; the ranker reads candidates
     # through search_vectors/get, which the multilingual store passes to the primary index.
     primary, second, english = MemoryStoryStore(), MemoryStoryStore(), HashingEmbedder()
-    multilingual = Multilingual(HashingEmbedder(), second, ScriptDetector())
-    stories = MultilingualStories(primary, multilingual)
+    _, stories, search = _wired(primary, second, ranker=ExpansionRanker())
     await stories.add(STORIES, await english.embed([s.text for s in STORIES]))
-    ranked = StorySearch(english, stories, ranker=ExpansionRanker())
-    search = CrossLingualSearch(ranked, english, primary, multilingual)
     hits = await search.search("T", "my card was stolen at the station", 5)
     assert hits[0].story.id == "s1" and {hit.story.language for hit in hits} == {"en", "ar", "fr"}
     only_english = await search.search("T", "my card was stolen at the station", 5, language="en")
@@ -122,8 +149,14 @@ async def test_the_english_search_keeps_its_ranker_inside_the_cross_lingual_one(
     assert [s.id for s in await stories.get("T", ["s3", "s1"])] == ["s3", "s1"]
 
 
+def calibrated(score: float) -> float:
+    """An e5 cosine on MiniLM's scale, each embedder's own figures."""
+    return on_scale(score, E5Embedder.scale, MiniLMEmbedder.scale)
+
+
 def test_multilingual_scores_are_put_on_the_english_scale() -> None:
     assert abs(calibrated(0.656) - 0.693) < 1e-9
+    assert abs(calibrated(0.756) - (0.693 + 0.113)) < 1e-9  # e5's spread is 1.13 times narrower
     assert calibrated(0.8) > calibrated(0.6) > calibrated(0.4)
     assert calibrated(-1.0) == -1.0 and calibrated(1.0) <= 1.0
 
@@ -131,33 +164,24 @@ def test_multilingual_scores_are_put_on_the_english_scale() -> None:
 def test_multilingual_search_is_on_when_a_team_needs_it(
     isolated_env: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # "auto" by default: built for a store that can hold a second index, used per team on demand.
-    class ChromaLike(MemoryStoryStore):
-        def sibling(self, prefix: str) -> MemoryStoryStore:
-            return MemoryStoryStore()
-
+    # "auto" by default: built beside the Chroma index, a team entering it when it needs to.
+    chroma = ChromaStoryStore(opener=lambda: pytest.fail("nothing is opened while wiring"))
+    record = MemorySessionStore()
     assert Settings().multilingual == "auto"
-    assert default_multilingual(Settings(), ChromaLike()) is not None
-    assert default_multilingual(Settings(), MemoryStoryStore()) is None
+    auto = default_multilingual(Settings(), chroma, record)
+    assert auto is not None and not auto.copying()
     for given, meant in [("true", "on"), ("false", "off"), ("OFF", "off"), ("auto", "auto")]:
         monkeypatch.setenv("EARFUL_MULTILINGUAL", given)
         assert Settings().multilingual == meant
-    assert default_multilingual(Settings(multilingual="off"), ChromaLike()) is None
+    assert default_multilingual(Settings(multilingual="off"), chroma, record) is None
 
 
 async def _auto() -> tuple[
     MemorySessionStore, MultilingualStories, CrossLingualSearch, MemoryStoryStore, StoryIndexer
 ]:
-    sessions, primary, second, english = (
-        MemorySessionStore(),
-        MemoryStoryStore(),
-        MemoryStoryStore(),
-        HashingEmbedder(),
-    )
-    multilingual = Multilingual(HashingEmbedder(), second, ScriptDetector())
-    stories = MultilingualStories(primary, multilingual, backfill_from=sessions)
-    search = CrossLingualSearch(StorySearch(english, stories), english, primary, multilingual, stories)
-    return sessions, stories, search, second, StoryIndexer(sessions, english, stories)
+    sessions, primary, second = MemorySessionStore(), MemoryStoryStore(), MemoryStoryStore()
+    ml, stories, search = _wired(primary, second, sessions=sessions)
+    return sessions, ml, search, second, StoryIndexer(sessions, HashingEmbedder(), stories)
 
 
 async def test_an_english_only_team_never_enters_the_multilingual_index() -> None:
@@ -218,12 +242,10 @@ class GatedEmbedder(HashingEmbedder):
 async def test_an_erasure_during_the_copy_is_not_undone_by_it() -> None:
     sessions, primary, second = MemorySessionStore(), MemoryStoryStore(), MemoryStoryStore()
     gated = GatedEmbedder()
-    stories = MultilingualStories(
-        primary, Multilingual(gated, second, ScriptDetector()), backfill_from=sessions
-    )
+    ml, stories, _ = _wired(primary, second, gated, sessions=sessions)
     await sessions.add_answers([telegram_answer(n, f"my card was stolen, story {n}") for n in range(1, 300)])
     await StoryIndexer(sessions, HashingEmbedder(), stories).drain()
-    copying = stories.backfill("T")
+    copying = ml.backfill("T")
     while not second.teams.get("T"):  # the copy has read the record and written its first step
         await asyncio.sleep(0.01)
     # The customer's answer is in a later step of the copy, which has already read it.
@@ -244,7 +266,7 @@ async def test_a_copy_cut_short_is_finished_by_the_next_start() -> None:
     await second.add([story_from_answer(first[0])], await HashingEmbedder().embed([first[0].text]))
     # A new process: the team is in the multilingual index, but with 1 of its 5 stories.
     restarted = MultilingualStories(
-        stories.primary, Multilingual(HashingEmbedder(), second, ScriptDetector()), backfill_from=sessions
+        stories._primary, HashingEmbedder(), second, ScriptDetector(), backfill_from=sessions
     )
     assert await restarted.covers("T")
     await restarted.settle()
@@ -260,7 +282,7 @@ def test_a_merge_keeps_the_english_rankers_order() -> None:
         StoryHit(story=first, score=0.70, match="close"),
     ]
     english.append(StoryHit(story=third, score=0.30, match="loose"))
-    merged = _merged(english, [(arabic, 0.656)])  # calibrated to 0.693: above 0.60, the first's floor
+    merged = _merged(english, [(arabic, 0.656)], calibrated)  # 0.693: above 0.60, the first's floor
     assert [story.id for story, _ in merged] == ["s4", "s2", "s1", "s3"]
     assert [round(score, 3) for _, score in merged] == [0.693, 0.6, 0.7, 0.3]
 
@@ -292,13 +314,21 @@ async def test_the_pivot_is_a_story_the_close_matches_agree_on() -> None:
         (agreeing[3], 0.60),
     ]
     english = HashingEmbedder()
-    multilingual = Multilingual(HashingEmbedder(), MemoryStoryStore(), ScriptDetector())
-    search = CrossLingualSearch(StorySearch(english, primary), english, primary, multilingual)
+    multilingual = MultilingualStories(primary, HashingEmbedder(), MemoryStoryStore(), ScriptDetector())
+    search = CrossLingualSearch(
+        StorySearch(english, primary), english, primary, multilingual, ScriptDetector()
+    )
     picked, vector = await search._pivot_story("T", matches)
     assert picked.id in {story.id for story in agreeing}
     assert list(vector) == primary.teams["T"][picked.id][1]
     # Without stored vectors to compare, the best match is the pivot.
-    bare = CrossLingualSearch(StorySearch(english, primary), english, BrokenVectors(primary), multilingual)
+    bare = CrossLingualSearch(
+        StorySearch(english, primary),
+        english,
+        BrokenVectors(primary),  # type: ignore[arg-type]
+        multilingual,
+        ScriptDetector(),
+    )
     picked, _ = await bare._pivot_story("T", matches)
     assert picked.id == outlier.id
 
