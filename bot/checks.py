@@ -164,8 +164,12 @@ async def check_sessions(settings: Settings) -> Check:
         return problem("session store", str(error), fix or "set EARFUL_DATA_DIR to a writable directory")
     try:
         await store.interviews(limit=1)
-        migrate = getattr(store, "migrate", None)  # PostgreSQL's numbered migrations
-        schema = f"schema version {await migrate()}" if migrate else "schema current (created on open)"
+        schema = "schema current (created on open)"
+        if settings.database_url:
+            from adapters.pg_sessions import PgSessionStore  # imported by open_sessions already
+
+            if isinstance(store, PgSessionStore):  # PostgreSQL's numbered migrations
+                schema = f"schema version {await store.migrate()}"
     finally:
         await store.close()
     kind = "PostgreSQL" if settings.database_url else "SQLite"

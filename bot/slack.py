@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from typing import cast
 
 from adapters.slack.channel import SlackChannel
 from adapters.slack.factory import SlackConfig
@@ -14,7 +13,6 @@ from bot.settings import Settings
 from bot.wiring import App, answer_reader
 from core.errors import InputError
 from core.evidence import with_readings
-from core.ports import DeliveryLog
 from core.team_views import THEME_SECTIONS
 from core.themes import Theme, find_themes, problem_stories
 
@@ -58,8 +56,7 @@ def slack_channel(settings: Settings, app: App) -> SlackChannel:
         search=app.search,
         sessions=app.sessions,
         invites=app.invites,
-        # The session store's database keeps delivery keys (both SQL stores implement it).
-        deliveries=cast(DeliveryLog, app.sessions),
+        deliveries=app.sessions,
         summariser=app.summariser,
         themes=home_themes(app),
         reader=answer_reader(app),
