@@ -90,6 +90,13 @@ class GraphClusterer:
         self.chosen_resolution: float | None = None  # of the last call, for evaluation output
         self.used_neighbours: int | None = None
 
+    def central_first(self, vectors: Sequence[Sequence[float]]) -> list[int]:
+        """Positions of ``vectors``, the most similar to their normalised mean first."""
+        matrix = np.asarray(vectors, dtype=np.float64)
+        centre = matrix.sum(axis=0)
+        centre /= np.linalg.norm(centre) or 1.0
+        return [int(i) for i in np.argsort(-(matrix @ centre), kind="stable")]
+
     def cluster(self, vectors: Sequence[Sequence[float]]) -> list[int]:
         """A community number per vector; deterministic for a given input and seed."""
         import igraph

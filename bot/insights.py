@@ -21,7 +21,7 @@ from core.models import AnswerRecord, InterviewState
 from core.persona import Persona
 from core.persona import build_persona as persona_from
 from core.summary import InterviewSummary, summarize
-from core.themes import Clusterer, Theme, problem_stories
+from core.themes import Clusterer, Theme, WordWeights, problem_stories
 from core.themes import find_themes as themes_from
 
 _EMBED_BATCH = 256
@@ -59,6 +59,13 @@ def default_clusterer() -> Clusterer:
     return GraphClusterer()
 
 
+def default_word_weights() -> WordWeights:
+    """How a theme's words are weighed for its label (class-based TF-IDF, scikit-learn's counts)."""
+    from adapters.theme_words import ClassTfidf
+
+    return ClassTfidf()
+
+
 async def embed_all(app: App, texts: Sequence[str]) -> list[list[float]]:
     """Vectors for ``texts`` in batches (the embedder keeps the event loop free)."""
     vectors: list[list[float]] = []
@@ -88,4 +95,5 @@ async def find_themes(
     ]
     answers = problem_stories(await with_readings(answers, answer_reader(app)))
     vectors = await embed_all(app, [a.text for a in answers])
-    return themes_from(answers, vectors, clusterer or default_clusterer(), min_customers=min_customers)
+    chosen = clusterer or default_clusterer()
+    return themes_from(answers, vectors, chosen, default_word_weights(), min_customers=min_customers)

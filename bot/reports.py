@@ -1,8 +1,9 @@
 """``earful export`` (whole interviews as Markdown, CSV or JSON lines) and ``earful report``
 (one self-contained HTML file: a themes chart in inline SVG, personas and quotes).
 
-Customers appear by pseudonym only. Every piece of customer text is HTML-escaped: a story
-is data, and ``<script>`` in an answer must stay text on the page. Likewise a CSV cell never
+Customers appear by pseudonym only. The report is rendered from a Jinja2 template
+(``bot/templates/report.html.j2``) with autoescaping: a story is data, and ``<script>`` in an
+answer stays text on the page. Likewise a CSV cell never
 starts a formula, and the text formats carry no terminal escape sequence (core/display.py).
 """
 
@@ -12,9 +13,11 @@ import csv
 import io
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from html import escape
 from typing import Literal
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from bot.insights import find_themes
 from bot.wiring import App, answer_reader
@@ -108,69 +111,47 @@ async def export_interviews(app: App, team: str, fmt: ExportFormat) -> str:
     return for_terminal("".join(parts))
 
 
-def _bar_chart(themes: Sequence[Theme]) -> str:
-    """A horizontal bar per theme: distinct customers, as inline SVG."""
-    if not themes:
-        return "<p>No themes yet.</p>"
-    top = max(t.customers for t in themes)
-    row, label_width, bar_width = 28, 320, 360
-    height = row * len(themes) + 10
-    bars = []
-    for index, theme in enumerate(themes):
-        y = index * row + 5
-        width = max(2, round(bar_width * theme.customers / top))
-        bars.append(
-            f'<g class="theme-bar"><text x="{label_width - 8}" y="{y + 17}" text-anchor="end">'
-            f"{escape(theme.label[:48])}</text>"
-            f'<rect x="{label_width}" y="{y + 4}" width="{width}" height="{row - 10}" fill="#4a7bd0"/>'
-            f'<text x="{label_width + width + 6}" y="{y + 17}">{theme.customers}</text></g>'
-        )
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="Themes by distinct customers" '
-        f'width="{label_width + bar_width + 60}" height="{height}" font-size="13" '
-        f'font-family="sans-serif">{"".join(bars)}</svg>'
-    )
+# Autoescaped whatever a template's name: a value is text unless a template marks it safe.
+_TEMPLATES = Environment(
+    loader=PackageLoader("bot", "templates"),
+    autoescape=True,
+    undefined=StrictUndefined,
+    keep_trailing_newline=True,
+)
 
 
-def _count(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else (many or one + 's')}"
+@dataclass(frozen=True)
+class _Chart:
+    """The themes' bar chart: a horizontal bar per theme, as long as its distinct customers."""
 
+    bars: list[dict[str, int | str]]
+    row: int = 28
+    label_width: int = 320
+    bar_width: int = 360
 
-def _quote(text: str, who: str = "") -> str:
-    cite = f" <cite>{escape(who)}</cite>" if who else ""
-    return f"<blockquote>{escape(text)}{cite}</blockquote>"
+    @classmethod
+    def of(cls, themes: Sequence[Theme]) -> _Chart:
+        top = max((t.customers for t in themes), default=1)
+        chart = cls([])
+        for index, theme in enumerate(themes):
+            width = max(2, round(chart.bar_width * theme.customers / top))
+            chart.bars.append(
+                {
+                    "y": index * chart.row + 5,
+                    "width": width,
+                    "label": theme.label[:48],
+                    "customers": theme.customers,
+                }
+            )
+        return chart
 
+    @property
+    def width(self) -> int:
+        return self.label_width + self.bar_width + 60
 
-def _persona_html(persona: Persona, quality: InterviewQuality | None) -> str:
-    def block(title: str, quotes: Sequence[str]) -> str:
-        body = "".join(_quote(q) for q in quotes) or "<p class='none'>(not mentioned)</p>"
-        return f"<h4>{escape(title)}</h4>{body}"
-
-    return (
-        f'<section class="persona"><h3>{escape(persona.customer)}</h3>'
-        f"<p class='from'>From one interview ({escape(persona.interview_id)}).</p>"
-        + block("Role and context", [q.text for q in persona.role])
-        + block("Goals", [q.text for q in persona.goals])
-        + block("Frustrations", [q.text for q in persona.frustrations])
-        + block("What they do about it today", [persona.workaround.text] if persona.workaround else [])
-        + block("What it costs them", [persona.cost.text] if persona.cost else [])
-        + block("Who else has it", [q.text for q in persona.referrals])
-        + block("What they offered", [q.text for q in persona.commitments])
-        + f"<h4>Words they use</h4><p class='words'>{escape(', '.join(persona.their_words))}</p>"
-        + (
-            f"<h4>Interview quality: <span class='score'>{quality.score}</span>/100</h4><ul class='quality'>"
-            + "".join(f"<li>{escape(line)}</li>" for line in quality.lines())
-            + "</ul>"
-            if quality
-            else ""
-        )
-        + "</section>"
-    )
-
-
-_STYLE = """body{font-family:sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
-blockquote{border-left:3px solid #4a7bd0;margin:.5rem 0;padding:.2rem .8rem;background:#f5f7fb}
-cite{display:block;font-size:.8rem;color:#666}.persona{border-top:1px solid #ddd;margin-top:1.5rem}"""
+    @property
+    def height(self) -> int:
+        return self.row * len(self.bars) + 10
 
 
 def render_report(
@@ -183,25 +164,14 @@ def render_report(
     """The report as one HTML document with no external assets (inline CSS and SVG);
     ``qualities`` maps interview ids to their quality figures, shown with each persona."""
     qualities = qualities or {}
-    people = "".join(_persona_html(p, qualities.get(p.interview_id)) for p in personas)
     shown = themes[:MAX_THEMES]
-    theme_items = "".join(
-        f'<li class="theme"><strong>{escape(t.label)}</strong> — {_count(t.customers, "customer")}, '
-        f"{_count(t.stories, 'story', 'stories')}, {t.occurrence_customers} told a real time it happened"
-        f"{''.join(_quote(q.text, q.customer) for q in t.quotes)}</li>"
-        for t in shown
-    )
-    if len(themes) > len(shown):
-        theme_items += f"<li class='more'>{len(themes) - len(shown)} smaller themes not shown</li>"
-    return (
-        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
-        f"<title>Earful report: {escape(team)}</title><style>{_STYLE}</style></head><body>"
-        f"<h1>Earful report: team {escape(team)}</h1>"
-        f"<p>Generated {escape(now.strftime('%Y-%m-%d %H:%M UTC'))}.</p>"
-        f'<h2 id="themes">Themes</h2><div id="chart">{_bar_chart(shown[:MAX_BARS])}</div>'
-        f'<ol id="theme-list">{theme_items}</ol>'
-        f'<h2 id="personas">Personas</h2>{people or "<p>None yet.</p>"}'
-        "</body></html>\n"
+    return _TEMPLATES.get_template("report.html.j2").render(
+        team=team,
+        generated=now.strftime("%Y-%m-%d %H:%M UTC"),
+        chart=_Chart.of(shown[:MAX_BARS]),
+        themes=shown,
+        more_themes=len(themes) - len(shown),
+        personas=[(persona, qualities.get(persona.interview_id)) for persona in personas],
     )
 
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from adapters.slack.channel import SlackChannel
 from adapters.slack.factory import SlackConfig
 from adapters.slack.home_themes import ThemesFor
-from bot.insights import default_clusterer, embed_all
+from bot.insights import default_clusterer, default_word_weights, embed_all
 from bot.settings import Settings
 from bot.wiring import App, answer_reader
 from core.errors import InputError
@@ -75,6 +75,8 @@ def home_themes(app: App) -> ThemesFor:
         answers = problem_stories([a for a in read if a.reading is not None or a.section in THEME_SECTIONS])
         vectors = await embed_all(app, [a.text for a in answers])
         # Clustering is CPU work of up to seconds: a thread keeps Slack's 3-second acks on time.
-        return await asyncio.to_thread(find_themes, answers, vectors, default_clusterer(), quotes=1)
+        return await asyncio.to_thread(
+            find_themes, answers, vectors, default_clusterer(), default_word_weights(), quotes=1
+        )
 
     return themes

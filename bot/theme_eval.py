@@ -45,6 +45,7 @@ async def evaluate_themes(
     from sklearn.metrics import adjusted_mutual_info_score
 
     from adapters.clustering import GraphClusterer
+    from adapters.theme_words import ClassTfidf
 
     records = [r for r in read_jsonl(path, EVAL_TEAM) if not isinstance(r, BadLine) and r.label is not None]
     if len(records) < 2:
@@ -55,7 +56,7 @@ async def evaluate_themes(
     started = time.perf_counter()
     vectors = await embedder.embed([r.text for r in records])
     clusterer = clusterer or GraphClusterer()
-    themes = find_themes(records, vectors, clusterer)
+    themes = find_themes(records, vectors, clusterer, ClassTfidf())
     elapsed = time.perf_counter() - started
     theme_of = {story_id: number for number, theme in enumerate(themes) for story_id in theme.story_ids}
     predicted = [theme_of[r.id] for r in records]

@@ -1,10 +1,11 @@
 """Themes: which frustration is shared by the most customers.
 
-Similar stories are grouped by a :class:`Clusterer` (an adapter: the maths needs numpy), and
-the core turns the groups into themes a team can read: a label made of the words that set
-the group apart, the number of DISTINCT customers in it (one talkative customer is still one
-customer), and two representative quotes from different customers. Themes are ranked by
-distinct customers, then by stories.
+Similar stories are grouped by a :class:`Clusterer` and their words weighed by
+:class:`WordWeights` (adapters: the maths is numpy's and scikit-learn's), and the core turns the
+groups into themes a team can read: a label made of the words that set the group apart, the
+number of DISTINCT customers in it (one talkative customer is still one customer), and two
+representative quotes from different customers. Themes are ranked by distinct customers, then
+by stories.
 
 The clusterer chooses the number of themes itself; nothing here tells it how many to find.
 
@@ -16,8 +17,6 @@ are kept whole), and each theme counts how many of its customers told a real occ
 
 from __future__ import annotations
 
-import math
-from collections import Counter
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -26,7 +25,6 @@ from pydantic import BaseModel, ConfigDict
 from core.evidence import MAX_QUOTE, carries_evidence
 from core.models import AnswerRecord
 from core.reading import Act, Facet
-from core.words import content_words
 
 
 class Clusterer(Protocol):
@@ -34,6 +32,20 @@ class Clusterer(Protocol):
 
     def cluster(self, vectors: Sequence[Sequence[float]]) -> list[int]:
         """A group number for each vector, in order (numbers need not be contiguous)."""
+        ...
+
+    def central_first(self, vectors: Sequence[Sequence[float]]) -> list[int]:
+        """The positions of ``vectors``, the closest to their mean direction first."""
+        ...
+
+
+class WordWeights(Protocol):
+    """Class-based TF-IDF: how much each word sets one group of texts apart from the others."""
+
+    def weigh(self, groups: Sequence[Sequence[str]], language: str = "en") -> list[dict[str, float]]:
+        """For each group of texts, its content words (:func:`core.words.content_words`) with
+        their weights: frequent in the group, rare in the others. A word only one text of a
+        group of three or more uses is no mark of that group, and is left out."""
         ...
 
 
@@ -62,10 +74,6 @@ class Theme(BaseModel):
     story_ids: tuple[str, ...] = ()
 
 
-def _tokens(text: str, language: str = "en") -> list[str]:
-    return content_words(text, language)
-
-
 def told_occurrence(answer: AnswerRecord) -> bool:
     """Whether the answer tells a real time it happened (a story, or an occurrence sentence)."""
     reading = answer.reading
@@ -91,21 +99,13 @@ def _same_stem(a: str, b: str) -> bool:
     return shared >= 4 and shared >= 0.8 * min(len(a), len(b))
 
 
-def keywords(groups: Sequence[Sequence[str]], limit: int = 3, language: str = "en") -> list[tuple[str, ...]]:
-    """For each group of texts, the words that set it apart (class-based TF-IDF): frequent in
-    the group, rare in the others."""
-    counts = [Counter(token for text in group for token in set(_tokens(text, language))) for group in groups]
-    in_groups: Counter[str] = Counter()
-    for count in counts:
-        in_groups.update(count.keys())
+def keywords(
+    groups: Sequence[Sequence[str]], weights: WordWeights, limit: int = 3, language: str = "en"
+) -> list[tuple[str, ...]]:
+    """For each group of texts, up to ``limit`` of the words that set it apart (by ``weights``),
+    one per stem."""
     result: list[tuple[str, ...]] = []
-    for group, count in zip(groups, counts, strict=True):
-        size = max(len(group), 1)
-        scored = {
-            word: (n / size) * math.log(1 + len(groups) / in_groups[word])
-            for word, n in count.items()
-            if n >= 2 or size < 3
-        }
+    for scored in weights.weigh(groups, language):
         ranked = sorted(scored, key=lambda w: (-scored[w], w))
         chosen: list[str] = []
         for word in ranked:
@@ -130,25 +130,15 @@ def _unique_label(words: Sequence[str], used: set[str]) -> str:
     return label
 
 
-def _centroid(vectors: Sequence[Sequence[float]]) -> list[float]:
-    total = [0.0] * len(vectors[0])
-    for vector in vectors:
-        for i, value in enumerate(vector):
-            total[i] += value
-    norm = math.sqrt(sum(v * v for v in total)) or 1.0
-    return [v / norm for v in total]
-
-
-def _dot(a: Sequence[float], b: Sequence[float]) -> float:
-    return sum(x * y for x, y in zip(a, b, strict=True))
-
-
 def _representatives(
-    members: Sequence[int], answers: Sequence[AnswerRecord], vectors: Sequence[Sequence[float]], count: int
+    members: Sequence[int],
+    answers: Sequence[AnswerRecord],
+    vectors: Sequence[Sequence[float]],
+    count: int,
+    clusterer: Clusterer,
 ) -> tuple[ThemeQuote, ...]:
     """The stories closest to the theme's centre, from different customers."""
-    centre = _centroid([vectors[i] for i in members])
-    ranked = sorted(members, key=lambda i: -_dot(vectors[i], centre))
+    ranked = [members[i] for i in clusterer.central_first([vectors[i] for i in members])]
     chosen: list[ThemeQuote] = []
     seen: set[str] = set()
     for index in ranked:
@@ -174,6 +164,7 @@ def find_themes(
     answers: Sequence[AnswerRecord],
     vectors: Sequence[Sequence[float]],
     clusterer: Clusterer,
+    weights: WordWeights,
     *,
     min_customers: int = 1,
     quotes: int = 2,
@@ -189,7 +180,7 @@ def find_themes(
     for index, group_number in enumerate(labels):
         groups.setdefault(group_number, []).append(index)
     members = list(groups.values())
-    words = keywords([[answers[i].text for i in group] for group in members], limit=6)
+    words = keywords([[answers[i].text for i in group] for group in members], weights, limit=6)
     used: set[str] = set()
     themes: list[Theme] = []
     for group, group_words in zip(members, words, strict=True):
@@ -197,7 +188,7 @@ def find_themes(
         told = len({answers[i].pseudonym for i in group if told_occurrence(answers[i])})
         if customers < min_customers:
             continue
-        representatives = _representatives(group, answers, vectors, quotes)
+        representatives = _representatives(group, answers, vectors, quotes, clusterer)
         label = _unique_label(group_words, used) or representatives[0].text[:60]
         themes.append(
             Theme(

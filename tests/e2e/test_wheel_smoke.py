@@ -112,6 +112,15 @@ def test_the_wheel_holds_every_package_and_data_file(installed: Install) -> None
         check=True,
     )
     assert Path(where.stdout.strip()).is_relative_to(installed.venv)
+    # The report's template is package data of the installed copy.
+    report = subprocess.run(
+        [str(installed.venv / "bin" / "python"), "-c",
+         "import datetime; from bot.reports import render_report; "
+         "print(render_report('<T1>', [], [], datetime.datetime.now(datetime.UTC)))"],
+        cwd=installed.outside, env=installed.env(installed.outside / "data"),
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert "Earful report: team &lt;T1&gt;" in report.stdout
 
 
 def test_doctor_names_the_missing_model_and_run_refuses_to_start_without_it(installed: Install) -> None:

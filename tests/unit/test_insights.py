@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import pytest
 from insight_data import ALICE, answers_for, reading, state_for
 
+from adapters.theme_words import ClassTfidf
 from core.errors import NotFound
 from core.persona import build_persona
 from core.quality import assess
@@ -77,6 +78,12 @@ class FirstWordClusterer:
     def cluster(self, vectors: Sequence[Sequence[float]]) -> list[int]:
         return [max(range(len(v)), key=lambda i: v[i]) for v in vectors]
 
+    def central_first(self, vectors: Sequence[Sequence[float]]) -> list[int]:
+        centre = [sum(column) for column in zip(*vectors, strict=True)]
+        return sorted(
+            range(len(vectors)), key=lambda i: -sum(a * b for a, b in zip(vectors[i], centre, strict=True))
+        )
+
 
 def test_themes_rank_by_distinct_customers_with_two_quotes_from_different_people() -> None:
     rows = []
@@ -92,15 +99,18 @@ def test_themes_rank_by_distinct_customers_with_two_quotes_from_different_people
         for a in answers_for(who, [("frustration", "hardest", "Q", None, text)], interview_id=f"iv-{who}")
     ]
     answers = [a.model_copy(update={"id": f"s{i}"}) for i, a in enumerate(answers)]
-    themes = find_themes(answers, [v for _, _, v in rows], FirstWordClusterer())
+    themes = find_themes(answers, [v for _, _, v in rows], FirstWordClusterer(), ClassTfidf())
     assert [t.customers for t in themes] == [3, 1]  # four stories of one customer rank below three people
     assert themes[1].stories == 4
     assert "invoices" in themes[0].label
     assert len(themes[0].quotes) == 2 and len({q.customer for q in themes[0].quotes}) == 2
     assert len(themes[1].quotes) == 1
-    assert find_themes(answers, [v for _, _, v in rows], FirstWordClusterer(), min_customers=2) == themes[:1]
+    assert (
+        find_themes(answers, [v for _, _, v in rows], FirstWordClusterer(), ClassTfidf(), min_customers=2)
+        == themes[:1]
+    )
     with pytest.raises(ValueError):
-        find_themes(answers, [], FirstWordClusterer())
+        find_themes(answers, [], FirstWordClusterer(), ClassTfidf())
 
 
 def test_long_emoji_and_unpunctuated_answers_still_give_verbatim_quotes() -> None:
@@ -137,7 +147,7 @@ def test_theme_labels_are_distinct_words_and_unique() -> None:
         for i, (who, text, _) in enumerate(texts)
         for a in answers_for(who, [("frustration", "hardest", "Q", None, text)], interview_id=f"iv-{who}")
     ]
-    themes = find_themes(answers, [v for _, _, v in texts], FirstWordClusterer())
+    themes = find_themes(answers, [v for _, _, v in texts], FirstWordClusterer(), ClassTfidf())
     labels = [t.label for t in themes]
     assert len(set(labels)) == len(labels)
     assert all(not ("card" in t.keywords and "cards" in t.keywords) for t in themes)

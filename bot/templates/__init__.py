@@ -1,0 +1,1 @@
+"""Jinja2 templates of what Earful renders as HTML (``earful report``), shipped as package data."""
