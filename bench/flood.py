@@ -96,7 +96,7 @@ async def measure(flooders: int = 1, others: int = 5) -> FloodFigures:
                 await app.indexer.warm_up()
                 await app.stories.count(TEAM)
                 config = TelegramConfig(
-                    token=emulator.token,
+                    bot_token=emulator.token,
                     api_url=emulator.api_url,
                     merge_window=MERGE_WINDOW,
                     max_messages_per_second=1000,  # Earful's work, not Telegram's 30/s limit

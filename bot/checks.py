@@ -129,7 +129,7 @@ def check_extras(settings: Settings) -> list[Check]:
 def check_data_dir(settings: Settings) -> Check:
     folder = settings.data_dir
     fix = "set EARFUL_DATA_DIR to a writable directory"
-    if settings.database_url and settings.chroma_url and not settings.slack_client_id:
+    if settings.database_url and settings.chroma_url and not settings.slack.client_id:
         return off("data directory", "not used (EARFUL_DATABASE_URL and EARFUL_CHROMA_URL are set)")
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -216,24 +216,24 @@ def _secret(value: object) -> str | None:
 
 
 async def check_slack(settings: Settings) -> list[Check]:
-    token, app_token = _secret(settings.slack_bot_token), _secret(settings.slack_app_token)
-    if token is None and settings.slack_client_id is None:
+    token, app_token = _secret(settings.slack.bot_token), _secret(settings.slack.app_token)
+    if token is None and settings.slack.client_id is None:
         return [off("slack", "SLACK_BOT_TOKEN is not set")]
-    if settings.slack_client_id is not None:
-        if settings.slack_client_secret is None:
+    if settings.slack.client_id is not None:
+        if settings.slack.client_secret is None:
             return [problem("slack", "SLACK_CLIENT_ID is set without SLACK_CLIENT_SECRET", "set both")]
         if token is None:
             return [ok("slack", "OAuth: workspaces install at /slack/install")]
     if app_token is not None and not app_token.startswith("xapp-"):
         return [problem("slack", "SLACK_APP_TOKEN is not an app-level token", "set the xapp-... token")]
-    if app_token is None and settings.slack_signing_secret is None:
+    if app_token is None and settings.slack.signing_secret is None:
         fix = "set SLACK_SIGNING_SECRET (Basic Information -> App Credentials), or SLACK_APP_TOKEN"
         return [problem("slack", "HTTP mode needs SLACK_SIGNING_SECRET", fix)]
     from slack_sdk.errors import SlackApiError, SlackClientError
     from slack_sdk.web.async_client import AsyncWebClient
 
     mode = "Socket Mode" if app_token else "HTTP mode (POST /slack/events)"
-    client = AsyncWebClient(token=token, base_url=settings.slack_api_url, timeout=10)
+    client = AsyncWebClient(token=token, base_url=settings.slack.api_url, timeout=10)
     try:
         answer = await client.auth_test()
     except SlackApiError as error:
@@ -241,12 +241,12 @@ async def check_slack(settings: Settings) -> list[Check]:
         return [problem("slack", f"auth.test refused the token: {error.response.get('error')}", fix)]
     except (SlackClientError, OSError, TimeoutError) as error:
         fix = "check the network to Slack (or EARFUL_SLACK_API_URL)"
-        return [problem("slack", f"auth.test: cannot reach {settings.slack_api_url}: {error}", fix)]
+        return [problem("slack", f"auth.test: cannot reach {settings.slack.api_url}: {error}", fix)]
     return [ok("slack", f"{mode}; auth.test: team {answer.get('team_id')}, bot {answer.get('user_id')}")]
 
 
 async def check_telegram(settings: Settings) -> list[Check]:
-    if settings.telegram_bot_token is None:
+    if settings.telegram.bot_token is None:
         return [off("telegram", "TELEGRAM_BOT_TOKEN is not set")]
     from telegram import Bot
     from telegram.error import InvalidToken, TelegramError
@@ -254,24 +254,24 @@ async def check_telegram(settings: Settings) -> list[Check]:
     from adapters.telegram.config import parse_team_users
 
     try:
-        parse_team_users(settings.telegram_team_users)
+        parse_team_users(settings.telegram.team_users)
     except ValueError as error:
         return [problem("telegram", str(error), "fix EARFUL_TELEGRAM_TEAM_USERS (12345:T0123ABC,...)")]
-    token = settings.telegram_bot_token.get_secret_value()
+    token = settings.telegram.bot_token.get_secret_value()
     try:
-        async with Bot(token, base_url=settings.telegram_api_url) as bot:
+        async with Bot(token, base_url=settings.telegram.api_url) as bot:
             found = ok("telegram", f"getMe: @{bot.username}")
     except InvalidToken:
         fix = "set TELEGRAM_BOT_TOKEN to the token @BotFather gave"
         found = problem("telegram", "getMe refused the token", fix)
     except TelegramError as error:
         fix = "check the network to Telegram (or EARFUL_TELEGRAM_API_URL)"
-        found = problem("telegram", f"getMe: cannot reach {settings.telegram_api_url}: {error}", fix)
+        found = problem("telegram", f"getMe: cannot reach {settings.telegram.api_url}: {error}", fix)
     return [found, check_webhook(settings)]
 
 
 def check_webhook(settings: Settings) -> Check:
-    url, secret = settings.telegram_webhook_url, _secret(settings.telegram_webhook_secret)
+    url, secret = settings.telegram.webhook_url, _secret(settings.telegram.webhook_secret)
     name = "telegram webhook"
     if not url:
         if secret:
@@ -298,9 +298,9 @@ def check_webhook(settings: Settings) -> Check:
 def http_needed(settings: Settings) -> list[str]:
     """Who needs the HTTP server: Slack in HTTP mode, Telegram by webhook."""
     users = []
-    if (settings.slack_bot_token or settings.slack_client_id) and settings.slack_app_token is None:
+    if (settings.slack.bot_token or settings.slack.client_id) and settings.slack.app_token is None:
         users.append("Slack HTTP mode")
-    if settings.telegram_bot_token and settings.telegram_webhook_url:
+    if settings.telegram.bot_token and settings.telegram.webhook_url:
         users.append("Telegram webhook")
     return users
 

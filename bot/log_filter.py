@@ -69,15 +69,15 @@ class SecretRedactor(logging.Filter):
 def configured_secrets(settings: Settings) -> list[str]:
     """Every secret the settings hold (tokens, signing and client secrets, the webhook secret)."""
     values = [
-        settings.slack_bot_token,
-        settings.slack_signing_secret,
-        settings.slack_app_token,
-        settings.slack_client_secret,
-        settings.telegram_bot_token,
-        settings.telegram_webhook_secret,
+        settings.slack.bot_token,
+        settings.slack.signing_secret,
+        settings.slack.app_token,
+        settings.slack.client_secret,
+        settings.telegram.bot_token,
+        settings.telegram.webhook_secret,
     ]
     found = [value.get_secret_value() for value in values if value is not None]
-    token = settings.telegram_bot_token
+    token = settings.telegram.bot_token
     if token is not None and ":" in token.get_secret_value():
         found.append(token.get_secret_value().split(":", 1)[1])  # its secret half, alone
     return found

@@ -36,11 +36,11 @@ class Channel(Protocol):
 def configured_channels(settings: Settings, app: App) -> list[Channel]:
     """The channels whose tokens are set. Each platform adds itself here."""
     channels: list[Channel] = []
-    if settings.slack_bot_token is not None or settings.slack_client_id is not None:
+    if settings.slack.bot_token is not None or settings.slack.client_id is not None:
         from bot.slack import slack_channel
 
         channels.append(slack_channel(settings, app))
-    if settings.telegram_bot_token is not None:
+    if settings.telegram.bot_token is not None:
         from bot.telegram import telegram_channel
 
         channels.append(telegram_channel(settings, app))

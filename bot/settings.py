@@ -2,18 +2,35 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal
+from typing import Any, ClassVar, Literal
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic.fields import FieldInfo
+from pydantic_settings import (
+    BaseSettings,
+    DotEnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+from adapters.slack.config import SlackConfig
+from adapters.telegram.config import TelegramConfig
 
 
 class Settings(BaseSettings):
     """Everything configurable. Read from the environment and an optional ``.env`` file."""
 
     model_config = SettingsConfigDict(
-        env_prefix="EARFUL_", env_file=".env", extra="ignore", populate_by_name=True
+        env_prefix="EARFUL_",
+        env_file=".env",
+        extra="ignore",
+        populate_by_name=True,
+        # EARFUL_SLACK_POST_INTERVAL is the slack section's post_interval.
+        env_nested_delimiter="_",
+        env_nested_max_split=1,
     )
 
     data_dir: Path = Field(default=Path(".earful"), description="where the embedded stores live")
@@ -42,51 +59,31 @@ class Settings(BaseSettings):
         default="expansion", description="how story search orders what the index found (core.ranking)"
     )
 
-    slack_bot_token: SecretStr | None = Field(
-        default=None, validation_alias=AliasChoices("SLACK_BOT_TOKEN", "EARFUL_SLACK_BOT_TOKEN")
-    )
-    slack_signing_secret: SecretStr | None = Field(
-        default=None,
-        validation_alias=AliasChoices("SLACK_SIGNING_SECRET", "EARFUL_SLACK_SIGNING_SECRET"),
-    )
-    slack_app_token: SecretStr | None = Field(
-        default=None, validation_alias=AliasChoices("SLACK_APP_TOKEN", "EARFUL_SLACK_APP_TOKEN")
-    )
-    telegram_bot_token: SecretStr | None = Field(
-        default=None,
-        validation_alias=AliasChoices("TELEGRAM_BOT_TOKEN", "EARFUL_TELEGRAM_BOT_TOKEN"),
-    )
-    telegram_bot_username: str | None = Field(
-        default=None, description="the bot's @username for invite links; asked from Telegram when unset"
-    )
-    slack_api_url: str = "https://slack.com/api/"
-    slack_client_id: str | None = Field(
-        default=None,
-        validation_alias=AliasChoices("SLACK_CLIENT_ID", "EARFUL_SLACK_CLIENT_ID"),
-        description="OAuth client id: with the secret, Earful installs into many workspaces",
-    )
-    slack_client_secret: SecretStr | None = Field(
-        default=None, validation_alias=AliasChoices("SLACK_CLIENT_SECRET", "EARFUL_SLACK_CLIENT_SECRET")
-    )
-    slack_post_interval: float = Field(
-        default=1.0, ge=0, le=60, description="seconds between two messages to one Slack channel"
-    )
-    slack_allow_guests: bool = Field(
-        default=False, description="let Slack guests (restricted accounts) search stories"
-    )
-    telegram_api_url: str = "https://api.telegram.org/bot"
-    telegram_team_users: str = Field(
-        default="", description="Telegram users allowed /stories, as 'user id:team,...' (12345:T0123ABC)"
-    )
-    telegram_webhook_url: str | None = Field(
-        default=None, description="public HTTPS URL of POST /telegram/webhook; long polling when unset"
-    )
-    telegram_webhook_secret: SecretStr | None = Field(
-        default=None, description="the webhook's secret_token; a random one is generated when unset"
-    )
-    telegram_merge_window: float = Field(
-        default=4.0, ge=0, le=60, description="seconds to wait for more parts of a split answer"
-    )
+    # The channels' sections: EARFUL_SLACK_<FIELD> and EARFUL_TELEGRAM_<FIELD> (each section's
+    # fields are the adapter's own configuration), and the platforms' usual names, which win.
+    slack: SlackConfig = Field(default_factory=SlackConfig)
+    telegram: TelegramConfig = Field(default_factory=TelegramConfig)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # As an alias beats the prefixed name: SLACK_BOT_TOKEN before EARFUL_SLACK_BOT_TOKEN, the
+        # environment before the .env file.
+        in_file = dotenv_settings.env_vars if isinstance(dotenv_settings, DotEnvSettingsSource) else {}
+        return (
+            init_settings,
+            PlatformNames(settings_cls, os.environ),
+            env_settings,
+            PlatformNames(settings_cls, in_file),
+            dotenv_settings,
+            file_secret_settings,
+        )
 
     @field_validator("multilingual", mode="before")
     @classmethod
@@ -110,7 +107,35 @@ class Settings(BaseSettings):
     @property
     def has_chat_token(self) -> bool:
         return (
-            self.slack_bot_token is not None
-            or self.telegram_bot_token is not None
-            or self.slack_client_id is not None
+            self.slack.bot_token is not None
+            or self.telegram.bot_token is not None
+            or self.slack.client_id is not None
         )
+
+
+class PlatformNames(PydanticBaseSettingsSource):
+    """The platforms' usual variable names (``SLACK_BOT_TOKEN``, ``TELEGRAM_BOT_TOKEN``, ...)
+    read into the channels' sections, from ``variables`` (the environment, or a .env file's)."""
+
+    NAMES: ClassVar[dict[str, tuple[str, str]]] = {
+        "slack_bot_token": ("slack", "bot_token"),
+        "slack_signing_secret": ("slack", "signing_secret"),
+        "slack_app_token": ("slack", "app_token"),
+        "slack_client_id": ("slack", "client_id"),
+        "slack_client_secret": ("slack", "client_secret"),
+        "telegram_bot_token": ("telegram", "bot_token"),
+    }
+
+    def __init__(self, settings_cls: type[BaseSettings], variables: Mapping[str, str | None]) -> None:
+        super().__init__(settings_cls)
+        self._variables = {name.lower(): value for name, value in variables.items() if value is not None}
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False  # whole sections are read in __call__
+
+    def __call__(self) -> dict[str, Any]:
+        found: dict[str, dict[str, str]] = {}
+        for name, (section, key) in self.NAMES.items():
+            if name in self._variables:
+                found.setdefault(section, {})[key] = self._variables[name]
+        return found

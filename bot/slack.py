@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Sequence
 
 from adapters.slack.channel import SlackChannel
-from adapters.slack.factory import SlackConfig
+from adapters.slack.config import InstallsDatabase, SlackConfig
 from adapters.slack.home_themes import ThemesFor
 from bot.insights import default_clusterer, default_word_weights, embed_all
 from bot.settings import Settings
@@ -18,25 +18,8 @@ from core.themes import Theme, find_themes, problem_stories
 
 
 def slack_config(settings: Settings) -> SlackConfig:
-    """The Slack part of the settings."""
-
-    def secret(value: object) -> str | None:
-        reveal = getattr(value, "get_secret_value", None)
-        return str(reveal()) if reveal is not None else None
-
-    return SlackConfig(
-        api_url=settings.slack_api_url,
-        bot_token=secret(settings.slack_bot_token),
-        signing_secret=secret(settings.slack_signing_secret),
-        app_token=secret(settings.slack_app_token),
-        client_id=settings.slack_client_id,
-        client_secret=secret(settings.slack_client_secret),
-        database_path=settings.sqlite_path,
-        database_url=settings.database_url,
-        telegram_bot_username=settings.telegram_bot_username,
-        post_interval=settings.slack_post_interval,
-        allow_guests=settings.slack_allow_guests,
-    )
+    """The Slack section of the settings."""
+    return settings.slack
 
 
 def slack_channel(settings: Settings, app: App) -> SlackChannel:
@@ -57,6 +40,8 @@ def slack_channel(settings: Settings, app: App) -> SlackChannel:
         sessions=app.sessions,
         invites=app.invites,
         deliveries=app.sessions,
+        database=InstallsDatabase(path=settings.sqlite_path, url=settings.database_url),
+        telegram_bot_username=settings.telegram.bot_username,
         summariser=app.summariser,
         themes=home_themes(app),
         reader=answer_reader(app),

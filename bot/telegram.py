@@ -6,7 +6,7 @@ from telegram import Bot
 from telegram.error import TelegramError
 
 from adapters.telegram.channel import TelegramChannel
-from adapters.telegram.config import TelegramConfig, parse_team_users
+from adapters.telegram.config import TelegramConfig
 from bot.settings import Settings
 from bot.wiring import App, build_app
 from core.errors import InputError, StoreUnavailable
@@ -14,23 +14,10 @@ from core.invites import telegram_invite_link
 
 
 def telegram_config(settings: Settings) -> TelegramConfig:
-    """The channel's configuration from ``TELEGRAM_BOT_TOKEN`` and ``EARFUL_TELEGRAM_*``."""
-    if settings.telegram_bot_token is None:
-        raise InputError("TELEGRAM_BOT_TOKEN is not set")
-    try:
-        team_users = parse_team_users(settings.telegram_team_users)
-    except ValueError as error:
-        raise InputError(str(error)) from None
-    secret = settings.telegram_webhook_secret
-    return TelegramConfig(
-        token=settings.telegram_bot_token.get_secret_value(),
-        api_url=settings.telegram_api_url,
-        team_users=team_users,
-        webhook_url=settings.telegram_webhook_url,
-        webhook_secret=secret.get_secret_value() if secret else None,
-        merge_window=settings.telegram_merge_window,
-        bot_username=settings.telegram_bot_username,
-    )
+    """The channel's section of the settings (``TELEGRAM_BOT_TOKEN``, ``EARFUL_TELEGRAM_*``),
+    checked: :class:`InputError` when the token is missing or a team user is malformed."""
+    settings.telegram.check()
+    return settings.telegram
 
 
 def telegram_channel(settings: Settings, app: App) -> TelegramChannel:
@@ -40,8 +27,8 @@ def telegram_channel(settings: Settings, app: App) -> TelegramChannel:
 
 async def bot_username(settings: Settings) -> str:
     """``EARFUL_TELEGRAM_BOT_USERNAME``, or the bot's username asked from Telegram (getMe)."""
-    if settings.telegram_bot_username:
-        return settings.telegram_bot_username.lstrip("@")
+    if settings.telegram.bot_username:
+        return settings.telegram.bot_username.lstrip("@")
     config = telegram_config(settings)
     try:
         async with Bot(config.token, base_url=config.api_url) as bot:

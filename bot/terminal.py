@@ -43,7 +43,7 @@ async def run_chat(settings: Settings, script_path: Path | None, team: str, cust
                 team=team,
                 customer=customer,
                 script_id=extra[0].id if extra else None,
-                bot_username=settings.telegram_bot_username,
+                bot_username=settings.telegram.bot_username,
             )
             status = await channel.run()
         finally:

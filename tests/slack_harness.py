@@ -20,6 +20,7 @@ from urllib.parse import urlencode
 
 import httpx
 from fakes import HashingEmbedder
+from settings_by_name import settings_named
 from slack_emulator import SlackEmulator
 from slack_sdk.oauth.installation_store import Installation
 from slack_sdk.signature import SignatureVerifier
@@ -27,7 +28,6 @@ from slack_sdk.signature import SignatureVerifier
 from adapters.slack.channel import SlackChannel
 from adapters.slack.factory import BOT_SCOPES
 from bot.http import build_http_app, http_server
-from bot.settings import Settings
 from bot.slack import slack_channel
 from bot.wiring import App, build_app
 from core.models import AnswerRecord, pseudonym
@@ -205,7 +205,7 @@ async def running_slack(
     }
     if two_workspaces:
         values.update(slack_bot_token=None, slack_client_id="111.222", slack_client_secret="shh")
-    config = Settings(**{**values, **settings})
+    config = settings_named(**{**values, **settings})
     try:
         async with build_app(config, embedder=None if real_embedder else HashingEmbedder()) as app:
             if summariser is not None:  # as if EARFUL_LLM had chosen one

@@ -19,9 +19,10 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from adapters.slack.completion import SlackCompletionNotifier
+from adapters.slack.config import InstallsDatabase, SlackConfig, revealed
 from adapters.slack.delivery import ChannelPacer, Poster
 from adapters.slack.desk import SlackDesk
-from adapters.slack.factory import SlackConfig, build_bolt_app, installation_store, web_client
+from adapters.slack.factory import build_bolt_app, installation_store, web_client
 from adapters.slack.guests import SearchAccess
 from adapters.slack.home_themes import HomeThemes, ThemesFor
 from adapters.slack.requests import NOT_UTF8, payload_problem
@@ -48,17 +49,20 @@ class SlackChannel:
         sessions: SessionStore,
         invites: Invites,
         deliveries: DeliveryLog,
+        database: InstallsDatabase,
+        telegram_bot_username: str | None = None,
         wording: SlackWording | None = None,
         summariser: Summariser | None = None,
         themes: ThemesFor | None = None,
         reader: AnswerReader | None = None,
     ) -> None:
-        """``reader`` reads answers stored without a reading (older interviews, imports) for
-        summaries, personas and quality scores."""
+        """``database`` keeps the workspaces' installations in multi-workspace mode;
+        ``telegram_bot_username`` makes invite links; ``reader`` reads answers stored without a
+        reading (older interviews, imports) for summaries, personas and quality scores."""
         self.config = config
         self.wording = wording or load_wording()
         self.poster = Poster(ChannelPacer(config.post_interval))
-        self.installations = installation_store(config)
+        self.installations = installation_store(config, database)
         self.desk = SlackDesk(
             service=service,
             search=search,
@@ -66,14 +70,15 @@ class SlackChannel:
             invites=invites,
             wording=self.wording,
             poster=self.poster,
-            telegram_bot_username=config.telegram_bot_username,
+            telegram_bot_username=telegram_bot_username,
             themes=HomeThemes(themes, needed_interviews=config.themes_after) if themes else None,
             access=SearchAccess(config.allow_guests),
             reader=reader,
         )
-        self.bolt = build_bolt_app(config, self.desk, deliveries, self.installations)
+        self.bolt = build_bolt_app(config, self.desk, deliveries, self.installations, database)
         self._http = AsyncSlackRequestHandler(self.bolt)
-        self._signatures = SignatureVerifier(config.signing_secret) if config.signing_secret else None
+        secret = revealed(config.signing_secret)
+        self._signatures = SignatureVerifier(secret) if secret else None
         self._socket: AsyncSocketModeHandler | None = None
         service.add_listener(
             SlackCompletionNotifier(
@@ -119,7 +124,7 @@ class SlackChannel:
         """Open the Socket Mode connection (HTTP mode needs nothing: the server is shared)."""
         if self.config.socket_mode and self._socket is None:
             self._socket = AsyncSocketModeHandler(
-                self.bolt, app_token=self.config.app_token, web_client=web_client(self.config, None)
+                self.bolt, app_token=revealed(self.config.app_token), web_client=web_client(self.config, None)
             )
             await self._socket.connect_async()  # type: ignore[no-untyped-call]
 

@@ -49,7 +49,8 @@ class TelegramChannel:
         self.config = config
         # Telegram echoes this secret in a header on every webhook call; without it, anyone
         # who finds the URL could post updates. A fresh one is registered at every start.
-        self.webhook_secret = config.webhook_secret or secrets.token_urlsafe(32)
+        given = config.webhook_secret
+        self.webhook_secret = given.get_secret_value() if given else secrets.token_urlsafe(32)
         # A private chat is the conversation with its customer: the service's lock orders it.
         self.processor = PerChatUpdateProcessor(
             lambda chat_id: service.conversation(CHANNEL, str(chat_id)), max_concurrent_updates=256

@@ -3,32 +3,68 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from functools import cached_property
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+
+from core.errors import InputError
 
 TELEGRAM_API_URL = "https://api.telegram.org/bot"
 
 
-@dataclass(frozen=True)
-class TelegramConfig:
-    """The channel's configuration.
+class TelegramConfig(BaseModel):
+    """The Telegram channel's settings, read by the composition root from ``TELEGRAM_BOT_TOKEN``
+    (or ``EARFUL_TELEGRAM_BOT_TOKEN``) and ``EARFUL_TELEGRAM_*``.
 
     ``api_url`` is the Bot API base URL the token is appended to (PTB's ``base_url``);
-    ``team_users`` maps Telegram user ids to the team whose stories they may search;
-    ``webhook_url`` switches from long polling to a webhook; ``merge_window`` is how long
-    (seconds) to wait for more parts of an answer split over several messages.
+    ``team_users`` names the Telegram users who may search a team's stories; ``webhook_url``
+    switches from long polling to a webhook; ``merge_window`` is how long (seconds) to wait for
+    more parts of an answer split over several messages.
     """
 
-    token: str
+    model_config = ConfigDict(frozen=True)
+
+    bot_token: SecretStr | None = None
+    bot_username: str | None = Field(
+        default=None, description="the bot's @username for invite links; asked from Telegram when unset"
+    )
     api_url: str = TELEGRAM_API_URL
-    team_users: Mapping[int, str] = field(default_factory=dict)
-    webhook_url: str | None = None
-    webhook_secret: str | None = None
-    merge_window: float = 4.0
-    bot_username: str | None = None
+    team_users: str = Field(
+        default="", description="Telegram users allowed /stories, as 'user id:team,...' (12345:T0123ABC)"
+    )
+    webhook_url: str | None = Field(
+        default=None, description="public HTTPS URL of POST /telegram/webhook; long polling when unset"
+    )
+    webhook_secret: SecretStr | None = Field(
+        default=None, description="the webhook's secret_token; a random one is generated when unset"
+    )
+    merge_window: float = Field(
+        default=4.0, ge=0, le=60, description="seconds to wait for more parts of a split answer"
+    )
     # Telegram allows ~30 messages/s per bot; AIORateLimiter enforces it and, with retries,
     # waits out a 429's retry_after instead of failing the send.
-    max_messages_per_second: float = 30.0
-    max_retries: int = 3
+    max_messages_per_second: float = Field(default=30.0, gt=0)
+    max_retries: int = Field(default=3, ge=0, le=10)
+
+    @property
+    def token(self) -> str:
+        """The bot token; :class:`InputError` when it is not set."""
+        if self.bot_token is None:
+            raise InputError("TELEGRAM_BOT_TOKEN is not set")
+        return self.bot_token.get_secret_value()
+
+    @cached_property
+    def team_of_user(self) -> Mapping[int, str]:
+        """Telegram user id -> the team whose stories they may search; :class:`InputError`
+        naming the bad entry of ``team_users``."""
+        try:
+            return parse_team_users(self.team_users)
+        except ValueError as error:
+            raise InputError(str(error)) from None
+
+    def check(self) -> None:
+        """Raise :class:`InputError` when the token is missing or a team user is malformed."""
+        _ = self.token, self.team_of_user
 
     @property
     def uses_webhook(self) -> bool:

@@ -198,7 +198,7 @@ class TelegramHandlers:
         user, chat = update.effective_user, update.effective_chat
         if user is None or chat is None or not await self._first_time(update):
             return
-        team = self._config.team_users.get(user.id)
+        team = self._config.team_of_user.get(user.id)
         messages = self._messages(user)
         if team is None:
             await self.send.texts(chat.id, [messages.help])

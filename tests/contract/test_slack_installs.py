@@ -11,21 +11,23 @@ from typing import Any
 import pytest
 from slack_sdk.oauth.installation_store.models.installation import Installation
 
-from adapters.slack.factory import SlackConfig, installation_store, oauth_state_store
+from adapters.slack.config import InstallsDatabase, SlackConfig
+from adapters.slack.factory import installation_store, oauth_state_store
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
 async def workers(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[tuple[Any, Any]]:
     """Two workers' installation stores on the same database."""
     if request.param == "sqlite":
-        config = SlackConfig(client_id="1.2", client_secret="s", database_path=tmp_path / "e.sqlite3")
+        database = InstallsDatabase(path=tmp_path / "e.sqlite3")
     else:
         from adapters.pg_sessions import PgSessionStore
 
         url = request.getfixturevalue("pg_url")
         await (await PgSessionStore.open(url)).close()  # its migrations create the tables
-        config = SlackConfig(client_id="1.2", client_secret="s", database_url=url)
-    first, second = installation_store(config), installation_store(config)
+        database = InstallsDatabase(url=url)
+    config = SlackConfig(client_id="1.2", client_secret="s")
+    first, second = installation_store(config, database), installation_store(config, database)
     yield first, second
     for store in (first, second):
         await store.close()
@@ -56,8 +58,8 @@ async def test_a_workspace_installed_through_one_worker_is_served_by_the_other(w
 
 async def test_an_oauth_state_is_good_once_on_any_worker(workers: Any) -> None:
     one, other = workers
-    config = SlackConfig(client_id="1.2", client_secret="s", database_path=one_path(one))
-    first, second = oauth_state_store(config, one), oauth_state_store(config, other)
+    database = InstallsDatabase(path=one_path(one))
+    first, second = oauth_state_store(one, database), oauth_state_store(other, database)
     issued = await first.async_issue()
     assert await second.async_consume(issued) is True
     assert await first.async_consume(issued) is False

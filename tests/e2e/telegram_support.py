@@ -47,9 +47,9 @@ async def running_bot(
     async with build_app(settings, embedder=HashingEmbedder(), catalog=catalog) as app:
         webhook_url = f"http://127.0.0.1:{webhook_port}/telegram/webhook" if webhook_port else None
         config = TelegramConfig(
-            token=emulator.token,
+            bot_token=emulator.token,
             api_url=emulator.api_url,
-            team_users=team_users or {},
+            team_users=",".join(f"{user}:{team}" for user, team in (team_users or {}).items()),
             webhook_url=webhook_url,
             webhook_secret=webhook_secret,
             merge_window=merge_window,

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from settings_by_name import settings_named
 from slack_emulator import SlackEmulator
 from slack_harness import SECRET, TEAM_A, TOKEN
 from telegram_emulator import TelegramEmulator
@@ -55,7 +56,7 @@ def channel_settings(tmp_path: Path, slack: SlackEmulator, tg: TelegramEmulator,
         "telegram_api_url": tg.api_url,
         "http_port": free_port(),
     }
-    return Settings(**{**values, **changes})
+    return settings_named(**{**values, **changes})
 
 
 def by_name(checks: list[Check]) -> dict[str, Check]:
@@ -94,7 +95,8 @@ async def test_refused_tokens_say_which_setting_fixes_them(
 ) -> None:
     slack, tg = platforms
     settings = channel_settings(tmp_path, slack, tg, slack_bot_token="xoxb-revoked")
-    found = by_name(await run_checks(settings.model_copy(update={"telegram_bot_token": None})))
+    no_telegram = settings.telegram.model_copy(update={"bot_token": None})
+    found = by_name(await run_checks(settings.model_copy(update={"telegram": no_telegram})))
     assert found["slack"].state == "problem" and found["slack"].fatal
     assert found["slack"].detail == "auth.test refused the token: invalid_auth"
     assert "SLACK_BOT_TOKEN" in found["slack"].fix
@@ -147,7 +149,7 @@ async def test_oauth_and_socket_mode_settings(
     slack, _ = platforms
 
     async def slack_check(**values: Any) -> Check:
-        settings = Settings(data_dir=tmp_path / "data", slack_api_url=slack.api_url, **values)
+        settings = settings_named(data_dir=tmp_path / "data", slack_api_url=slack.api_url, **values)
         return by_name(await run_checks(settings))["slack"]
 
     half = await slack_check(slack_client_id="1.2")
@@ -173,11 +175,12 @@ async def test_a_missing_extra_is_named_with_its_pip_line(
     assert found["llm"].state == "off"
     with pytest.raises(MissingExtra, match=r"pip install 'earful\[postgres\]'"):
         await open_sessions(settings)
-    from adapters.slack.factory import SlackConfig, installation_store
+    from adapters.slack.config import InstallsDatabase, SlackConfig
+    from adapters.slack.factory import installation_store
 
-    oauth = SlackConfig(client_id="1", client_secret="s", database_url=settings.database_url)
+    oauth = SlackConfig(client_id="1", client_secret="s")
     with pytest.raises(MissingExtra, match=r"pip install 'earful\[postgres\]'"):
-        installation_store(oauth)
+        installation_store(oauth, InstallsDatabase(url=settings.database_url))
 
 
 async def test_a_data_directory_that_cannot_be_written(tmp_path: Path) -> None:

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import httpx
 import pytest
+from settings_by_name import settings_named
 from slack_emulator import SlackEmulator
 from slack_harness import SECRET, TEAM_A, TOKEN, signed_headers
 
 from bot.runner import configured_channels, serve_channels
-from bot.settings import Settings
 from bot.wiring import build_app
 from core.errors import InputError
 
@@ -37,7 +37,7 @@ async def test_earful_run_serves_slack_events_and_healthz(tmp_path: Path, isolat
     emulator = SlackEmulator(team_for_token={TOKEN: TEAM_A})
     await emulator.start()
     port = _free_port()
-    settings = Settings(
+    settings = settings_named(
         data_dir=tmp_path / "data",
         slack_bot_token=TOKEN,
         slack_signing_secret=SECRET,
@@ -63,20 +63,20 @@ async def test_earful_run_serves_slack_events_and_healthz(tmp_path: Path, isolat
 async def test_the_slack_channel_is_configured_by_its_settings(tmp_path: Path, isolated_env: Path) -> None:
     base = {"data_dir": tmp_path / "data", "slack_signing_secret": SECRET}
     cases = {
-        "http": (Settings(**base, slack_bot_token=TOKEN), ["/slack/events"]),
+        "http": (settings_named(**base, slack_bot_token=TOKEN), ["/slack/events"]),
         "oauth": (
-            Settings(**base, slack_client_id="1.2", slack_client_secret="s"),
+            settings_named(**base, slack_client_id="1.2", slack_client_secret="s"),
             ["/slack/events", "/slack/install", "/slack/oauth_redirect"],
         ),
-        "socket": (Settings(**base, slack_bot_token=TOKEN, slack_app_token="xapp-1"), []),
+        "socket": (settings_named(**base, slack_bot_token=TOKEN, slack_app_token="xapp-1"), []),
     }
     for name, (settings, paths) in cases.items():
         async with build_app(settings) as app:
             [channel] = configured_channels(settings, app)
             assert [getattr(route, "path", "") for route in channel.routes()] == paths, name
             await channel.stop()
-    async with build_app(Settings(**base)) as app:
-        assert configured_channels(Settings(**base), app) == []
-        no_secret = Settings(data_dir=tmp_path / "data", slack_bot_token=TOKEN)
+    async with build_app(settings_named(**base)) as app:
+        assert configured_channels(settings_named(**base), app) == []
+        no_secret = settings_named(data_dir=tmp_path / "data", slack_bot_token=TOKEN)
         with pytest.raises(InputError, match="SLACK_SIGNING_SECRET"):
             configured_channels(no_secret, app)

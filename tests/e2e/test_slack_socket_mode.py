@@ -5,18 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from fakes import HashingEmbedder
+from settings_by_name import settings_named
 from slack_emulator import SlackEmulator
 from slack_harness import TEAM_A, TOKEN
 
 from bot.runner import configured_channels
-from bot.settings import Settings
 from bot.wiring import build_app
 
 
 async def test_socket_mode_receives_acknowledges_and_replies(tmp_path: Path, isolated_env: Path) -> None:
     emulator = SlackEmulator(team_for_token={TOKEN: TEAM_A})
     await emulator.start()
-    settings = Settings(
+    settings = settings_named(
         data_dir=tmp_path / "data",
         slack_bot_token=TOKEN,
         slack_app_token="xapp-test",

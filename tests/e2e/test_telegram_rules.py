@@ -255,7 +255,7 @@ async def test_a_wrong_token_is_a_clear_error(tg: TelegramEmulator, tmp_path: Pa
     from core.errors import InputError
 
     async with build_app(Settings(data_dir=tmp_path / "data"), embedder=HashingEmbedder()) as app:
-        config = TelegramConfig(token="1:wrong", api_url=tg.api_url)
+        config = TelegramConfig(bot_token="1:wrong", api_url=tg.api_url)
         channel = TelegramChannel(app.service, app.invites, app.search, config, app.sessions)
         with pytest.raises(InputError, match="rejected TELEGRAM_BOT_TOKEN"):
             await channel.start()
