@@ -14,7 +14,7 @@ import contextlib
 import hashlib
 import re
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -109,6 +109,11 @@ def _metadata(story: Story) -> dict[str, str | int | float | bool]:
     for facet in story.facets:
         meta[f"{_FACET_KEY}{facet}"] = True
     return meta
+
+
+def _vectors(vectors: Iterable[list[float]]) -> list[Sequence[float]]:
+    """Vectors as Chroma's typed API takes them."""
+    return list(vectors)
 
 
 def _story(story_id: str, text: str, meta: dict[str, Any]) -> Story:
@@ -253,9 +258,12 @@ class ChromaStoryStore:
                 configuration={"hnsw": {"space": "cosine"}},
                 metadata={"team": team},
             )
+            stored = page["embeddings"]
+            if stored is None:  # asked for above: Chroma returns them
+                raise StoreUnavailable(f"the story index returned no vectors for {legacy}")
             fresh.upsert(
                 ids=page["ids"],
-                embeddings=[list(map(float, v)) for v in page["embeddings"]],  # type: ignore[union-attr]
+                embeddings=_vectors(list(map(float, v)) for v in stored),
                 documents=page["documents"],
                 metadatas=page["metadatas"],
             )
@@ -300,9 +308,9 @@ class ChromaStoryStore:
                     chunk = positions[start : start + _ADD_BATCH]
                     collection.upsert(
                         ids=[stories[i].id for i in chunk],
-                        embeddings=[list(vectors[i]) for i in chunk],
+                        embeddings=_vectors(list(vectors[i]) for i in chunk),
                         documents=[stories[i].text for i in chunk],
-                        metadatas=[_metadata(stories[i]) for i in chunk],  # type: ignore[misc]
+                        metadatas=[_metadata(stories[i]) for i in chunk],
                     )
 
         await self._run(add)
@@ -326,7 +334,7 @@ class ChromaStoryStore:
             if collection is None:
                 return []
             result = collection.query(
-                query_embeddings=[list(vector)],
+                query_embeddings=_vectors([list(vector)]),
                 n_results=k,
                 where=where,
                 include=["documents", "metadatas", "distances"],
@@ -364,14 +372,17 @@ class ChromaStoryStore:
             # No documents or metadata here: loading them for every candidate costs more than
             # the nearest-neighbour search itself (5 ms against 1.6 ms for 48 of 100,000).
             result = collection.query(
-                query_embeddings=[list(vector)], n_results=k, where=where, include=["distances", "embeddings"]
+                query_embeddings=_vectors([list(vector)]),
+                n_results=k,
+                where=where,
+                include=["distances", "embeddings"],
             )
             ids = result["ids"][0]
             distances = (result["distances"] or [[]])[0]
             embeddings = result["embeddings"]
             # The stored vectors stay as the arrays Chroma returns: converting 40 x 384 numbers to
             # Python floats would cost a millisecond per search for nothing.
-            rows = embeddings[0] if embeddings is not None else [[] for _ in ids]
+            rows: Iterable[Any] = embeddings[0] if embeddings is not None else [[] for _ in ids]  # numpy rows
             return [(i, 1.0 - float(dist), row) for i, dist, row in zip(ids, distances, rows, strict=True)]
 
         found: list[tuple[str, float, Sequence[float]]] = await self._run(query)
@@ -419,7 +430,8 @@ class ChromaStoryStore:
             collection = self._collection(team, create=False)
             if collection is None:
                 return False
-            found = collection.get(where={"language": {"$ne": language}}, limit=1, include=[])
+            elsewhere: dict[str, Any] = {"language": {"$ne": language}}
+            found = collection.get(where=elsewhere, limit=1, include=[])
             return bool(found["ids"])
 
         other: bool = await self._run(probe)

@@ -24,7 +24,7 @@ import random
 from collections.abc import Sequence
 
 import numpy as np
-from scipy import sparse
+from scipy import sparse  # type: ignore[import-untyped]  # scipy ships no type information
 
 DEFAULT_NEIGHBOURS = 10
 # Modularity resolutions tried; the one whose partitions agree most across runs is kept.
@@ -99,17 +99,17 @@ class GraphClusterer:
 
     def cluster(self, vectors: Sequence[Sequence[float]]) -> list[int]:
         """A community number per vector; deterministic for a given input and seed."""
-        import igraph
-        from sklearn.metrics import adjusted_rand_score
+        import igraph  # type: ignore[import-untyped]  # python-igraph ships no type information
+        from sklearn.metrics import adjusted_rand_score  # type: ignore[import-untyped]  # scikit-learn ships no type information
 
         matrix = np.asarray(vectors, dtype=np.float32)
         n = len(matrix)
         if n < 3:
             return list(range(n))
         norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-        matrix = matrix / np.where(norms == 0, 1.0, norms)
+        unit = matrix / np.where(norms == 0, 1.0, norms)
         self.used_neighbours = min(self.neighbours or auto_neighbours(n), n - 1)
-        sources, targets, weights = snn_graph(matrix, self.used_neighbours)
+        sources, targets, weights = snn_graph(unit, self.used_neighbours)
         graph = igraph.Graph(n=n, edges=list(zip(sources.tolist(), targets.tolist(), strict=True)))
         edge_weights = weights.tolist()
         best: tuple[float, float, list[int]] | None = None

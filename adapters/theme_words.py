@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from scipy import sparse
-from sklearn.feature_extraction.text import CountVectorizer
+from scipy import sparse  # type: ignore[import-untyped]  # scipy ships no type information
+from sklearn.feature_extraction.text import CountVectorizer  # type: ignore[import-untyped]  # scikit-learn ships no type information
 
 from core.words import content_words
 

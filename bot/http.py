@@ -104,6 +104,4 @@ def http_server(app: Starlette, host: str, port: int) -> uvicorn.Server:
     secrets (bot/log_filter.py), instead of writing through handlers of their own.
     """
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off", log_config=None)
-    server = uvicorn.Server(config)
-    server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
-    return server
+    return uvicorn.Server(config)

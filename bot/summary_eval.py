@@ -155,7 +155,7 @@ def interview_from_line(row: dict[str, Any], script: Script) -> tuple[InterviewS
 
 def spearman(xs: list[float], ys: list[float]) -> float:
     """Spearman's rank correlation (ties get their average rank)."""
-    from scipy.stats import spearmanr
+    from scipy.stats import spearmanr  # type: ignore[import-untyped]  # scipy ships no type information
 
     return float(spearmanr(xs, ys).statistic)
 

@@ -42,7 +42,7 @@ async def evaluate_themes(
     path: Path, settings: Settings | None = None, clusterer: Clusterer | None = None
 ) -> ThemesReport:
     """Cluster every labelled line of ``path`` and score the themes against the labels."""
-    from sklearn.metrics import adjusted_mutual_info_score
+    from sklearn.metrics import adjusted_mutual_info_score  # type: ignore[import-untyped]  # scikit-learn ships no type information
 
     from adapters.clustering import GraphClusterer
     from adapters.theme_words import ClassTfidf

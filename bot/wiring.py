@@ -22,7 +22,7 @@ from core.questions import QuestionClassifier
 from core.ranking import CosineRanker, Ranker
 from core.reading import AnswerReader
 from core.service import InterviewService
-from core.stories import StoryIndexer, StorySearch
+from core.stories import StoryFinder, StoryIndexer, StorySearch
 from core.summary import Summariser
 from prompts import default_catalog
 
@@ -48,7 +48,7 @@ class App:
     stories: StoryStore
     embedder: Embedder
     service: InterviewService
-    search: StorySearch | CrossLingualSearch
+    search: StoryFinder
     indexer: StoryIndexer
     invites: Invites
     summariser: Summariser | None = None  # the LLM's, when EARFUL_LLM is set
@@ -237,7 +237,7 @@ async def build_app(
             multilingual = multilingual or default_multilingual(settings, chroma, sessions, detector)
         embedder = embedder or default_embedder(settings)
         english = StorySearch(embedder, stories, ranker=ranker or default_ranker(settings))
-        search: StorySearch | CrossLingualSearch = english
+        search: StoryFinder = english
         if multilingual is not None:
             primary = stories
             search = CrossLingualSearch(english, embedder, primary, multilingual, multilingual.detector)

@@ -33,7 +33,7 @@ from typing import Any
 from core.languages import LanguageDetector, detect_language, normalise_language
 from core.models import Story, StoryHit
 from core.ports import CosineScale, Embedder, MultilingualIndex, StoryStore
-from core.stories import StorySearch, evidence_filters, pick_hits
+from core.stories import EvidenceFilters, StorySearch, evidence_filters, pick_hits
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +113,7 @@ class CrossLingualSearch:
         fetch = k * self.OVERFETCH
         scored: dict[str, tuple[Story, float]] = {}
         # Asked for English only: the index filters, so other languages cannot crowd it out.
-        only_english = {"language": ENGLISH, **evidence} if wanted == ENGLISH else dict(evidence)
+        only_english = evidence_filters(ENGLISH if wanted == ENGLISH else None, act, facet)
         asked_in = self.query_language(text)
         if asked_in == ENGLISH:
             others = wanted not in (None, ENGLISH) or (
@@ -176,9 +176,9 @@ class CrossLingualSearch:
         section: str | None,
         since: datetime | None,
         language: str | None,
-        evidence: dict[str, str],
+        evidence: EvidenceFilters,
     ) -> list[tuple[Story, float]]:
-        only = {**evidence_filters(language), **evidence}
+        only = evidence_filters(language, evidence.get("act"), evidence.get("facet"))
         try:
             vector = await self._ml.embed_query(text, asked_in)
             return await self._ml.search(team, vector, fetch, section=section, since=since, **only)
@@ -194,7 +194,7 @@ class CrossLingualSearch:
         section: str | None,
         since: datetime | None,
         scored: dict[str, tuple[Story, float]],
-        evidence: dict[str, str],
+        evidence: EvidenceFilters,
     ) -> None:
         """Re-rank English stories through the English model: the best English story found by
         the multilingual model asks the English index for its neighbours, and each English

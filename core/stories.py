@@ -7,6 +7,7 @@ import asyncio
 import logging
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Protocol, TypedDict
 
 from core.evidence import with_readings
 from core.languages import LanguageDetector, detect_language
@@ -52,13 +53,48 @@ def story_from_answer(answer: AnswerRecord) -> Story:
     )
 
 
+class EvidenceFilters(TypedDict, total=False):
+    """The optional filters a story search passes on to its index."""
+
+    language: str
+    act: str
+    facet: str
+
+
+class StoryFinder(Protocol):
+    """Similar-story search as the channels call it: :class:`StorySearch`, or the cross-lingual
+    search around it (:class:`core.crosslingual.CrossLingualSearch`)."""
+
+    async def search(
+        self,
+        team: str,
+        text: str,
+        k: int = 5,
+        *,
+        section: str | None = None,
+        since: datetime | None = None,
+        one_per_customer: bool = True,
+        language: str | None = None,
+        act: str | None = None,
+        facet: str | None = None,
+    ) -> list[StoryHit]:
+        """The ``k`` stories of ``team`` most similar to ``text``, best first."""
+        ...
+
+
 def evidence_filters(
     language: str | None = None, act: str | None = None, facet: str | None = None
-) -> dict[str, str]:
+) -> EvidenceFilters:
     """The optional filters a search passes on, only those asked for (so stores written before a
     filter existed still work)."""
-    asked = {"language": language, "act": act, "facet": facet}
-    return {key: value for key, value in asked.items() if value is not None}
+    asked = EvidenceFilters()
+    if language is not None:
+        asked["language"] = language
+    if act is not None:
+        asked["act"] = act
+    if facet is not None:
+        asked["facet"] = facet
+    return asked
 
 
 async def stories_from_answers(answers: Sequence[AnswerRecord]) -> list[Story]:

@@ -16,12 +16,20 @@ from core.errors import InputError
 from core.languages import normalise_language
 from core.reading import Act, Facet
 from core.script import SectionKind
+from core.stories import EvidenceFilters
 
 SECTIONS = tuple(kind.value for kind in SectionKind)
 ACTS = tuple(act.value for act in Act)
 FACETS = tuple(facet.value for facet in Facet)
 _DAYS = re.compile(r"^(\d{1,4})d$")
 _LANG = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?$")
+
+
+class StoryFilters(EvidenceFilters, total=False):
+    """A story search's filters, as keyword arguments of :meth:`StoryFinder.search`."""
+
+    section: str
+    since: datetime
 
 
 @dataclass(frozen=True)
@@ -51,16 +59,20 @@ class StoryQuery:
             parts.append(f"facet:{self.facet}")
         return f" ({', '.join(parts)})" if parts else ""
 
-    def filters(self) -> dict[str, str | datetime]:
+    def filters(self) -> StoryFilters:
         """The filters as keyword arguments of a story search (only those given)."""
-        given = {
-            "section": self.section,
-            "since": self.since,
-            "language": self.language,
-            "act": self.act,
-            "facet": self.facet,
-        }
-        return {key: value for key, value in given.items() if value is not None}
+        given = StoryFilters()
+        if self.language is not None:
+            given["language"] = self.language
+        if self.act is not None:
+            given["act"] = self.act
+        if self.facet is not None:
+            given["facet"] = self.facet
+        if self.section is not None:
+            given["section"] = self.section
+        if self.since is not None:
+            given["since"] = self.since
+        return given
 
 
 def _one_of(value: str, allowed: tuple[str, ...], word: str) -> str:

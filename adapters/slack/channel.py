@@ -31,7 +31,7 @@ from core.invites import Invites
 from core.ports import DeliveryLog, SessionStore
 from core.reading import AnswerReader
 from core.service import InterviewService
-from core.stories import StorySearch
+from core.stories import StoryFinder
 from core.summary import Summariser
 
 
@@ -45,7 +45,7 @@ class SlackChannel:
         config: SlackConfig,
         *,
         service: InterviewService,
-        search: StorySearch,
+        search: StoryFinder,
         sessions: SessionStore,
         invites: Invites,
         deliveries: DeliveryLog,

@@ -35,7 +35,7 @@ from core.models import Answer, Event, Forget, Pause, Reply, ReplyKind, Resume, 
 from core.ports import SessionStore
 from core.reading import AnswerReader
 from core.service import Inbound, InterviewService, Outcome
-from core.stories import StorySearch
+from core.stories import StoryFinder
 from core.team_views import team_overview, team_transcript
 
 CHANNEL = "slack"
@@ -47,7 +47,7 @@ class SlackDesk:
     """The team's operations: invites, DM interviews, story search, transcripts, the home tab."""
 
     service: InterviewService
-    search: StorySearch
+    search: StoryFinder
     sessions: SessionStore
     invites: Invites
     wording: SlackWording

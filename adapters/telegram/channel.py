@@ -24,7 +24,7 @@ from core.catalog import Catalog
 from core.errors import InputError, StoreUnavailable
 from core.invites import Invites
 from core.service import InterviewService
-from core.stories import StorySearch
+from core.stories import StoryFinder
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ class TelegramChannel:
         self,
         service: InterviewService,
         invites: Invites,
-        search: StorySearch,
+        search: StoryFinder,
         config: TelegramConfig,
         parts: HeldParts,
     ) -> None:

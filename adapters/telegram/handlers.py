@@ -32,7 +32,7 @@ from core.limits import ANSWER_CHARS, MERGED_PARTS
 from core.messages import Messages
 from core.models import Answer, Event, InterviewState, MessagePart, Reply, ReplyKind
 from core.service import Inbound, InterviewService, Outcome
-from core.stories import StorySearch
+from core.stories import StoryFinder
 from core.story_query import parse_story_query
 
 CHANNEL = "telegram"
@@ -50,7 +50,7 @@ class TelegramHandlers:
         self,
         service: InterviewService,
         invites: Invites,
-        search: StorySearch,
+        search: StoryFinder,
         config: TelegramConfig,
         processor: PerChatUpdateProcessor,
         parts: HeldParts,
