@@ -97,11 +97,12 @@ class OfflineAnswerReader:
 
     def warm_up(self) -> None:
         """Load the classifier and the language detector now rather than on the first answer."""
+        from .langid_detector import LangidDetector
+
         self._load()
         detector = self._language_detector()
-        warm = getattr(detector, "warm_up", None)
-        if callable(warm):
-            warm()
+        if isinstance(detector, LangidDetector):  # another detector is the caller's to load
+            detector.warm_up()
 
     def _load(self) -> ActClassifier:
         if self._classifier is None:

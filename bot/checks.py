@@ -12,6 +12,8 @@ import sys
 import tempfile
 from urllib.parse import urlsplit
 
+from pydantic import SecretStr
+
 from bot.doctor import Check, off, ok, problem, run_steps
 from bot.settings import Settings
 from core.errors import EarfulError, MissingExtra, install_line
@@ -210,9 +212,8 @@ async def check_stories(settings: Settings) -> Check:
     return ok("story index", detail)
 
 
-def _secret(value: object) -> str | None:
-    reveal = getattr(value, "get_secret_value", None)
-    return str(reveal()) if reveal is not None else None
+def _secret(value: SecretStr | None) -> str | None:
+    return value.get_secret_value() if value is not None else None
 
 
 async def check_slack(settings: Settings) -> list[Check]:
