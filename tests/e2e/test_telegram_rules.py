@@ -97,6 +97,35 @@ async def test_the_same_update_twice_is_stored_once(tg: TelegramEmulator, tmp_pa
         assert sum("main things" in text for text in gus.seen()) == 1
 
 
+async def test_a_redelivered_help_and_split_answer_are_answered_once(
+    tg: TelegramEmulator, tmp_path: Path
+) -> None:
+    # Without an in-memory list of update ids: the store knows each delivery, in this process or
+    # the next one.
+    async with running_bot(tg, tmp_path / "data", merge_window=0.5) as bot:
+        ivy = await consented(bot.app, tg, 604)
+        helped = ivy.say("/help")
+        await ivy.expect("Commands:")
+        first = ivy.say("I run the finance desk at a small logistics company,")
+        second = ivy.say("with four colleagues.")
+        await ivy.expect("main things you're trying to get done")
+        for update in (helped, first, second):
+            tg.inject(update)  # Telegram delivers each again
+        ivy.say(neutral("context"))
+        await ivy.expect("hardest part")
+    async with running_bot(tg, tmp_path / "data", merge_window=0.5) as bot:
+        ivy.cursor = len(tg.messages(ivy.chat_id))
+        for update in (helped, second):
+            tg.inject(update)
+        ivy.say("/help")
+        await ivy.expect("Commands:")
+        assert sum("Commands:" in text for text in ivy.seen()) == 2  # the redelivered one: none
+        stored = await bot.app.sessions.answers(customer="604")
+        assert [a.question_id for a in stored] == ["role", "context"]
+        assert stored[0].text == "I run the finance desk at a small logistics company,\nwith four colleagues."
+        assert await bot.app.sessions.held_parts("telegram") == []
+
+
 async def test_split_messages_merge_and_edits_update_the_answer(tg: TelegramEmulator, tmp_path: Path) -> None:
     async with running_bot(tg, tmp_path / "data", merge_window=1.0) as bot:
         hal = await consented(bot.app, tg, 603)
