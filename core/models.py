@@ -54,6 +54,7 @@ class InterviewState(BaseModel):
     # What the interview already holds, from the readings of the answers so far.
     facets: tuple[Facet, ...] = ()  # every facet some answer carried, in Facet order
     quotes: dict[Facet, str] = Field(default_factory=dict)  # the first sentence carrying each
+    quoted: tuple[str, ...] = ()  # sentences already quoted back in a followup, never twice
     # The wording the current question was asked in, when not its text (a followup, a rephrase).
     question_text: str | None = None
     asides: tuple[str, ...] = ()  # answers, rephrases, redirects given for the current question
