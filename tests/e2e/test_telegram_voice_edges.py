@@ -88,7 +88,9 @@ async def test_refusals_say_why_and_lose_nothing_stored(
 async def test_a_note_longer_than_it_says_is_refused_while_decoding(
     tg: TelegramEmulator, tmp_path: Path, catalog: Catalog, voice_model_dir: Path, note: bytes
 ) -> None:
-    async with running_bot(tg, tmp_path / "data", voice_model_dir=voice_model_dir, voice_max_seconds=3) as bot:
+    async with running_bot(
+        tg, tmp_path / "data", voice_model_dir=voice_model_dir, voice_max_seconds=3
+    ) as bot:
         dee = await consented(bot.app, tg, 912)
         tg.send_voice(dee.user, note, duration=2)  # declares 2 s, lasts about 6
         await dee.expect_text(catalog.messages_for("en").voice.too_long.format(minutes=minutes(3)))
