@@ -45,13 +45,14 @@ def speak(text: str, voice: str = "en-us", *, speed: int = 150, gap: int = 3) ->
     return done.stdout
 
 
-def ogg_opus(wav: bytes, bit_rate: int = 32_000) -> bytes:
-    """A recording as a Telegram voice note: Opus in Ogg, 48 kHz mono."""
+def ogg_opus(wav: bytes, bit_rate: int = 32_000, container: str = "ogg") -> bytes:
+    """A recording as a Telegram voice note: Opus in Ogg, 48 kHz mono (``container="webm"``:
+    as a Slack clip recorded in a browser)."""
     import av
     from av.audio.resampler import AudioResampler
 
     out = io.BytesIO()
-    with av.open(io.BytesIO(wav)) as source, av.open(out, "w", format="ogg") as target:
+    with av.open(io.BytesIO(wav)) as source, av.open(out, "w", format=container) as target:
         stream = target.add_stream("libopus", rate=48_000)
         stream.layout = "mono"
         stream.bit_rate = bit_rate
@@ -65,8 +66,8 @@ def ogg_opus(wav: bytes, bit_rate: int = 32_000) -> bytes:
     return out.getvalue()
 
 
-def voice_note(text: str, voice: str = "en-us") -> bytes:
-    return ogg_opus(speak(text, voice))
+def voice_note(text: str, voice: str = "en-us", container: str = "ogg") -> bytes:
+    return ogg_opus(speak(text, voice), container=container)
 
 
 def words(text: str) -> list[str]:
