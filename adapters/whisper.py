@@ -175,7 +175,8 @@ def decode(audio: bytes, max_seconds: float) -> NDArray[np.float32]:
                     chunks.append(chunk)
             chunks.extend(flushed.to_ndarray().reshape(-1) for flushed in resampler.resample(None))
     except av.error.FFmpegError as error:
-        raise TranscriptionFailed(f"the recording cannot be decoded: {error}") from None
+        reason = (error.strerror or type(error).__name__).lower()
+        raise TranscriptionFailed(f"the recording cannot be decoded ({reason})") from None
     except (ValueError, IndexError, EOFError) as error:
         raise TranscriptionFailed(f"the recording cannot be decoded: {type(error).__name__}") from None
     if not chunks:
