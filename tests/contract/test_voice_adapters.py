@@ -141,3 +141,32 @@ async def test_kept_recordings_are_erased_by_raw_id_or_pseudonym_and_team(tmp_pa
     assert await files.erase("4242") == 1  # by raw id, every team
     assert [p.name for p in root.rglob("*.ogg")] == ["-..-escape.ogg"]
     assert await files.erase("nobody") == 0
+
+
+async def test_stories_in_the_index_say_whether_they_were_spoken(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from adapters.chroma_store import ChromaStoryStore, open_persistent_client
+    from core.models import Story
+
+    def story(i: int, spoken: bool) -> Story:
+        return Story(
+            id=f"s{i}",
+            team="T1",
+            interview_id=f"i{i}",
+            customer=f"c{i}",
+            question_id="q",
+            question="What happened?",
+            section="frustration",
+            language="en",
+            channel="telegram",
+            created_at=datetime(2026, 1, 1, tzinfo=UTC),
+            text=f"story {i}",
+            spoken=spoken,
+        )
+
+    store = ChromaStoryStore(open_persistent_client(tmp_path / "chroma"))
+    await store.add([story(0, True), story(1, False)], [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
+    assert [(s.id, s.spoken) for s in await store.get("T1", ["s0", "s1"])] == [("s0", True), ("s1", False)]
+    [(found, _)] = await store.search("T1", [1.0, 0.0, 0.0], 1)
+    assert found.spoken
