@@ -3,6 +3,7 @@ real model (the 'voice' extra, installed by ``make install``)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 
@@ -57,3 +58,42 @@ def test_the_doctor_reports_the_voice_extra(runner: CliRunner) -> None:
     [voice] = [c for c in json.loads(done.stdout)["checks"] if c["name"] == "extra voice"]
     assert voice["state"] == "ok" and "faster-whisper 1.2.1" in voice["detail"]
     assert "notes up to 300 s" in voice["detail"]
+
+
+def test_earful_erase_takes_kept_recordings_too(runner: CliRunner, isolated_env: Path) -> None:
+    espeak()
+    from fakes import HashingEmbedder
+
+    from bot.settings import Settings
+    from bot.wiring import build_app
+    from core.models import Answer, Consent, Start
+    from core.service import Inbound
+    from core.voice import VoiceNote
+
+    note = voice_note(SAID)
+
+    async def interview() -> str:
+        async with build_app(Settings(keep_audio=True), embedder=HashingEmbedder()) as earful:
+            assert earful.voice is not None
+            for event in (Start(), Consent(given=True)):
+                await earful.service.handle(Inbound("telegram", "77", event, team="T1"))
+
+            async def download() -> bytes:
+                return note
+
+            await earful.voice.hear(VoiceNote("telegram", "77", "77:5"), download)
+            heard = await earful.voice.waiting("telegram", "77", "77:5")
+            assert heard is not None and heard.audio == "77-5.ogg"
+            answer = Answer(text=heard.transcript.text, voice=heard.voice)
+            await earful.service.handle(Inbound("telegram", "77", answer))
+            await earful.voice.kept("telegram", heard)
+            [stored] = await earful.sessions.answers(customer="77")
+            assert stored.spoken
+            return stored.pseudonym
+
+    pseudonym = asyncio.run(interview())
+    kept = list((isolated_env / "data" / "audio").rglob("*.ogg"))
+    assert [path.read_bytes() for path in kept] == [note]
+    done = runner.invoke(app, ["erase", "--customer", pseudonym])
+    assert done.exit_code == 0, done.output
+    assert list((isolated_env / "data" / "audio").rglob("*.ogg")) == []

@@ -214,3 +214,28 @@ def test_button_values_and_limits_read_back() -> None:
     assert voice_choice("voice:again:F0ABC") == (False, "F0ABC")
     assert voice_choice("voice:keep:") is None and voice_choice("consent:yes") is None
     assert (minutes(300), minutes(90), minutes(60)) == ("5", "1.5", "1")
+
+
+def test_spoken_quotes_are_marked_where_summaries_are_shown() -> None:
+    from adapters.slack.blocks import summary_message
+    from adapters.slack.wording import load_wording
+    from bot.cli_insights import summary_text
+    from core.summary import InterviewSummary, Quote
+
+    summary = InterviewSummary(
+        interview_id="i1",
+        customer="Customer-ABC123",
+        gist="Flour never arrives on time.",
+        frustrations=(
+            Quote(text="Flour never arrives on time.", question_id="q", answer_id="a1", spoken=True),
+            Quote(text="The van breaks down.", question_id="q", answer_id="a2"),
+        ),
+    )
+    wording = load_wording()
+    _, blocks = summary_message(summary, wording)
+    quoted = [b for b in blocks if b["type"] == "rich_text"]
+    notes = [[e for e in b["elements"] if e["type"] == "rich_text_section"] for b in quoted]
+    assert [bool(n) for n in notes] == [True, False]
+    assert notes[0][0]["elements"][0]["text"] == wording.spoken_mark
+    text = summary_text(summary)
+    assert '  "Flour never arrives on time." (spoken)' in text and '  "The van breaks down."\n' in text
