@@ -77,6 +77,9 @@ async def test_refusals_say_why_and_lose_nothing_stored(
         tg.break_downloads(1)
         tg.send_voice(cai.user, note, duration=6)
         await cai.expect_text(voice.failed)
+        # A sticker: text or a voice note, please.
+        tg.send_sticker(cai.user)
+        await cai.expect_text(voice.other_media)
         # An audio file (not a voice note) is heard too.
         tg.send_voice(cai.user, note, duration=6, as_audio=True)
         heard = await cai.expect("^I heard: «", timeout=120)
