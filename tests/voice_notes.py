@@ -34,6 +34,12 @@ def voice_extra() -> None:
         unavailable("the 'voice' extra (pip install -e '.[dev,voice]')")
 
 
+def require_voice() -> None:
+    """espeak-ng and the 'voice' extra, or the test skips (fails when services are required)."""
+    espeak()
+    voice_extra()
+
+
 def speak(text: str, voice: str = "en-us", *, speed: int = 150, gap: int = 3) -> bytes:
     """``text`` said by espeak-ng, as a WAV file (``gap``: tens of ms between words)."""
     done = subprocess.run(

@@ -13,12 +13,11 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-import aiohttp
-from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import blocks
 from adapters.slack.desk import SlackDesk
+from adapters.slack.files import FileUnreadable, private_file
 from core.errors import AudioUnavailable, EarfulError
 from core.models import OPEN_STATUSES, Answer
 from core.service import Inbound
@@ -122,30 +121,11 @@ class SlackVoice:
 
 
 async def fetch(client: AsyncWebClient, file_id: str) -> bytes:
-    """A shared file's bytes: ``files.info`` for its private link, then the link with the bot token."""
+    """A shared clip's bytes, fetched as the bot (``files.info``, then its private link)."""
     try:
-        info = await client.files_info(file=file_id)
-    except SlackApiError as error:
-        raise AudioUnavailable(f"files.info: {error.response.get('error', 'unknown error')}") from None
-    except SlackClientError as error:
-        raise AudioUnavailable(f"files.info: {error}") from None
-    file: dict[str, Any] = info.get("file") or {}
-    if int(file.get("size") or 0) > MAX_AUDIO_BYTES:
-        raise AudioUnavailable("the file is larger than a voice answer may be")
-    url = file.get("url_private_download") or file.get("url_private")
-    if not url:
-        raise AudioUnavailable("the file has no download link")
-    headers = {"Authorization": f"Bearer {client.token}"}
-    try:
-        async with (
-            aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as session,
-            session.get(url, headers=headers) as response,
-        ):
-            if response.status != 200:
-                raise AudioUnavailable(f"the download answered {response.status}")
-            body = await response.content.read(MAX_AUDIO_BYTES + 1)
-    except (aiohttp.ClientError, TimeoutError) as error:
-        raise AudioUnavailable(f"the download failed: {type(error).__name__}") from None
-    if len(body) > MAX_AUDIO_BYTES:
-        raise AudioUnavailable("the file is larger than a voice answer may be")
+        _, body = await private_file(
+            client, file_id, MAX_AUDIO_BYTES, too_big="larger than a voice answer may be", timeout=60
+        )
+    except FileUnreadable as error:
+        raise AudioUnavailable(str(error)) from None
     return body

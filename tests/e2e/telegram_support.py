@@ -114,6 +114,16 @@ class Customer:
         return [message.text for message in self.tg.messages(self.chat_id)]
 
 
+async def consented(app: App, tg: TelegramEmulator, user_id: int, team: str = "T0123ABC") -> Customer:
+    """A customer who opened a fresh invite of ``team``, said yes and got the first question."""
+    customer = Customer(tg, user_id)
+    invite = await app.invites.create(team)
+    customer.say(f"/start {invite.token}")
+    customer.press(await customer.expect("Is that OK"), "consent:yes")
+    await customer.expect("tell me a little about your role")
+    return customer
+
+
 # An answer that triggers no follow-up rule (not hypothetical, general, painful or short).
 def neutral(tag: str) -> str:
     return f"{tag}: I run the finance desk at a small logistics company with four colleagues."

@@ -14,13 +14,12 @@ from typing import Any
 
 import pytest
 from telegram_emulator import TelegramEmulator
-from telegram_support import Customer, running_bot
-from voice_notes import espeak, voice_extra, voice_note, word_error_rate
+from telegram_support import consented, running_bot
+from voice_notes import require_voice, voice_note, word_error_rate
 
 from core.catalog import Catalog
 
 pytestmark = [pytest.mark.usefixtures("isolated_env"), pytest.mark.slow]
-TEAM = "T0123ABC"
 WER_LIMIT = 0.35
 
 ROLE_SAID = "I run a small bakery, and the worst part of my week is ordering flour."
@@ -34,8 +33,7 @@ SPANISH = (
 
 @pytest.fixture(autouse=True)
 def needs_voice() -> None:
-    espeak()
-    voice_extra()
+    require_voice()
 
 
 @pytest.fixture
@@ -44,15 +42,6 @@ async def tg() -> AsyncIterator[TelegramEmulator]:
     await emulator.start()
     yield emulator
     await emulator.stop()
-
-
-async def consented(app: Any, tg: TelegramEmulator, user_id: int) -> Customer:
-    customer = Customer(tg, user_id)
-    invite = await app.invites.create(TEAM)
-    customer.say(f"/start {invite.token}")
-    customer.press(await customer.expect("Is that OK"), "consent:yes")
-    await customer.expect("tell me a little about your role")
-    return customer
 
 
 def stored(data: Path) -> list[dict[str, Any]]:

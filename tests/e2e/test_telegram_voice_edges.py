@@ -6,25 +6,22 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from telegram_emulator import TelegramEmulator
-from telegram_support import Customer, running_bot
-from voice_notes import espeak, voice_extra, voice_note
+from telegram_support import Customer, consented, running_bot
+from voice_notes import require_voice, voice_note
 
 from core.catalog import Catalog
 from core.voice import minutes
 
 pytestmark = [pytest.mark.usefixtures("isolated_env"), pytest.mark.slow]
-TEAM = "T0123ABC"
 SAID = "I run a small bakery, and the worst part of my week is ordering flour."
 
 
 @pytest.fixture(autouse=True)
 def needs_voice() -> None:
-    espeak()
-    voice_extra()
+    require_voice()
 
 
 @pytest.fixture
@@ -38,15 +35,6 @@ async def tg() -> AsyncIterator[TelegramEmulator]:
 @pytest.fixture(scope="module")
 def note() -> bytes:
     return voice_note(SAID)
-
-
-async def consented(app: Any, tg: TelegramEmulator, user_id: int) -> Customer:
-    customer = Customer(tg, user_id)
-    invite = await app.invites.create(TEAM)
-    customer.say(f"/start {invite.token}")
-    customer.press(await customer.expect("Is that OK"), "consent:yes")
-    await customer.expect("tell me a little about your role")
-    return customer
 
 
 async def test_refusals_say_why_and_lose_nothing_stored(
