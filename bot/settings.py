@@ -87,6 +87,21 @@ class Settings(BaseSettings):
     telegram_merge_window: float = Field(
         default=4.0, ge=0, le=60, description="seconds to wait for more parts of a split answer"
     )
+    telegram_file_url: str | None = Field(
+        default=None,
+        description="Bot API file URL the token is appended to; by default EARFUL_TELEGRAM_API_URL's"
+        " .../bot becomes .../file/bot, as the Bot API serves files",
+    )
+    # Voice answers (the 'voice' extra): how long a note may be, and whether recordings are kept.
+    voice_max_seconds: float = Field(
+        default=300.0, gt=0, le=3600, description="longest voice note listened to, in seconds"
+    )
+    keep_audio: bool = Field(
+        default=False, description="keep voice recordings under the data directory (erased with the customer)"
+    )
+    voice_model_dir: Path | None = Field(
+        default=None, description="where the speech model is joined once; <data dir>/models/whisper-base"
+    )
 
     @field_validator("multilingual", mode="before")
     @classmethod
@@ -106,6 +121,14 @@ class Settings(BaseSettings):
     @property
     def chroma_path(self) -> Path:
         return self.data_dir / "chroma"
+
+    @property
+    def voice_model_path(self) -> Path:
+        return self.voice_model_dir or self.data_dir / "models" / "whisper-base"
+
+    @property
+    def audio_path(self) -> Path:
+        return self.data_dir / "audio"
 
     @property
     def has_chat_token(self) -> bool:

@@ -24,6 +24,7 @@ def telegram_config(settings: Settings) -> TelegramConfig:
     return TelegramConfig(
         token=settings.telegram_bot_token.get_secret_value(),
         api_url=settings.telegram_api_url,
+        file_url=settings.telegram_file_url,
         team_users=team_users,
         webhook_url=settings.telegram_webhook_url,
         webhook_secret=secret.get_secret_value() if secret else None,
@@ -34,7 +35,7 @@ def telegram_config(settings: Settings) -> TelegramConfig:
 
 def telegram_channel(settings: Settings, app: App) -> TelegramChannel:
     """The Telegram channel on the application's service, invites and story search."""
-    return TelegramChannel(app.service, app.invites, app.search, telegram_config(settings))
+    return TelegramChannel(app.service, app.invites, app.search, telegram_config(settings), app.voice)
 
 
 async def bot_username(settings: Settings) -> str:

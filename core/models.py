@@ -115,6 +115,7 @@ class Voice(BaseModel):
     language: str | None = None  # the language the transcriber detected, ISO 639-1
     avg_logprob: float | None = None  # the transcription's mean token log-probability
     seconds: float | None = None  # length of the recording
+    audio: str | None = None  # the recording's file name, when audio is kept (EARFUL_KEEP_AUDIO)
 
 
 class Answer(BaseModel):
@@ -172,6 +173,7 @@ class ReplyKind(StrEnum):
     CONFIRM_FORGET = "confirm_forget"
     LANGUAGE = "language"  # the offer to go on in another language (with choices)
     REFERRAL = "referral"  # thanks for a referral; channels add the invite link
+    HEARD = "heard"  # what a voice note was heard to say, with buttons to keep it or type again
     DONE = "done"
 
 
@@ -220,6 +222,9 @@ class AnswerRecord(BaseModel):
     created_at: datetime
     label: str | None = None  # only for imported evaluation data
     reading: Reading | None = None  # what the answer says, as read when it was given
+    # Said in a voice note and kept by the customer as transcribed; ``voice`` says how it was heard.
+    spoken: bool = False
+    voice: Voice | None = None
 
 
 class Story(BaseModel):
@@ -242,6 +247,7 @@ class Story(BaseModel):
     # The evidence ledger: the answer's act and facets as read (absent for unread answers).
     act: str | None = None
     facets: tuple[str, ...] = ()
+    spoken: bool = False  # transcribed from a voice note (typed otherwise)
 
 
 class StoryHit(BaseModel):

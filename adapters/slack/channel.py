@@ -25,6 +25,7 @@ from adapters.slack.factory import SlackConfig, build_bolt_app, installation_sto
 from adapters.slack.guests import SearchAccess
 from adapters.slack.home_themes import HomeThemes, ThemesFor
 from adapters.slack.requests import NOT_UTF8, payload_problem
+from adapters.slack.voice import SlackVoice
 from adapters.slack.wording import SlackWording, load_wording
 from core.invites import Invites
 from core.ports import DeliveryLog, SessionStore
@@ -32,6 +33,7 @@ from core.reading import AnswerReader
 from core.service import InterviewService
 from core.stories import StorySearch
 from core.summary import Summariser
+from core.voice import VoiceNotes
 
 
 class SlackChannel:
@@ -52,9 +54,10 @@ class SlackChannel:
         summariser: Summariser | None = None,
         themes: ThemesFor | None = None,
         reader: AnswerReader | None = None,
+        voice: VoiceNotes | None = None,
     ) -> None:
         """``reader`` reads answers stored without a reading (older interviews, imports) for
-        summaries, personas and quality scores."""
+        summaries, personas and quality scores; ``voice`` hears audio clips in DM interviews."""
         self.config = config
         self.wording = wording or load_wording()
         self.poster = Poster(ChannelPacer(config.post_interval))
@@ -71,7 +74,8 @@ class SlackChannel:
             access=SearchAccess(config.allow_guests),
             reader=reader,
         )
-        self.bolt = build_bolt_app(config, self.desk, deliveries, self.installations)
+        heard = SlackVoice(voice, self.desk) if voice is not None else None
+        self.bolt = build_bolt_app(config, self.desk, deliveries, self.installations, heard)
         self._http = AsyncSlackRequestHandler(self.bolt)
         self._signatures = SignatureVerifier(config.signing_secret) if config.signing_secret else None
         self._socket: AsyncSocketModeHandler | None = None

@@ -24,6 +24,7 @@ from adapters.slack.desk import SlackDesk
 from adapters.slack.installations import SqliteInstallationStore
 from adapters.slack.listeners import register
 from adapters.slack.requests import own_team_only
+from adapters.slack.voice import SlackVoice
 from core.errors import MissingExtra
 from core.ports import DeliveryLog
 
@@ -114,6 +115,7 @@ def build_bolt_app(
     desk: SlackDesk,
     deliveries: DeliveryLog,
     installations: OAuthStores | None = None,
+    voice: SlackVoice | None = None,
 ) -> AsyncApp:
     """The Bolt app with Earful's middleware and listeners."""
     if config.oauth and installations is not None:
@@ -139,5 +141,5 @@ def build_bolt_app(
         # One token serves one workspace: a body naming another team is refused.
         app.use(own_team_only())
     app.use(dedupe_middleware(deliveries))
-    register(app, desk)
+    register(app, desk, voice)
     return app

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit, urlunsplit
 
 TELEGRAM_API_URL = "https://api.telegram.org/bot"
 
@@ -15,11 +16,14 @@ class TelegramConfig:
     ``api_url`` is the Bot API base URL the token is appended to (PTB's ``base_url``);
     ``team_users`` maps Telegram user ids to the team whose stories they may search;
     ``webhook_url`` switches from long polling to a webhook; ``merge_window`` is how long
-    (seconds) to wait for more parts of an answer split over several messages.
+    (seconds) to wait for more parts of an answer split over several messages; ``file_url`` is
+    the base URL files (voice notes) are downloaded from, by default :func:`file_url_for`
+    ``api_url``.
     """
 
     token: str
     api_url: str = TELEGRAM_API_URL
+    file_url: str | None = None
     team_users: Mapping[int, str] = field(default_factory=dict)
     webhook_url: str | None = None
     webhook_secret: str | None = None
@@ -33,6 +37,20 @@ class TelegramConfig:
     @property
     def uses_webhook(self) -> bool:
         return bool(self.webhook_url)
+
+    @property
+    def files_url(self) -> str:
+        """Where files are downloaded from (PTB's ``base_file_url``)."""
+        return self.file_url or file_url_for(self.api_url)
+
+
+def file_url_for(api_url: str) -> str:
+    """The Bot API's file URL beside its method URL: ``https://api.telegram.org/bot`` serves
+    files at ``https://api.telegram.org/file/bot`` (and a local Bot API server or a stand-in
+    the same way), so the last part of the path gets ``file/`` before it."""
+    parts = urlsplit(api_url)
+    head, _, last = parts.path.rstrip("/").rpartition("/")
+    return urlunsplit(parts._replace(path=f"{head}/file/{last}" if last else "/file"))
 
 
 def parse_team_users(text: str) -> dict[int, str]:

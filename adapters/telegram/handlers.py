@@ -31,6 +31,7 @@ from adapters.telegram.translate import (
     message_key,
     start_event,
 )
+from adapters.telegram.voice import TelegramVoice
 from core.errors import EarfulError, InputError, InviteError
 from core.invites import Invites, telegram_invite_link
 from core.limits import ANSWER_CHARS, MERGED_PARTS
@@ -39,6 +40,7 @@ from core.models import Answer, Event, InterviewState, Reply, ReplyKind
 from core.service import Inbound, InterviewService, Outcome
 from core.stories import StorySearch
 from core.story_query import parse_story_query
+from core.voice import VoiceNotes, voice_choice
 
 CHANNEL = "telegram"
 log = logging.getLogger(__name__)
@@ -57,7 +59,9 @@ class TelegramHandlers:
         search: StorySearch,
         config: TelegramConfig,
         processor: PerChatUpdateProcessor,
+        voice: VoiceNotes | None = None,
     ) -> None:
+        """``voice``: how voice notes are heard (``None``: customers are asked to type)."""
         self._service = service
         self._invites = invites
         self._search = search
@@ -66,6 +70,7 @@ class TelegramHandlers:
         self._sender: Sender | None = None
         self.merger = AnswerMerger(config.merge_window, self._deliver_answer, processor.lock_for)
         self._seen: OrderedDict[int, None] = OrderedDict()
+        self.voice = TelegramVoice(voice, service, self._take_part) if voice is not None else None
 
     def register(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         """Add the handlers, most specific first."""
@@ -80,6 +85,7 @@ class TelegramHandlers:
         application.add_handler(CommandHandler("stories", self.on_stories, filters=new))
         application.add_handler(MessageHandler(new & filters.COMMAND, self.on_help))
         application.add_handler(MessageHandler(new & filters.TEXT, self.on_text))
+        application.add_handler(MessageHandler(new & (filters.VOICE | filters.AUDIO), self.on_voice))
         application.add_handler(
             MessageHandler(
                 filters.UpdateType.EDITED_MESSAGE & filters.ChatType.PRIVATE & filters.TEXT, self.on_edit
@@ -111,21 +117,24 @@ class TelegramHandlers:
             return
         part = Part(update.update_id, message.message_id, message.text)
         held = HeldPart(message.chat_id, user.id, user.language_code, part)
-        refused = self.merger.refuses(message.chat_id, part)
-        if refused is not None:
-            await self._refused(held, refused)
-            return
         try:
-            # Durable before it waits in memory: a crash in the merge window loses nothing.
-            fresh = await self._service.hold_part(
-                CHANNEL, str(user.id), delivery_key(part.update_id), held.dump()
-            )
+            await self._take_part(held)
         except EarfulError as error:
             log.warning("could not hold a message part of chat %s: %s", message.chat_id, error)
             await self.send.texts(message.chat_id, [self._messages(user).try_again_later])
+
+    async def _take_part(self, held: HeldPart) -> None:
+        """Add a part (typed, or a kept transcript) to its chat's answer: held durably first, so a
+        crash in the merge window loses nothing; a part past the answer's limits is refused."""
+        refused = self.merger.refuses(held.chat_id, held.part)
+        if refused is not None:
+            await self._refused(held, refused)
             return
+        fresh = await self._service.hold_part(
+            CHANNEL, str(held.user_id), delivery_key(held.part.update_id), held.dump()
+        )
         if fresh:
-            self.merger.add(held.chat_id, held.user_id, held.language, part)  # it fits (just asked)
+            self.merger.add(held.chat_id, held.user_id, held.language, held.part)  # it fits (just asked)
 
     async def _merge(self, held: HeldPart) -> None:
         """Add a held part (replayed after a restart) to its chat's answer; one that does not
@@ -181,23 +190,37 @@ class TelegramHandlers:
         with contextlib.suppress(TelegramError):
             await query.answer()
         event = CALLBACK_EVENTS.get(query.data or "")
-        if event is None:
+        voiced = voice_choice(query.data or "")
+        if event is None and voiced is None:
             return
         if query.message is not None:
             # Take the buttons away so the same choice cannot be pressed twice.
             with contextlib.suppress(TelegramError):
                 await query.edit_message_reply_markup(reply_markup=None)
-        await self._turn(update, event)
+        if event is not None:
+            await self._turn(update, event)
+        elif self.voice is not None and voiced is not None:
+            await self.voice.choose(update, *voiced, self.send)
 
     async def on_help(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         """``/help`` and any unknown command."""
         if update.effective_chat and self._first_time(update):
             await self.send.texts(update.effective_chat.id, [self._messages(update.effective_user).help])
 
-    async def on_unsupported(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
-        """Stickers, photos, voice: ask for text."""
+    async def on_voice(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A voice note or audio file: heard and shown back (asked to type, without voice)."""
+        if self.voice is None:
+            await self.on_unsupported(update, context)
+            return
         if update.effective_chat and self._first_time(update):
-            words = self._messages(update.effective_user).unsupported_message
+            await self.merger.flush(update.effective_chat.id)  # text typed before it comes first
+            await self.voice.hear(update, self.bot, self.send)
+
+    async def on_unsupported(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        """Stickers, photos, files (and voice notes, without voice): ask for text (or voice)."""
+        if update.effective_chat and self._first_time(update):
+            messages = self._messages(update.effective_user)
+            words = messages.voice.other_media if self.voice is not None else messages.unsupported_message
             await self.send.texts(update.effective_chat.id, [words])
 
     async def on_stories(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -251,10 +274,12 @@ class TelegramHandlers:
         await self._handle(chat.id, inbound)
 
     async def _deliver_answer(self, pending: PendingAnswer) -> None:
+        if self.voice is not None:
+            await self.voice.supersede(pending.user_id)
         inbound = Inbound(
             channel=CHANNEL,
             customer=str(pending.user_id),
-            event=Answer(text=pending.text),
+            event=Answer(text=pending.text, voice=pending.voice),
             language=pending.language,
             delivery_key=delivery_key(pending.first_update_id),
         )
