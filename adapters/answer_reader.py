@@ -21,6 +21,7 @@ A reading takes well under a millisecond or two once loaded (no sentence vectors
 
 from __future__ import annotations
 
+import math
 import threading
 from importlib import resources
 from pathlib import Path
@@ -30,7 +31,7 @@ import numpy as np
 from core.languages import LanguageDetector, detect_language
 from core.reading import Act, Facet, Reading
 
-from .reader_features import DENSE_NAMES, Featurizer
+from .reader_features import DENSE_NAMES, SENTENCE_DENSE_NAMES, Featurizer, SentenceFeaturizer
 from .reader_rules import (
     CLARIFY,
     DECLINE,
@@ -39,12 +40,12 @@ from .reader_rules import (
     is_emoji_only,
     is_occurrence,
     is_real_question,
-    sentence_facets,
     split_sentences,
     words,
 )
 
 MODEL_FILE = "reader_model.npz"
+RETRAIN = "run scripts/train_answer_reader.py"
 # Below this many letters the interview's language decides ("ok", "👍", "sí").
 _MIN_LETTERS_TO_DETECT = 16
 
@@ -53,23 +54,25 @@ class ReaderModelMissing(RuntimeError):
     """The shipped act classifier cannot be read."""
 
 
-class ActClassifier:
-    """The trained logistic regression, read from its ``.npz`` (no pickle)."""
+def _load_arrays(path: Path | None) -> dict[str, np.ndarray]:
+    try:
+        if path is None:
+            with resources.files("adapters").joinpath(MODEL_FILE).open("rb") as handle:
+                return dict(np.load(handle, allow_pickle=False))
+        return dict(np.load(path, allow_pickle=False))
+    except (OSError, ValueError, KeyError) as error:
+        raise ReaderModelMissing(
+            f"cannot read the answer reader's model {path or MODEL_FILE}: {error}"
+        ) from None
 
-    def __init__(self, path: Path | None = None) -> None:
-        try:
-            if path is None:
-                with resources.files("adapters").joinpath(MODEL_FILE).open("rb") as handle:
-                    arrays = dict(np.load(handle, allow_pickle=False))
-            else:
-                arrays = dict(np.load(path, allow_pickle=False))
-        except (OSError, ValueError, KeyError) as error:
-            raise ReaderModelMissing(
-                f"cannot read the answer reader's model {path or MODEL_FILE}: {error}"
-            ) from None
+
+class ActClassifier:
+    """The trained act classifier (a logistic regression over the answer), from its ``.npz``."""
+
+    def __init__(self, arrays: dict[str, np.ndarray], source: str) -> None:
         if tuple(str(n) for n in arrays["dense_names"]) != DENSE_NAMES:
             raise ReaderModelMissing(
-                f"{path or MODEL_FILE} was trained with other cues; run scripts/train_answer_reader.py"
+                f"{source} was trained with other cues; run scripts/train_answer_reader.py"
             )
         self.featurizer = Featurizer([str(v) for v in arrays["vocabulary"]])
         self.classes = tuple(Act(str(c)) for c in arrays["classes"])
@@ -83,6 +86,42 @@ class ActClassifier:
         return {act: float(p) for act, p in zip(self.classes, scores, strict=True)}
 
 
+class FacetClassifier:
+    """The trained facet classifier: one logistic regression per facet over one sentence."""
+
+    def __init__(self, arrays: dict[str, np.ndarray], source: str) -> None:
+        if (
+            "facet_coef" not in arrays
+            or tuple(str(n) for n in arrays["facet_dense_names"]) != SENTENCE_DENSE_NAMES
+        ):
+            raise ReaderModelMissing(
+                f"{source} has no facet classifier for these cues; run scripts/train_answer_reader.py"
+            )
+        self.featurizer = SentenceFeaturizer([str(v) for v in arrays["facet_vocabulary"]])
+        self.facets = tuple(Facet(str(f)) for f in arrays["facet_names"])
+        self._coef = arrays["facet_coef"].astype(np.float64).T
+        self._intercept = arrays["facet_intercept"].astype(np.float64)
+
+    def facets_of(self, sentence: str, position: int, total: int) -> dict[Facet, float]:
+        """The facets ``sentence`` carries, each with its logit (above zero: probability above
+        one half), which says how plainly the sentence carries it."""
+        scores = self.featurizer.row(sentence, position, total) @ self._coef + self._intercept
+        return {facet: float(score) for facet, score in zip(self.facets, scores, strict=True) if score > 0}
+
+
+class ReaderModel:
+    """Both trained classifiers, read from one shipped ``.npz`` (no pickle)."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        arrays = _load_arrays(path)
+        source = str(path or MODEL_FILE)
+        try:
+            self.acts = ActClassifier(arrays, source)
+            self.facets = FacetClassifier(arrays, source)
+        except KeyError as error:
+            raise ReaderModelMissing(f"{source} lacks {error}; {RETRAIN}") from None
+
+
 class OfflineAnswerReader:
     """:class:`core.reading.AnswerReader` by rules and a shipped classifier, offline."""
 
@@ -92,7 +131,7 @@ class OfflineAnswerReader:
         """``detector`` defaults to py3langid (loaded on the first answer long enough to detect)."""
         self._detector = detector
         self._model_path = model_path
-        self._classifier: ActClassifier | None = None
+        self._model: ReaderModel | None = None
         self._lock = threading.Lock()
 
     def warm_up(self) -> None:
@@ -104,12 +143,12 @@ class OfflineAnswerReader:
         if isinstance(detector, LangidDetector):  # another detector is the caller's to load
             detector.warm_up()
 
-    def _load(self) -> ActClassifier:
-        if self._classifier is None:
+    def _load(self) -> ReaderModel:
+        if self._model is None:
             with self._lock:
-                if self._classifier is None:
-                    self._classifier = ActClassifier(self._model_path)
-        return self._classifier
+                if self._model is None:
+                    self._model = ReaderModel(self._model_path)
+        return self._model
 
     def _language_detector(self) -> LanguageDetector:
         if self._detector is None:
@@ -127,35 +166,49 @@ class OfflineAnswerReader:
         """The same reading, synchronously (it never waits on anything)."""
         text = answer.strip()
         sentences = split_sentences(text)
-        act = self._act(text, sentences)
-        evidence: dict[Facet, list[str]] = {}
+        model = self._load().facets
+        told = [model.facets_of(s, position, len(sentences)) for position, s in enumerate(sentences)]
+        act = self._act(text, sentences, told)
+        # Each facet's sentences, the plainest first: a follow-up quotes the customer's clearest
+        # words for it, not the first sentence that touches it.
+        scored: dict[Facet, list[tuple[float, int, str]]] = {}
         if act is not Act.MINIMAL:
-            for sentence in sentences:
-                for facet in _carried(act, sentence):
-                    evidence.setdefault(facet, []).append(sentence)
+            for position, (sentence, facets_told) in enumerate(zip(sentences, told, strict=True)):
+                for facet in _carried(act, sentence, set(facets_told)):
+                    scored.setdefault(facet, []).append((-facets_told[facet], position, sentence))
+        ordered = {facet: sorted(items) for facet, items in scored.items()}
+        evidence = {facet: [sentence for *_, sentence in items] for facet, items in ordered.items()}
         _agree_with_act(act, sentences, evidence)
         facets = tuple(f for f in Facet if f in evidence)
+        strength = {
+            facet: tuple(round(1 / (1 + math.exp(logit)), 3) for logit, _, _ in ordered[facet])
+            for facet in facets
+            if facet in ordered and len(ordered[facet]) == len(evidence[facet])
+        }
         return Reading(
             act=act,
             facets=facets,
             language=self._language(text, language),
             evidence={f: tuple(evidence[f]) for f in facets},
+            strength=strength,
             reader=self.name,
         )
 
-    def _act(self, text: str, sentences: list[str]) -> Act:
+    def _act(self, text: str, sentences: list[str], told: list[dict[Facet, float]]) -> Act:
         if not text or is_emoji_only(text):
             return Act.MINIMAL
         if not words(text):
             return Act.QUESTION if "?" in text else Act.MINIMAL
         if len(words(text)) <= 3 and CLARIFY.search(text):
             return Act.QUESTION
-        probabilities = self._load().probabilities(text, sentences)
+        probabilities = self._load().acts.probabilities(text, sentences)
         ranked = sorted(probabilities, key=lambda a: probabilities[a], reverse=True)
-        # Off topic means unrelated to the interview: an answer that tells who they are or what
-        # they do, with nothing aimed at the bot and nothing unrelated in it, is not.
-        tells_role = any(Facet.ROLE in sentence_facets(sentence) for sentence in sentences)
-        if ranked[0] is Act.OFF_TOPIC and len(ranked) > 1 and tells_role and not _unrelated(sentences):
+        # Off topic means unrelated to the interview: an answer that tells facts of the customer's
+        # work, with nothing aimed at the bot and nothing unrelated in it, is not. The doubt goes
+        # to the customer: redirecting a real answer ("let's keep this about your work") costs the
+        # interview more than taking one stray remark as an answer.
+        tells_work = any(facets.keys() & _WORK_FACTS for facets in told)
+        if ranked[0] is Act.OFF_TOPIC and len(ranked) > 1 and tells_work and not _unrelated(sentences):
             return ranked[1]
         return ranked[0]
 
@@ -163,6 +216,12 @@ class OfflineAnswerReader:
         if sum(ch.isalpha() for ch in text) < _MIN_LETTERS_TO_DETECT:
             return detect_language(None, text, hint or "en")
         return detect_language(self._language_detector(), text, hint or "en", min_confidence=0.5)
+
+
+# Facets that only an answer about the customer's work can carry.
+_WORK_FACTS = frozenset(
+    {Facet.ROLE, Facet.PROBLEM, Facet.WORKAROUND, Facet.COST, Facet.REFERRAL, Facet.COMMITMENT}
+)
 
 
 def _unrelated(sentences: list[str]) -> bool:
@@ -175,7 +234,7 @@ def _unrelated(sentences: list[str]) -> bool:
 _OPINION_FACETS = frozenset({Facet.ROLE, Facet.PROBLEM, Facet.REFERRAL, Facet.COMMITMENT})
 
 
-def _carried(act: Act, sentence: str) -> set[Facet]:
+def _carried(act: Act, sentence: str, told: set[Facet]) -> set[Facet]:
     """The facets ``sentence`` gives as facts in an answer read as ``act``.
 
     A question asks rather than tells ("how much will it cost?" states no cost); a refusal names
@@ -183,7 +242,7 @@ def _carried(act: Act, sentence: str) -> set[Facet]:
     is a commitment; an injection or an unrelated remark tells nothing about the customer."""
     if is_real_question(sentence):
         return set()
-    found = set(sentence_facets(sentence))
+    found = set(told)
     if act is Act.DECLINE and DECLINE.search(sentence):
         return found & {Facet.COMMITMENT, Facet.ROLE}
     if act is Act.OFF_TOPIC and (INJECTION.search(sentence) or UNRELATED.search(sentence)):
@@ -194,10 +253,10 @@ def _carried(act: Act, sentence: str) -> set[Facet]:
 
 
 def _agree_with_act(act: Act, sentences: list[str], evidence: dict[Facet, list[str]]) -> None:
-    """Facets that follow from the act: every story has its occurrence, only a story-like
-    answer has one (a time word in a routine or a wish is not an occurrence)."""
+    """Facets that follow from the act: every story has its occurrence, only a story
+    has one (a time word in a routine or a wish is not an occurrence)."""
     if act is Act.STORY and Facet.OCCURRENCE not in evidence and sentences:
         anchored = [s for s in sentences if is_occurrence(s)]
         evidence[Facet.OCCURRENCE] = anchored or sentences[:1]
-    if act in (Act.GENERAL, Act.HYPOTHETICAL, Act.OPINION):
+    if act is not Act.STORY:
         evidence.pop(Facet.OCCURRENCE, None)

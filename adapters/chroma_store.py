@@ -108,6 +108,8 @@ def _metadata(story: Story) -> dict[str, str | int | float | bool]:
         meta["act"] = story.act
     for facet in story.facets:
         meta[f"{_FACET_KEY}{facet}"] = True
+    if story.spoken:
+        meta["spoken"] = True
     return meta
 
 
@@ -133,6 +135,7 @@ def _story(story_id: str, text: str, meta: dict[str, Any]) -> Story:
         act=str(meta["act"]) if meta.get("act") is not None else None,
         # In the reading's (Facet) order, whatever order the metadata keys come back in.
         facets=tuple(f.value for f in Facet if meta.get(f"{_FACET_KEY}{f.value}")),
+        spoken=bool(meta.get("spoken")),
     )
 
 

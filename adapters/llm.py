@@ -185,7 +185,9 @@ def _find(text: str | None, answers: Sequence[AnswerRecord]) -> Quote | None:
     needle = " ".join(text.split()).casefold()
     for answer in answers:
         if needle in " ".join(answer.text.split()).casefold():
-            return Quote(text=text.strip(), question_id=answer.question_id, answer_id=answer.id)
+            return Quote(
+                text=text.strip(), question_id=answer.question_id, answer_id=answer.id, spoken=answer.spoken
+            )
     return Quote(text=text.strip(), question_id="", answer_id="")  # not found: fails the check
 
 

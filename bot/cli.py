@@ -16,7 +16,7 @@ import typer
 
 from bot.log_filter import install_redaction, redact
 from bot.settings import Settings
-from core.display import json_for_terminal
+from core.display import for_terminal, json_for_terminal
 from core.errors import EarfulError, InputError, ScriptError
 from core.languages import language_filter
 from core.reading import Act, Facet
@@ -390,6 +390,32 @@ def erase(
         raise _fail(f"no customer '{customer}' found")
     for pair_team, pseudonym in removed:
         typer.echo(f"erased {pseudonym} from team {pair_team}")
+
+
+@app.command()
+def transcribe(
+    file: Annotated[Path, typer.Argument(help="A recording: Ogg/Opus, MP3, M4A, WAV, WebM, a video...")],
+    language: Annotated[
+        str | None, typer.Option("--language", help="The language it is most likely in (ISO 639-1).")
+    ] = None,
+    max_seconds: Annotated[
+        float, typer.Option("--max-seconds", min=1, help="Refuse recordings longer than this.")
+    ] = 3 * 3600,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print JSON with the language and confidence.")
+    ] = False,
+) -> None:
+    """Print what a recording says, heard offline by the voice answers' model (the 'voice' extra)."""
+    from bot.terminal import transcribe_file
+
+    settings = _settings()
+    if not file.is_file():
+        raise _fail(f"{file}: no such file")
+    heard = _run(transcribe_file(settings, file, max_seconds, language))
+    if as_json:
+        typer.echo(json_for_terminal(json.dumps(heard.model_dump(), ensure_ascii=False, indent=2)))
+    else:
+        typer.echo(for_terminal(heard.text))
 
 
 @app.command()

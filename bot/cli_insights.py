@@ -37,8 +37,12 @@ async def summary_command(settings: Settings, interview_id: str, as_json: bool) 
     return summary_text(summary)
 
 
+SPOKEN = " (spoken)"  # after a quote transcribed from a voice note
+
+
 def _quoted(title: str, quotes: Sequence[Quote]) -> list[str]:
-    return [title, *(f'  "{q.text}"' for q in quotes)] if quotes else [title, "  (not mentioned)"]
+    lines = [f'  "{q.text}"{SPOKEN if q.spoken else ""}' for q in quotes]
+    return [title, *lines] if quotes else [title, "  (not mentioned)"]
 
 
 def summary_text(summary: InterviewSummary) -> str:
@@ -46,7 +50,7 @@ def summary_text(summary: InterviewSummary) -> str:
     the quality score with its parts."""
     lines = [f"{summary.customer}: {summary.gist}", ""]
     if summary.correction is not None:
-        lines += ["The customer corrected the recap:", f'  "{summary.correction.text}"', ""]
+        lines += ["The customer corrected the recap:", *_quoted("", (summary.correction,))[1:], ""]
     lines += _quoted("Top frustrations:", summary.frustrations)
     lines += _quoted("What they do today:", summary.workarounds)
     lines += _quoted("What it costs them:", summary.costs)

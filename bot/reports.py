@@ -33,7 +33,7 @@ ExportFormat = Literal["markdown", "csv", "jsonl"]
 MAX_THEMES = 30  # listed with quotes in the report
 MAX_BARS = 20  # drawn in the chart
 CSV_FIELDS = ("interview_id", "customer", "channel", "turn", "section", "question_id", "probe", "question",
-              "text", "created_at", "quality_score")  # fmt: skip
+              "text", "created_at", "quality_score", "spoken")  # fmt: skip
 
 
 async def _interviews(app: App, team: str) -> list[tuple[str, InterviewState | None, list[AnswerRecord]]]:
@@ -50,7 +50,7 @@ async def _interviews(app: App, team: str) -> list[tuple[str, InterviewState | N
     return result
 
 
-def _row(answer: AnswerRecord) -> dict[str, str | int | None]:
+def _row(answer: AnswerRecord) -> dict[str, str | int | bool | None]:
     return {
         "interview_id": answer.interview_id,
         "customer": answer.pseudonym,
@@ -62,6 +62,7 @@ def _row(answer: AnswerRecord) -> dict[str, str | int | None]:
         "question": answer.question,
         "text": answer.text,
         "created_at": answer.created_at.isoformat(),
+        "spoken": answer.spoken,  # transcribed from a voice note
     }
 
 
@@ -107,7 +108,8 @@ async def export_interviews(app: App, team: str, fmt: ExportFormat) -> str:
         parts.append(f"\nQuality score: {scores[interview_id].score}/100\n")
         for answer in answers:
             quoted = "\n".join(f"> {line}" if line else ">" for line in answer.text.splitlines())
-            parts.append(f"\n**{answer.question}** _({answer.section})_\n\n{quoted}\n")
+            spoken = " _(spoken)_" if answer.spoken else ""
+            parts.append(f"\n**{answer.question}** _({answer.section})_{spoken}\n\n{quoted}\n")
     return for_terminal("".join(parts))
 
 

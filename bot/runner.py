@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import signal
 from typing import Protocol
 
@@ -12,7 +13,9 @@ from starlette.routing import BaseRoute
 
 from bot.http import HealthCheck, build_http_app, http_server
 from bot.settings import Settings
-from bot.wiring import App, build_app
+from bot.wiring import VOICE_OFF, App, build_app
+
+log = logging.getLogger("earful")
 
 
 class Channel(Protocol):
@@ -67,6 +70,8 @@ async def serve_channels(settings: Settings, stop: asyncio.Event | None = None) 
         channels = configured_channels(settings, app)
         if not channels:
             raise typer.BadParameter("no chat channel is configured")
+        if app.voice is None:
+            log.warning(VOICE_OFF)
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             with contextlib.suppress(NotImplementedError, RuntimeError):

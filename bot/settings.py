@@ -59,6 +59,17 @@ class Settings(BaseSettings):
         default="expansion", description="how story search orders what the index found (core.ranking)"
     )
 
+    # Voice answers (the 'voice' extra): how long a note may be, and whether recordings are kept.
+    voice_max_seconds: float = Field(
+        default=300.0, gt=0, le=3600, description="longest voice note listened to, in seconds"
+    )
+    keep_audio: bool = Field(
+        default=False, description="keep voice recordings under the data directory (erased with the customer)"
+    )
+    voice_model_dir: Path | None = Field(
+        default=None, description="where the speech model is joined once; <data dir>/models/whisper-base"
+    )
+
     # The channels' sections: EARFUL_SLACK_<FIELD> and EARFUL_TELEGRAM_<FIELD> (each section's
     # fields are the adapter's own configuration), and the platforms' usual names, which win.
     slack: SlackConfig = Field(default_factory=SlackConfig)
@@ -103,6 +114,14 @@ class Settings(BaseSettings):
     @property
     def chroma_path(self) -> Path:
         return self.data_dir / "chroma"
+
+    @property
+    def voice_model_path(self) -> Path:
+        return self.voice_model_dir or self.data_dir / "models" / "whisper-base"
+
+    @property
+    def audio_path(self) -> Path:
+        return self.data_dir / "audio"
 
     @property
     def has_chat_token(self) -> bool:

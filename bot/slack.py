@@ -45,6 +45,7 @@ def slack_channel(settings: Settings, app: App) -> SlackChannel:
         summariser=app.summariser,
         themes=home_themes(app),
         reader=answer_reader(app),
+        voice=app.voice,
     )
 
 

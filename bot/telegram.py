@@ -22,7 +22,9 @@ def telegram_config(settings: Settings) -> TelegramConfig:
 
 def telegram_channel(settings: Settings, app: App) -> TelegramChannel:
     """The Telegram channel on the application's service, invites and story search."""
-    return TelegramChannel(app.service, app.invites, app.search, telegram_config(settings), app.sessions)
+    return TelegramChannel(
+        app.service, app.invites, app.search, telegram_config(settings), app.sessions, app.voice
+    )
 
 
 async def bot_username(settings: Settings) -> str:

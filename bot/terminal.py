@@ -13,11 +13,13 @@ import typer
 from adapters.console import ConsoleChannel
 from bot.importing import BadLine, read_jsonl
 from bot.settings import Settings
-from bot.wiring import App, build_app
+from bot.wiring import App, build_app, default_transcriber
 from core.crosslingual import ENGLISH, CrossLingualSearch
 from core.display import for_terminal
+from core.errors import AudioTooLong, InputError, MissingExtra, TranscriptionFailed
 from core.models import AnswerRecord, Status, StoryHit
 from core.stories import evidence_filters
+from core.voice import Transcript
 from prompts import default_catalog, load_script
 
 IMPORT_BATCH = 512
@@ -154,3 +156,30 @@ async def erase_customer(settings: Settings, customer: str, team: str | None) ->
 async def reindex(settings: Settings, team: str | None) -> int:
     async with build_app(settings) as app:
         return await app.indexer.reindex(team)
+
+
+MAX_RECORDING_BYTES = 512 * 1024 * 1024  # `earful transcribe` reads a recording whole
+
+
+async def transcribe_file(
+    settings: Settings, file: Path, max_seconds: float, language: str | None
+) -> Transcript:
+    """What ``file`` says, heard by the voice answers' model (``earful transcribe``)."""
+    transcriber = default_transcriber(settings)
+    if transcriber is None:
+        raise MissingExtra("earful transcribe", "voice")
+    try:
+        if file.stat().st_size > MAX_RECORDING_BYTES:
+            raise InputError(
+                f"{file}: more than {MAX_RECORDING_BYTES // 2**20} MB; split the recording first"
+            )
+        audio = await asyncio.to_thread(file.read_bytes)
+        return await transcriber.transcribe(audio, max_seconds=max_seconds, language=language)
+    except OSError as error:
+        raise InputError(f"{file}: {error.strerror or error}") from None
+    except AudioTooLong as error:
+        raise InputError(f"{file}: {error}; --max-seconds raises the limit") from None
+    except TranscriptionFailed as error:
+        raise InputError(f"{file}: {error}") from None
+    finally:
+        transcriber.close()

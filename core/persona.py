@@ -139,4 +139,7 @@ def _goals(answers: Sequence[AnswerRecord]) -> tuple[Quote, ...]:
     """What they are trying to get done: their answer to the context question, when it says
     something (the reader has no facet for goals)."""
     found = [a for a in answers if a.section == "context" and carries_evidence(a.reading)]
-    return tuple(Quote(text=clip(a.text), question_id=a.question_id, answer_id=a.id) for a in found[:2])
+    return tuple(
+        Quote(text=clip(a.text), question_id=a.question_id, answer_id=a.id, spoken=a.spoken)
+        for a in found[:2]
+    )

@@ -252,3 +252,22 @@ class DeliveryLog(Protocol):
     async def claim_delivery(self, key: str) -> bool:
         """Record ``key`` as handled; ``False`` when it already was (a duplicate delivery)."""
         ...
+
+
+class AudioArchive(Protocol):
+    """Where voice recordings are kept when an installation keeps audio (``EARFUL_KEEP_AUDIO``),
+    per team and customer; erased with their customer."""
+
+    async def keep(self, team: str, customer: str, pseudonym: str, name: str, audio: bytes) -> None:
+        """Store ``audio`` as ``name`` among the recordings of ``customer`` (raw id) in ``team``,
+        where they are known as ``pseudonym`` (so that erasure by pseudonym finds it too)."""
+        ...
+
+    async def discard(self, team: str, customer: str, name: str) -> None:
+        """Delete one recording (nothing happens when there is none)."""
+        ...
+
+    async def erase(self, customer: str, team: str | None = None) -> int:
+        """Delete every recording of a customer, given by raw id or pseudonym, in ``team`` (every
+        team when ``None``); returns how many."""
+        ...

@@ -14,8 +14,9 @@ not politeness or length. So the score is read off the answers' readings (see
 part                      points  value
 ========================  ======  ========================================================
 ``facets``                40      of problem, occurrence, workaround, cost and people-or-frequency,
-                                  the share told as experience (a story or how it usually is;
-                                  what they imagine or think of an idea does not count)
+                                  how well each is evidenced by what they live (a story or how it
+                                  usually is; what they imagine or think of an idea does not count):
+                                  two sentences the reader is sure of cover a facet, one covers half
 ``stories``               25      story answers per question that asks for past facts (the
                                   frustration, specifics, workaround and impact sections), at most 1
 ``referrals``             15      half for a referral, half for a commitment (time, money, data,
@@ -40,7 +41,7 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel, ConfigDict
 
-from core.evidence import carries_evidence, facets_heard
+from core.evidence import QUOTE_STRENGTH, carries_evidence, facets_heard
 from core.models import AnswerRecord, InterviewState
 from core.probing import word_count
 from core.reading import Act, Facet
@@ -50,6 +51,7 @@ _PITCH = ("pitch", "reaction")
 _FACT_SECTIONS = ("frustration", "specifics", "workaround", "impact")
 _CORE_FACETS = (Facet.PROBLEM, Facet.OCCURRENCE, Facet.WORKAROUND, Facet.COST)
 FULL_WORD_SHARE = 0.8
+CORROBORATED = 2  # sure sentences that cover a facet; one passing mention covers half
 
 # Evidence parts: points when full. Faults: points taken off at worst.
 WEIGHTS: dict[str, int] = {
@@ -135,11 +137,19 @@ def _part(name: str, value: float, detail: str) -> QualityPart:
     )
 
 
-def _experience_facets(answers: Sequence[AnswerRecord]) -> set[Facet]:
-    """Facets of answers told from experience (stories and generalities)."""
-    return {
-        f for a in answers if a.reading is not None and a.reading.act in _EXPERIENCE for f in a.reading.facets
-    }
+def _evidence_depth(answers: Sequence[AnswerRecord]) -> dict[Facet, float]:
+    """How well answers told from experience (stories and generalities) evidence each facet:
+    every sentence the reader is sure carries it (as sure as a summary's quotes) counts, and
+    :data:`CORROBORATED` sentences cover the facet; a single passing mention covers half."""
+    counts: dict[Facet, int] = {}
+    for answer in answers:
+        reading = answer.reading
+        if reading is None or reading.act not in _EXPERIENCE:
+            continue
+        for facet in reading.facets:
+            sure = sum(1 for strength in reading.strengths(facet) if strength >= QUOTE_STRENGTH)
+            counts[facet] = counts.get(facet, 0) + sure
+    return {facet: min(1.0, count / CORROBORATED) for facet, count in counts.items() if count}
 
 
 def assess(
@@ -169,10 +179,9 @@ def assess(
     # weather) says nothing about one, however specific.
     about = [a for a in own if problem_turns and a.turn >= min(problem_turns)]
     stories = sum(1 for a in about if a.reading is not None and a.reading.act == Act.STORY)
-    told = _experience_facets(about)
-    core = [f for f in _CORE_FACETS if f in told]
-    people_or_frequency = Facet.PEOPLE in told or Facet.FREQUENCY in told
-    covered = len(core) + people_or_frequency
+    depth = _evidence_depth(about)
+    people_or_frequency = max(depth.get(Facet.PEOPLE, 0.0), depth.get(Facet.FREQUENCY, 0.0))
+    covered = sum(depth.get(f, 0.0) for f in _CORE_FACETS) + people_or_frequency
     fact_questions = sum(1 for a in own if a.section in _FACT_SECTIONS and a.probe is None) or len(own)
     first_pitch = min((a.turn for a in own if a.section in _PITCH), default=None)
     pitch_before: bool | None = None
@@ -187,11 +196,10 @@ def assess(
     substantive = sum(1 for a in probe_answers if carries_evidence(a.reading))
     offered = max(state.probes_offered if state is not None else 0, len(probe_answers))
     referral, commitment = Facet.REFERRAL in heard, Facet.COMMITMENT in heard
-    names = [f.value for f in _CORE_FACETS if f in told] + (
-        ["people/frequency"] if people_or_frequency else []
-    )
+    names = [f.value for f in _CORE_FACETS if f in depth]
+    names += ["people/frequency"] if people_or_frequency else []
     evidence = [
-        _part("facets", covered / 5, f"{covered} of 5 ({', '.join(names) or 'none'})"),
+        _part("facets", covered / 5, f"{covered:g} of 5 ({', '.join(names) or 'none'})"),
         _part(
             "stories", stories / fact_questions if fact_questions else 0.0, f"{stories} of {len(own)} answers"
         ),

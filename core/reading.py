@@ -53,8 +53,12 @@ class Reading(BaseModel):
     act: Act
     facets: tuple[Facet, ...] = ()  # in Facet order, no repeats
     language: str = "en"  # ISO 639-1
-    # The customer's sentences that carry each facet, verbatim, in answer order.
+    # The customer's sentences that carry each facet, verbatim, the plainest first (as the reader
+    # judges; a reader with no such judgment keeps answer order).
     evidence: dict[Facet, tuple[str, ...]] = Field(default_factory=dict)
+    # How sure the reader is that each of those sentences carries the facet (0-1), in the same
+    # order; empty when the reader does not say (every sentence then counts as plain).
+    strength: dict[Facet, tuple[float, ...]] = Field(default_factory=dict)
     reader: str = ""  # which reader produced it ("offline", "llm", ...), for evaluation
 
     def has(self, facet: Facet) -> bool:
@@ -63,6 +67,12 @@ class Reading(BaseModel):
     def sentences(self, facet: Facet) -> tuple[str, ...]:
         """The sentences carrying ``facet`` (empty when the answer does not carry it)."""
         return self.evidence.get(facet, ())
+
+    def strengths(self, facet: Facet) -> tuple[float, ...]:
+        """How sure the reader is of each of :meth:`sentences` (1.0 each when it does not say)."""
+        given = self.strength.get(facet, ())
+        sentences = self.sentences(facet)
+        return given if len(given) == len(sentences) else tuple(1.0 for _ in sentences)
 
 
 class AnswerReader(Protocol):

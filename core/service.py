@@ -35,8 +35,9 @@ from core.models import (
     ReplyKind,
     Start,
     Status,
+    Voice,
 )
-from core.ports import InterviewListener, SessionStore, StoryStore
+from core.ports import AudioArchive, InterviewListener, SessionStore, StoryStore
 from core.probing import FollowUpPolicy
 from core.reading import AnswerReader, Reading
 from core.text import storable
@@ -106,7 +107,9 @@ class InterviewService:
         listeners: Sequence[InterviewListener] = (),
         on_answer: Callable[[], None] | None = None,
         clock: Callable[[], datetime] = _now,
+        audio: AudioArchive | None = None,
     ) -> None:
+        """``audio``: where kept voice recordings are, erased with their customer."""
         self._sessions = sessions
         self._catalog = catalog
         self._policy = policy
@@ -118,6 +121,7 @@ class InterviewService:
         self._background: set[asyncio.Task[None]] = set()
         self._on_answer = on_answer
         self._clock = clock
+        self._audio = audio
         # One conversation at a time per customer within this process; different customers
         # run concurrently. (Across processes, the session store orders them.)
         self._conversations = KeyedLocks()
@@ -186,7 +190,7 @@ class InterviewService:
         """Lone surrogates cannot be stored anywhere (see core.text); everything else stays."""
         event = inbound.event
         if isinstance(event, Answer) and storable(event.text) != event.text:
-            return replace(inbound, event=Answer(text=storable(event.text)))
+            return replace(inbound, event=event.model_copy(update={"text": storable(event.text)}))
         return inbound
 
     async def _handle(self, inbound: Inbound, latest: InterviewState | None = None) -> Outcome:
@@ -217,7 +221,8 @@ class InterviewService:
         if transition.erase:
             await self._erase(state)
             return Outcome(new_state, transition.replies, erased=True)
-        answer = self._record(new_state, transition.answer, now)
+        voice = inbound.event.voice if isinstance(inbound.event, Answer) else None
+        answer = self._record(new_state, transition.answer, now, voice)
         committed = await self._sessions.commit_turn(new_state, answer, inbound.delivery_key, inbound.parts)
         if not committed:
             return Outcome(state, [], duplicate=True)
@@ -340,7 +345,9 @@ class InterviewService:
         # Start (a duplicate delivery key) leaves no phantom interview behind.
         return created
 
-    def _record(self, state: InterviewState, draft: AnswerDraft | None, now: datetime) -> AnswerRecord | None:
+    def _record(
+        self, state: InterviewState, draft: AnswerDraft | None, now: datetime, voice: Voice | None = None
+    ) -> AnswerRecord | None:
         if draft is None:
             return None
         return AnswerRecord(
@@ -360,7 +367,13 @@ class InterviewService:
             turn=draft.turn,
             created_at=now,
             reading=draft.reading,
+            spoken=voice is not None,
+            voice=voice,
         )
+
+    async def current(self, channel: str, customer: str) -> InterviewState | None:
+        """The customer's most recent interview on ``channel`` (open or not), if any."""
+        return await self._sessions.latest_for(channel, customer)
 
     async def erase_customer(self, customer: str, team: str | None = None) -> list[tuple[str, str]]:
         """Erase a customer (raw id or pseudonym) from the record and the story index.
@@ -373,6 +386,10 @@ class InterviewService:
                 if team is None or pair_team == team:
                     await self._stories.delete_customer(pair_team, pair_pseudonym)
         erased = await self._sessions.erase_customer(customer, team=team)
+        if self._audio is not None:
+            # Kept recordings go with the customer (found by raw id or by any of their pseudonyms).
+            for who in sorted({customer, *(pseudonym for _, pseudonym in erased)}):
+                await self._audio.erase(who, team=team)
         if self._stories is not None:
             # Again, for a story an indexer may have added in between.
             for pair_team, pair_pseudonym in erased:

@@ -50,6 +50,7 @@ def story_from_answer(answer: AnswerRecord) -> Story:
         label=answer.label,
         act=answer.reading.act.value if answer.reading is not None else None,
         facets=tuple(f.value for f in answer.reading.facets) if answer.reading is not None else (),
+        spoken=answer.spoken,
     )
 
 

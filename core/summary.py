@@ -40,6 +40,7 @@ class Quote(BaseModel):
     text: str
     question_id: str
     answer_id: str
+    spoken: bool = False  # said in a voice note (the transcript, as the customer kept it)
 
 
 class InterviewSummary(BaseModel):
@@ -81,13 +82,14 @@ def sentences(text: str) -> list[str]:
     return [sentence for sentence in found if word_count(sentence) > 0]
 
 
-def quote_of(item: Evidence) -> Quote:
-    return Quote(text=item.text, question_id=item.question_id, answer_id=item.answer_id)
+def quote_of(item: Evidence, spoken: bool = False) -> Quote:
+    return Quote(text=item.text, question_id=item.question_id, answer_id=item.answer_id, spoken=spoken)
 
 
 def quotes(answers: Sequence[AnswerRecord], facet: Facet, limit: int) -> tuple[Quote, ...]:
-    """The best ``limit`` sentences carrying ``facet``, as quotes."""
-    return tuple(quote_of(item) for item in ranked(answers, facet, limit))
+    """The best ``limit`` sentences carrying ``facet``, as quotes (spoken ones marked)."""
+    spoken = {a.id for a in answers if a.spoken}
+    return tuple(quote_of(item, item.answer_id in spoken) for item in ranked(answers, facet, limit))
 
 
 def recap_correction(answers: Sequence[AnswerRecord]) -> AnswerRecord | None:
@@ -120,7 +122,10 @@ def summarize(state: InterviewState, answers: Sequence[AnswerRecord], limit: int
     corrected: Quote | None = None
     if correction is not None:
         corrected = Quote(
-            text=clip(correction.text), question_id=correction.question_id, answer_id=correction.id
+            text=clip(correction.text),
+            question_id=correction.question_id,
+            answer_id=correction.id,
+            spoken=correction.spoken,
         )
         # The customer's word wins: each part their correction speaks to is taken from it.
         for facet in parts:

@@ -3,7 +3,7 @@
 # deploy/Dockerfile runs this, and so does the smoke test (tests/e2e/test_wheel_smoke.py), so
 # the image's install steps are the ones `make test` runs.
 #
-#   deploy/install.sh [--extras postgres,llm] [--wheel-dir DIR] [--no-model | --model-only] VENV
+#   deploy/install.sh [--extras postgres,llm,voice] [--wheel-dir DIR] [--no-model | --model-only] VENV
 #
 # VENV is created (with $PYTHON, default python3) when it has no bin/python. The sources are
 # copied to a temporary folder first, so the checkout is never written into, and the wheel is
@@ -16,7 +16,7 @@ SOURCES=(pyproject.toml README.md LICENSE bot core adapters prompts)
 SRC="$(cd "$(dirname "$0")/.." && pwd)"
 extras="" wheel_dir="" model=yes app=yes venv=""
 
-usage() { sed -n '5p' "$0" | sed 's/^# *//' >&2; exit 2; }
+usage() { sed -n '6p' "$0" | sed 's/^# *//' >&2; exit 2; }
 while [ $# -gt 0 ]; do
     case "$1" in
         --extras) extras="${2:?--extras needs a list}"; shift 2 ;;

@@ -1,11 +1,20 @@
-"""Train the offline answer reader's act classifier from the examples in adapters/reader_data/.
+"""Train the offline answer reader: the act classifier and the sentence facet classifier.
 
     python scripts/train_answer_reader.py            # writes adapters/reader_model.npz
-    python scripts/train_answer_reader.py --out X.npz --check   # also prints a 5-fold score
+    python scripts/train_answer_reader.py --check    # also prints 5-fold scores on the examples
+    python scripts/train_answer_reader.py --search   # picks the regularisation by 5-fold score
 
-The examples are written for this purpose (never taken from a measuring file). Training is
-deterministic: a fixed vocabulary order, lbfgs logistic regression and a seeded fold split, so
-the same data gives the same artefact (tests/unit/test_answer_reader_training.py checks it).
+The examples live in ``training/answers/``, written for this purpose from the definitions of
+``shared/data/answers/README.md`` (never taken from a measuring file; ``training/answers/spec.py``
+makes the seeded briefs they were written from):
+
+- ``written-*.jsonl``: ``{"act", "sentences": [{"text", "facets"}], ...}``, facets per sentence;
+  they train both classifiers;
+- ``legacy/*.jsonl``: ``{"answer", "act", "facets"}``, facets per answer; they train the act
+  classifier only.
+
+Training is deterministic (fixed vocabulary order, lbfgs, seeded folds): the same examples give
+the same artefact (tests/unit/test_answer_reader.py checks it).
 """
 
 from __future__ import annotations
@@ -13,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -21,34 +31,77 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from adapters.reader_features import DENSE_NAMES, Featurizer, build_vocabulary  # noqa: E402
+from adapters.reader_features import (  # noqa: E402
+    DENSE_NAMES,
+    SENTENCE_DENSE_NAMES,
+    Featurizer,
+    SentenceFeaturizer,
+    build_vocabulary,
+)
+from core.reading import Act, Facet  # noqa: E402
 
-DATA = ROOT / "adapters" / "reader_data"
+DATA = ROOT / "training" / "answers"
 OUT = ROOT / "adapters" / "reader_model.npz"
 SEED = 14
-C = 4.0  # inverse regularisation; chosen by the 5-fold score on the training examples only
+# Inverse regularisation of the two classifiers, chosen by `--search` (5-fold on the examples).
+C_ACT = 4.0
+C_FACET = 4.0
+FACETS = tuple(Facet)
 
 
-def load_examples(data: Path = DATA) -> list[dict[str, object]]:
-    """Every example of every ``*.jsonl`` file in ``data``, in file then line order."""
-    rows: list[dict[str, object]] = []
-    for path in sorted(data.glob("*.jsonl")):
+@dataclass(frozen=True)
+class Example:
+    answer: str
+    act: str
+    facets: frozenset[str]
+    # (sentence, its facets) when the example is labelled sentence by sentence
+    sentences: tuple[tuple[str, frozenset[str]], ...] | None
+    where: str
+
+
+def _check(row: dict[str, object], where: str) -> None:
+    act = row.get("act")
+    if not isinstance(act, str) or act not in {a.value for a in Act}:
+        raise ValueError(f"{where}: 'act' must be one of {[a.value for a in Act]}")
+
+
+def load_examples(data: Path = DATA) -> list[Example]:
+    """Every example under ``data`` (``**/*.jsonl``), in path then line order."""
+    examples: list[Example] = []
+    facet_names = {f.value for f in Facet}
+    for path in sorted(data.rglob("*.jsonl")):
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if line.strip():
-                row = json.loads(line)
-                if not isinstance(row.get("answer"), str) or not isinstance(row.get("act"), str):
-                    raise ValueError(f"{path}:{number}: needs 'answer' and 'act'")
-                rows.append(row)
-    return rows
+            if not line.strip():
+                continue
+            where = f"{path.relative_to(data)}:{number}"
+            row = json.loads(line)
+            _check(row, where)
+            if isinstance(row.get("sentences"), list):
+                pairs = []
+                for item in row["sentences"]:
+                    text, facets = str(item["text"]).strip(), frozenset(item.get("facets", ()))
+                    if not facets <= facet_names:
+                        raise ValueError(f"{where}: unknown facets {sorted(facets - facet_names)}")
+                    if text:
+                        pairs.append((text, facets))
+                answer = " ".join(text for text, _ in pairs)
+                union = frozenset().union(*(f for _, f in pairs)) if pairs else frozenset()
+                examples.append(Example(answer, row["act"], union, tuple(pairs), where))
+            elif isinstance(row.get("answer"), str):
+                facets = frozenset(row.get("facets", ()))
+                examples.append(Example(row["answer"], row["act"], facets, None, where))
+            else:
+                raise ValueError(f"{where}: needs 'sentences' or 'answer'")
+    return examples
 
 
-def fit(texts: list[str], acts: list[str], c: float = C) -> dict[str, np.ndarray]:
-    """The trained arrays: vocabulary, dense names, classes, coefficients and intercepts."""
+def fit_acts(texts: list[str], acts: list[str], c: float = C_ACT) -> dict[str, np.ndarray]:
+    """The act classifier's arrays: vocabulary, cue names, classes, coefficients, intercepts."""
+    from scipy.sparse import csr_matrix
     from sklearn.linear_model import LogisticRegression
 
     vocabulary = build_vocabulary(texts)
-    featurizer = Featurizer(vocabulary)
-    x = featurizer.matrix(texts)
+    x = csr_matrix(Featurizer(vocabulary).matrix(texts))
     model = LogisticRegression(C=c, max_iter=5000, class_weight="balanced", random_state=SEED)
     model.fit(x, acts)
     return {
@@ -60,35 +113,119 @@ def fit(texts: list[str], acts: list[str], c: float = C) -> dict[str, np.ndarray
     }
 
 
-def cross_validate(texts: list[str], acts: list[str], c: float = C, folds: int = 5) -> float:
-    """Act accuracy over a seeded stratified k-fold split of the training examples."""
+def _sentence_rows(examples: list[Example]) -> tuple[list[tuple[str, int, int]], np.ndarray]:
+    rows: list[tuple[str, int, int]] = []
+    labels: list[list[float]] = []
+    for example in examples:
+        assert example.sentences is not None
+        total = len(example.sentences)
+        for position, (text, facets) in enumerate(example.sentences):
+            rows.append((text, position, total))
+            labels.append([float(f.value in facets) for f in FACETS])
+    return rows, np.asarray(labels).reshape(-1, len(FACETS))
+
+
+def fit_facets(examples: list[Example], c: float = C_FACET) -> dict[str, np.ndarray]:
+    """The facet classifier's arrays: one logistic regression per facet over sentences."""
+    from scipy.sparse import csr_matrix
+    from sklearn.linear_model import LogisticRegression
+
+    rows, labels = _sentence_rows(examples)
+    vocabulary = build_vocabulary([text for text, _, _ in rows], min_count=3)
+    x = csr_matrix(SentenceFeaturizer(vocabulary).matrix(rows))
+    coef = np.zeros((len(FACETS), x.shape[1]), dtype=np.float32)
+    intercept = np.zeros(len(FACETS), dtype=np.float32)
+    for i in range(len(FACETS)):
+        y = labels[:, i]
+        if y.min() == y.max():  # a facet no sentence carries (or all do): a constant
+            intercept[i] = 10.0 if y.max() else -10.0
+            continue
+        # Balanced: most sentences carry no given facet, and a missed facet costs the interview
+        # a question it need not ask, as much as a facet read where there is none.
+        model = LogisticRegression(C=c, max_iter=5000, class_weight="balanced", random_state=SEED)
+        model.fit(x, y)
+        coef[i] = model.coef_[0]
+        intercept[i] = model.intercept_[0]
+    return {
+        "facet_vocabulary": np.asarray(vocabulary, dtype=np.str_),
+        "facet_dense_names": np.asarray(SENTENCE_DENSE_NAMES, dtype=np.str_),
+        "facet_names": np.asarray([f.value for f in FACETS], dtype=np.str_),
+        "facet_coef": coef,
+        "facet_intercept": intercept,
+    }
+
+
+def fit(examples: list[Example], c_act: float = C_ACT, c_facet: float = C_FACET) -> dict[str, np.ndarray]:
+    arrays = fit_acts([e.answer for e in examples], [e.act for e in examples], c_act)
+    arrays.update(fit_facets([e for e in examples if e.sentences is not None], c_facet))
+    return arrays
+
+
+def _predict_acts(arrays: dict[str, np.ndarray], texts: list[str]) -> list[str]:
+    featurizer = Featurizer([str(v) for v in arrays["vocabulary"]])
+    scores = featurizer.matrix(texts) @ arrays["coef"].T + arrays["intercept"]
+    return [str(a) for a in arrays["classes"][scores.argmax(axis=1)]]
+
+
+def _predict_facets(arrays: dict[str, np.ndarray], example: Example) -> set[str]:
+    assert example.sentences is not None
+    featurizer = SentenceFeaturizer([str(v) for v in arrays["facet_vocabulary"]])
+    total = len(example.sentences)
+    x = featurizer.matrix([(text, i, total) for i, (text, _) in enumerate(example.sentences)])
+    scores = x @ arrays["facet_coef"].T + arrays["facet_intercept"]
+    return {FACETS[j].value for j in range(len(FACETS)) if (scores[:, j] > 0).any()}
+
+
+def cross_validate(
+    examples: list[Example], c_act: float = C_ACT, c_facet: float = C_FACET, folds: int = 5
+) -> tuple[float, float]:
+    """Act accuracy and facet micro-F1 (answer level) over a seeded stratified k-fold split."""
     from sklearn.model_selection import StratifiedKFold
 
-    right = 0
+    acts = [e.act for e in examples]
+    right = tp = fp = fn = 0
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=SEED)
-    for train, test in splitter.split(texts, acts):
-        arrays = fit([texts[i] for i in train], [acts[i] for i in train], c)
-        featurizer = Featurizer([str(v) for v in arrays["vocabulary"]])
-        scores = featurizer.matrix([texts[i] for i in test]) @ arrays["coef"].T + arrays["intercept"]
-        predicted = arrays["classes"][scores.argmax(axis=1)]
-        right += sum(1 for p, i in zip(predicted, test, strict=True) if p == acts[i])
-    return right / len(texts)
+    for train, test in splitter.split(np.zeros(len(examples)), acts):
+        arrays = fit([examples[i] for i in train], c_act, c_facet)
+        held = [examples[i] for i in test]
+        predicted = _predict_acts(arrays, [e.answer for e in held])
+        right += sum(1 for p, e in zip(predicted, held, strict=True) if p == e.act)
+        for e in held:
+            if e.sentences is None:
+                continue
+            found = _predict_facets(arrays, e) if e.act != Act.MINIMAL else set()
+            tp += len(found & e.facets)
+            fp += len(found - e.facets)
+            fn += len(e.facets - found)
+    f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+    return right / len(examples), f1
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--out", type=Path, default=OUT)
-    parser.add_argument("--check", action="store_true", help="also print a 5-fold cross-validated accuracy")
+    parser.add_argument("--check", action="store_true", help="also print 5-fold scores on the examples")
+    parser.add_argument("--search", action="store_true", help="print 5-fold scores for a grid of C values")
     args = parser.parse_args(argv)
     examples = load_examples(args.data)
-    texts = [str(e["answer"]) for e in examples]
-    acts = [str(e["act"]) for e in examples]
+    if args.search:
+        for c_act in (1.0, 2.0, 4.0, 8.0, 16.0):
+            for c_facet in (0.5, 1.0, 2.0, 4.0, 8.0):
+                acc, f1 = cross_validate(examples, c_act, c_facet)
+                print(
+                    f"C_ACT {c_act:5.1f}  C_FACET {c_facet:5.1f}  act accuracy {acc:.3f}  facet F1 {f1:.3f}"
+                )
     if args.check:
-        print(f"5-fold act accuracy on the training examples: {cross_validate(texts, acts):.3f}")
-    arrays = fit(texts, acts)
+        acc, f1 = cross_validate(examples)
+        print(f"5-fold on the examples: act accuracy {acc:.3f}, facet micro-F1 {f1:.3f}")
+    arrays = fit(examples)
     np.savez_compressed(args.out, **arrays)  # type: ignore[arg-type]
-    print(f"{len(examples)} examples, {len(arrays['vocabulary'])} n-grams -> {args.out}")
+    labelled = sum(1 for e in examples if e.sentences is not None)
+    print(
+        f"{len(examples)} examples ({labelled} labelled by sentence), {len(arrays['vocabulary'])} "
+        f"answer n-grams, {len(arrays['facet_vocabulary'])} sentence n-grams -> {args.out}"
+    )
     return 0
 
 

@@ -37,6 +37,12 @@ def embedder() -> HashingEmbedder:
     return HashingEmbedder()
 
 
+@pytest.fixture(scope="session")
+def voice_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One folder per test session where the speech model is joined (that writes 145 MB)."""
+    return tmp_path_factory.mktemp("whisper-base")
+
+
 @pytest.fixture
 def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A data dir of its own and no chat tokens from the developer's environment."""

@@ -9,10 +9,12 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime
 
+from core.errors import AudioTooLong, TranscriptionFailed
 from core.invites import ERASED_CLAIMANT, Invite, claimed_by_customer
 from core.models import AnswerRecord, InterviewState, MessagePart, Status, Story
 from core.ports import CosineScale
 from core.reading import Act, Facet, Reading
+from core.voice import Transcript
 
 
 class MemorySessionStore:
@@ -382,3 +384,53 @@ def read_as(text: str, act: Act, *facets: Facet, language: str = "en") -> Readin
         evidence={facet: (text.strip(),) for facet in ordered},
         reader="fake",
     )
+
+
+class ScriptedTranscriber:
+    """:class:`core.voice.Transcriber` that hears what it was told each recording says.
+
+    A recording it does not know cannot be decoded (:class:`TranscriptionFailed`); one whose
+    transcript lasts longer than allowed is :class:`AudioTooLong`. Calls are kept in ``calls``
+    as ``(audio, language hint)``.
+    """
+
+    def __init__(self) -> None:
+        self.heard: dict[bytes, Transcript] = {}
+        self.calls: list[tuple[bytes, str | None]] = []
+
+    def learn(self, audio: bytes, text: str, language: str = "en", seconds: float = 5.0) -> bytes:
+        self.heard[audio] = Transcript(text=text, language=language, avg_logprob=-0.25, seconds=seconds)
+        return audio
+
+    async def transcribe(
+        self, audio: bytes, *, max_seconds: float, language: str | None = None
+    ) -> Transcript:
+        self.calls.append((audio, language))
+        transcript = self.heard.get(audio)
+        if transcript is None:
+            raise TranscriptionFailed("not a recording this transcriber knows")
+        if transcript.seconds > max_seconds:
+            raise AudioTooLong(transcript.seconds, max_seconds)
+        return transcript
+
+
+class MemoryAudioArchive:
+    """:class:`core.ports.AudioArchive` in a dict: ``(team, customer) -> {name: audio}``."""
+
+    def __init__(self) -> None:
+        self.files: dict[tuple[str, str], dict[str, bytes]] = {}
+        self.known_as: dict[tuple[str, str], set[str]] = {}
+
+    async def keep(self, team: str, customer: str, pseudonym: str, name: str, audio: bytes) -> None:
+        self.files.setdefault((team, customer), {})[name] = audio
+        self.known_as.setdefault((team, customer), set()).add(pseudonym)
+
+    async def discard(self, team: str, customer: str, name: str) -> None:
+        self.files.get((team, customer), {}).pop(name, None)
+
+    async def erase(self, customer: str, team: str | None = None) -> int:
+        removed = 0
+        for key in list(self.files):
+            if (team is None or key[0] == team) and (key[1] == customer or customer in self.known_as[key]):
+                removed += len(self.files.pop(key))
+        return removed

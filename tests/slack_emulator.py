@@ -45,7 +45,9 @@ class SlackEmulator:
     team_for_token: dict[str, str] = field(default_factory=dict)
     calls: list[Call] = field(default_factory=list)
     rate_limit_next: dict[str, int] = field(default_factory=dict)  # method -> 429s to give
-    files: dict[str, tuple[str, str]] = field(default_factory=dict)  # file id -> (name, content)
+    files: dict[str, tuple[str, str | bytes]] = field(default_factory=dict)  # file id -> (name, content)
+    # More of a file's object as files.info gives it (an audio clip's mimetype, duration_ms...).
+    file_details: dict[str, dict[str, Any]] = field(default_factory=dict)
     # users.info: user id -> "multi" (a multi-channel guest: is_restricted) or "single"
     # (a single-channel guest: is_restricted and is_ultra_restricted); anyone else is a member.
     guests: dict[str, str] = field(default_factory=dict)
@@ -180,14 +182,16 @@ class SlackEmulator:
                 return {"ok": False, "error": "file_not_found"}
             name, content = shared
             url = f"{self.base}/files-pri/{params['file']}/{name}"
+            size = len(content.encode() if isinstance(content, str) else content)
             return {
                 "ok": True,
                 "file": {
                     "id": params["file"],
                     "name": name,
-                    "size": len(content.encode()),
+                    "size": size,
                     "url_private": url,
                     "url_private_download": url,
+                    **self.file_details.get(str(params["file"]), {}),
                 },
             }
         if method == "apps.connections.open":
@@ -217,7 +221,35 @@ class SlackEmulator:
         shared = self.files.get(request.match_info["file_id"])
         if shared is None or (self.team_for_token and token not in self.team_for_token):
             return web.Response(status=404 if shared is None else 403, text="no access")
+        if isinstance(shared[1], bytes):
+            return web.Response(body=shared[1], content_type="application/octet-stream")
         return web.Response(text=shared[1], content_type="text/plain")
+
+    def share_audio(
+        self, file_id: str, audio: bytes, duration_ms: int, *, user: str, dm: str
+    ) -> dict[str, Any]:
+        """An audio clip recorded in a DM: the file is served, and the ``file_share`` message
+        event Slack sends for it is returned (its file object as events carry it)."""
+        self.files[file_id] = (f"audio_message_{file_id}.webm", audio)
+        details = {
+            "mimetype": "audio/webm",
+            "filetype": "webm",
+            "subtype": "slack_audio",
+            "media_display_type": "audio",
+            "duration_ms": duration_ms,
+        }
+        self.file_details[file_id] = details
+        shared = {"id": file_id, "name": self.files[file_id][0], "size": len(audio), **details}
+        return {
+            "type": "message",
+            "subtype": "file_share",
+            "channel_type": "im",
+            "channel": dm,
+            "user": user,
+            "text": "",
+            "files": [shared],
+            "ts": f"1700000200.{next(self._ts):06d}",
+        }
 
     async def _respond(self, request: web.Request) -> web.Response:
         await self._record(Call("respond", await request.json(), None, request.path))

@@ -186,13 +186,15 @@ async def running_slack(
     real_embedder: bool = False,
     summariser: Summariser | None = None,
     two_workspaces: bool = False,
+    voice: bool = True,
     **settings: Any,
 ) -> AsyncIterator[SlackHarness]:
     """Earful's Slack channel in HTTP mode behind ``bot.http`` on a free port of 127.0.0.1
     (with the hashing test embedder unless ``real_embedder``: the packaged MiniLM).
 
     One bot token serves one workspace (TEAM_A); ``two_workspaces`` runs in OAuth mode with
-    TEAM_A and TEAM_B installed, for tests of what one workspace may see of another's."""
+    TEAM_A and TEAM_B installed, for tests of what one workspace may see of another's. Audio clips
+    in DM interviews are heard (the 'voice' extra's model) unless ``voice`` is false."""
     emulator = SlackEmulator(team_for_token={TOKEN: TEAM_A, TOKEN_B: TEAM_B})
     await emulator.start()
     values: dict[str, Any] = {
@@ -210,6 +212,8 @@ async def running_slack(
         async with build_app(config, embedder=None if real_embedder else HashingEmbedder()) as app:
             if summariser is not None:  # as if EARFUL_LLM had chosen one
                 app.summariser = summariser
+            if not voice:  # as without the 'voice' extra
+                app.voice = None
             channel = slack_channel(config, app)
             if two_workspaces:
                 await install(channel, TEAM_A, TOKEN)

@@ -2,8 +2,9 @@
 
 It serves the methods python-telegram-bot 22 calls (getMe, getUpdates with offset and
 long-poll timeout, sendMessage, editMessageText, editMessageReplyMarkup, answerCallbackQuery,
-sendChatAction, setMyCommands/getMyCommands, setWebhook/deleteWebhook/getWebhookInfo,
-close/logOut) on 127.0.0.1, accepts form-encoded (PTB's way: non-string values as JSON
+sendChatAction, setMyCommands/getMyCommands, setWebhook/deleteWebhook/getWebhookInfo, getFile,
+close/logOut) and file downloads (``/file/bot<token>/<file_path>``, 20 MB at most for bots) on
+127.0.0.1, accepts form-encoded (PTB's way: non-string values as JSON
 strings) and JSON bodies, and checks what the real API checks that matters here: the token,
 HTML entities, the 4096-character limit. Tests play users (``send_text``, ``press``...) and
 read what the bot sent per chat. ``fail_next`` makes the next calls answer 429 with
@@ -22,7 +23,7 @@ import httpx
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from telegram_wire import (
     BOT_USER,
@@ -37,6 +38,8 @@ from telegram_wire import (
 )
 
 __all__ = ["FakeUser", "SentMessage", "TelegramEmulator"]
+
+MAX_BOT_DOWNLOAD = 20 * 1000 * 1000  # "bots can download files of up to 20MB in size"
 
 
 class TelegramEmulator:
@@ -56,6 +59,10 @@ class TelegramEmulator:
         self.rejected: list[str] = []  # descriptions of 4xx answers given to the bot
         self._fail: list[int] = []  # retry_after values for the next calls
         self._bad_gateways = 0  # how many of the next sendMessage calls answer 502
+        self.files: dict[str, bytes] = {}  # file_id -> content, for getFile and downloads
+        self.file_sizes: dict[str, int] = {}  # file_id -> size Telegram reports (the content's by default)
+        self.downloads: list[str] = []  # file paths the bot downloaded
+        self._broken_downloads = 0  # how many of the next downloads answer 502
         self._next_update = 1000
         self._next_message = 1
         self._changed = asyncio.Condition()
@@ -69,8 +76,18 @@ class TelegramEmulator:
         """The ``base_url`` to give PTB (it appends the token)."""
         return f"http://127.0.0.1:{self.port}/bot"
 
+    @property
+    def file_url(self) -> str:
+        """Where files are downloaded from (PTB's ``base_file_url``; it appends the token)."""
+        return f"http://127.0.0.1:{self.port}/file/bot"
+
     async def start(self) -> None:
-        app = Starlette(routes=[Route("/bot{token}/{method}", self._endpoint, methods=["GET", "POST"])])
+        app = Starlette(
+            routes=[
+                Route("/bot{token}/{method}", self._endpoint, methods=["GET", "POST"]),
+                Route("/file/bot{token}/{path:path}", self._download, methods=["GET"]),
+            ]
+        )
         config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="off")
         self._server = uvicorn.Server(config)
         self._server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
@@ -142,9 +159,28 @@ class TelegramEmulator:
         }
         return self._update(message=self._message(user, sticker=sticker))
 
-    def send_voice(self, user: FakeUser) -> dict[str, Any]:
-        voice = {"file_id": "voice1", "file_unique_id": "v1", "duration": 3}
-        return self._update(message=self._message(user, voice=voice))
+    def send_voice(
+        self,
+        user: FakeUser,
+        audio: bytes = b"OggS-not-really",
+        duration: int = 3,
+        *,
+        size: int | None = None,
+        as_audio: bool = False,
+    ) -> dict[str, Any]:
+        """The user sends a voice note (Opus in Ogg, as Telegram records them), or with
+        ``as_audio`` an audio file; ``size`` is what Telegram reports (the content's length)."""
+        file_id = f"{'audio' if as_audio else 'voice'}{len(self.files) + 1}"
+        self.files[file_id] = audio
+        self.file_sizes[file_id] = len(audio) if size is None else size
+        media = {
+            "file_id": file_id,
+            "file_unique_id": f"u{file_id}",
+            "duration": duration,
+            "mime_type": "audio/mpeg" if as_audio else "audio/ogg",
+            "file_size": self.file_sizes[file_id],
+        }
+        return self._update(message=self._message(user, **{"audio" if as_audio else "voice": media}))
 
     def press(self, user: FakeUser, message: SentMessage, data: str) -> dict[str, Any]:
         """The user presses the inline button with callback ``data`` under ``message``."""
@@ -165,6 +201,10 @@ class TelegramEmulator:
     def bad_gateway_next(self, calls: int = 1) -> None:
         """Answer the next ``calls`` sendMessage calls with 502 Bad Gateway (nothing is sent)."""
         self._bad_gateways += calls
+
+    def break_downloads(self, count: int = 1) -> None:
+        """Answer the next ``count`` file downloads with 502 Bad Gateway."""
+        self._broken_downloads += count
 
     # --- reading what the bot did ----------------------------------------------------------
 
@@ -219,6 +259,32 @@ class TelegramEmulator:
             return JSONResponse(body, error.code)
         await self._notify()
         return JSONResponse({"ok": True, "result": result})
+
+    async def api_getfile(self, params: dict[str, Any]) -> dict[str, Any]:
+        file_id = str(params.get("file_id", ""))
+        if file_id not in self.files:
+            raise ApiError(400, "Bad Request: invalid file_id")
+        if self.file_sizes[file_id] > MAX_BOT_DOWNLOAD:
+            raise ApiError(400, "Bad Request: file is too big")
+        return {
+            "file_id": file_id,
+            "file_unique_id": f"u{file_id}",
+            "file_size": self.file_sizes[file_id],
+            "file_path": f"voice/{file_id}.oga",
+        }
+
+    async def _download(self, request: Request) -> Response:
+        path = request.path_params["path"]
+        if request.path_params["token"] != self.token:
+            return Response(status_code=401)
+        if self._broken_downloads:
+            self._broken_downloads -= 1
+            return Response("Bad Gateway", status_code=502)
+        file_id = path.removeprefix("voice/").removesuffix(".oga")
+        if file_id not in self.files:
+            return Response(status_code=404)
+        self.downloads.append(path)
+        return Response(self.files[file_id], media_type="application/octet-stream")
 
     async def api_getme(self, _: dict[str, Any]) -> dict[str, Any]:
         return {

@@ -99,10 +99,11 @@ def stories_message(query: StoryQuery, hits: Sequence[StoryHit], wording: SlackW
     return header, blocks[:MESSAGE_BLOCKS]
 
 
-def _answer_blocks(answers: Sequence[AnswerRecord]) -> list[Block]:
+def _answer_blocks(answers: Sequence[AnswerRecord], wording: SlackWording) -> list[Block]:
     blocks: list[Block] = []
     for answer in answers:
-        blocks += [section(f"*{escape(clip(answer.question, 2900))}*"), literal_quote(answer.text)]
+        note = wording.spoken_mark if answer.spoken else None
+        blocks += [section(f"*{escape(clip(answer.question, 2900))}*"), literal_quote(answer.text, note=note)]
     return blocks
 
 
@@ -118,7 +119,7 @@ def transcript_view(
     heading = wording.transcript_heading.format(pseudonym=escape(pseudonym), date=when, answers=len(answers))
     top = [section(heading), *([actions] if actions else [])]
     fits = (MODAL_BLOCKS - len(top) - 1) // 2
-    blocks = [*top, *_answer_blocks(answers[:fits])]
+    blocks = [*top, *_answer_blocks(answers[:fits], wording)]
     if len(answers) > fits:
         blocks.append(context(wording.transcript_truncated.format(shown=fits)))
     return {
@@ -139,7 +140,7 @@ def transcript_messages(
     current: list[Block] = [section(intro)]
     size = 0
     for answer in answers:
-        pair = _answer_blocks([answer])
+        pair = _answer_blocks([answer], wording)
         pair_size = len(answer.question) + min(len(answer.text), QUOTE_LIMIT)
         if len(current) + len(pair) > MESSAGE_BLOCKS or (size + pair_size > MESSAGE_CHARS and size):
             messages.append((intro, current))
@@ -150,24 +151,29 @@ def transcript_messages(
     return messages
 
 
-def _quotes(title: str, quotes: Sequence[Quote], nothing: str) -> list[Block]:
+def _quotes(title: str, quotes: Sequence[Quote], nothing: str, spoken: str = "") -> list[Block]:
     if not quotes:
         return [section(f"{title}\n{nothing}")]
-    return [section(title), *(literal_quote(quote.text, 1000) for quote in quotes)]
+    return [section(title), *(literal_quote(q.text, 1000, spoken if q.spoken else None) for q in quotes)]
 
 
 def summary_message(summary: InterviewSummary, wording: SlackWording) -> Message:
     """The channel message for a finished interview: who, frustrations, workarounds, costs."""
     header = wording.summary_header.format(pseudonym=escape(summary.customer), answers=summary.answers)
+    spoken = wording.spoken_mark
     blocks = [
         section(header),
-        *_quotes(wording.summary_frustrations, summary.frustrations, wording.summary_nothing),
-        *_quotes(wording.summary_workarounds, summary.workarounds, wording.summary_nothing),
-        *_quotes(wording.summary_costs, summary.costs, wording.summary_nothing),
-        *(_quotes(wording.summary_referrals, summary.referrals, "") if summary.referrals else []),
-        *(_quotes(wording.summary_commitments, summary.commitments, "") if summary.commitments else []),
+        *_quotes(wording.summary_frustrations, summary.frustrations, wording.summary_nothing, spoken),
+        *_quotes(wording.summary_workarounds, summary.workarounds, wording.summary_nothing, spoken),
+        *_quotes(wording.summary_costs, summary.costs, wording.summary_nothing, spoken),
+        *(_quotes(wording.summary_referrals, summary.referrals, "", spoken) if summary.referrals else []),
         *(
-            _quotes(wording.summary_correction, (summary.correction,), "")
+            _quotes(wording.summary_commitments, summary.commitments, "", spoken)
+            if summary.commitments
+            else []
+        ),
+        *(
+            _quotes(wording.summary_correction, (summary.correction,), "", spoken)
             if summary.correction is not None
             else []
         ),

@@ -26,6 +26,7 @@ from adapters.slack.factory import build_bolt_app, installation_store, web_clien
 from adapters.slack.guests import SearchAccess
 from adapters.slack.home_themes import HomeThemes, ThemesFor
 from adapters.slack.requests import NOT_UTF8, payload_problem
+from adapters.slack.voice import SlackVoice
 from adapters.slack.wording import SlackWording, load_wording
 from core.invites import Invites
 from core.ports import DeliveryLog, SessionStore
@@ -33,6 +34,7 @@ from core.reading import AnswerReader
 from core.service import InterviewService
 from core.stories import StoryFinder
 from core.summary import Summariser
+from core.voice import VoiceNotes
 
 
 class SlackChannel:
@@ -55,10 +57,12 @@ class SlackChannel:
         summariser: Summariser | None = None,
         themes: ThemesFor | None = None,
         reader: AnswerReader | None = None,
+        voice: VoiceNotes | None = None,
     ) -> None:
         """``database`` keeps the workspaces' installations in multi-workspace mode;
         ``telegram_bot_username`` makes invite links; ``reader`` reads answers stored without a
-        reading (older interviews, imports) for summaries, personas and quality scores."""
+        reading (older interviews, imports) for summaries, personas and quality scores; ``voice``
+        hears audio clips in DM interviews."""
         self.config = config
         self.wording = wording or load_wording()
         self.poster = Poster(ChannelPacer(config.post_interval))
@@ -75,7 +79,8 @@ class SlackChannel:
             access=SearchAccess(config.allow_guests),
             reader=reader,
         )
-        self.bolt = build_bolt_app(config, self.desk, deliveries, self.installations, database)
+        heard = SlackVoice(voice, self.desk) if voice is not None else None
+        self.bolt = build_bolt_app(config, self.desk, deliveries, self.installations, database, heard)
         self._http = AsyncSlackRequestHandler(self.bolt)
         secret = revealed(config.signing_secret)
         self._signatures = SignatureVerifier(secret) if secret else None

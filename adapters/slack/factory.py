@@ -23,6 +23,7 @@ from adapters.slack.desk import SlackDesk
 from adapters.slack.installations import SqliteInstallationStore
 from adapters.slack.listeners import register
 from adapters.slack.requests import own_team_only
+from adapters.slack.voice import SlackVoice
 from core.errors import MissingExtra
 from core.ports import DeliveryLog
 
@@ -85,6 +86,7 @@ def build_bolt_app(
     deliveries: DeliveryLog,
     installations: OAuthStores | None = None,
     database: InstallsDatabase | None = None,
+    voice: SlackVoice | None = None,
 ) -> AsyncApp:
     """The Bolt app with Earful's middleware and listeners."""
     signing_secret = revealed(config.signing_secret) or ""
@@ -109,5 +111,5 @@ def build_bolt_app(
         # One token serves one workspace: a body naming another team is refused.
         app.use(own_team_only())
     app.use(dedupe_middleware(deliveries))
-    register(app, desk)
+    register(app, desk, voice)
     return app

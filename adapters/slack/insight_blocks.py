@@ -56,7 +56,11 @@ def persona_button(interview_id: str, wording: SlackWording) -> Block:
 def _part(title: str, quotes: Sequence[Quote], wording: SlackWording) -> list[Block]:
     if not quotes:
         return [section(f"{title}\n{wording.persona_not_said}")]
-    return [section(title), *(literal_quote(quote.text, 1000) for quote in quotes)]
+    marks = [wording.spoken_mark if quote.spoken else None for quote in quotes]
+    return [
+        section(title),
+        *(literal_quote(q.text, 1000, mark) for q, mark in zip(quotes, marks, strict=True)),
+    ]
 
 
 def persona_blocks(persona: Persona, wording: SlackWording) -> list[Block]:

@@ -4,14 +4,12 @@ lint as a script loaded from disk, the findings answered as an ephemeral message
 from __future__ import annotations
 
 import logging
-from typing import Any
 
-import aiohttp
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.blocks import MESSAGE_BLOCKS, Message, section, text_message
 from adapters.slack.commands import parse_lint_request
+from adapters.slack.files import FileUnreadable, private_file
 from adapters.slack.mrkdwn import clip, escape
 from adapters.slack.wording import SlackWording
 from core.errors import ScriptError
@@ -22,38 +20,11 @@ MAX_SCRIPT_BYTES = 256 * 1024  # far more than any interview script
 SNIPPET_NAME = "snippet"
 
 
-class FileUnreadable(Exception):
-    """The shared file cannot be fetched (unknown, too big, not text); the reason says which."""
-
-
 async def download_file(client: AsyncWebClient, file_id: str) -> tuple[str, str]:
     """``(name, text)`` of a file shared in Slack, fetched with the bot's token."""
+    file, body = await private_file(client, file_id, MAX_SCRIPT_BYTES, too_big="too big for a script")
     try:
-        info = await client.files_info(file=file_id)
-    except SlackApiError as error:
-        raise FileUnreadable(str(error.response.get("error", "unknown error"))) from None
-    file: dict[str, Any] = info.get("file") or {}
-    name = str(file.get("name") or file_id)
-    if int(file.get("size") or 0) > MAX_SCRIPT_BYTES:
-        raise FileUnreadable("too big for a script")
-    url = file.get("url_private_download") or file.get("url_private")
-    if not url:
-        raise FileUnreadable("no download link")
-    headers = {"Authorization": f"Bearer {client.token}"}
-    try:
-        async with (
-            aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=20)) as session,
-            session.get(url, headers=headers) as response,
-        ):
-            if response.status != 200:
-                raise FileUnreadable(f"download answered {response.status}")
-            body = await response.content.read(MAX_SCRIPT_BYTES + 1)
-    except aiohttp.ClientError as error:
-        raise FileUnreadable(f"download failed: {type(error).__name__}") from None
-    if len(body) > MAX_SCRIPT_BYTES:
-        raise FileUnreadable("too big for a script")
-    try:
-        return name, body.decode("utf-8")
+        return str(file.get("name") or file_id), body.decode("utf-8")
     except UnicodeDecodeError:
         raise FileUnreadable("not UTF-8 text") from None
 

@@ -19,12 +19,15 @@ from adapters.slack.commands import split_command
 from adapters.slack.desk import SlackDesk
 from adapters.slack.insight_blocks import PERSONA_ACTION
 from adapters.slack.personas import persona_reply
+from adapters.slack.voice import SlackVoice, audio_files, please_type
+from core.voice import voice_choice
 
 COMMAND = "/earful"
 
 
-def register(app: AsyncApp, desk: SlackDesk) -> None:
-    """Attach Earful's listeners to ``app``."""
+def register(app: AsyncApp, desk: SlackDesk, voice: SlackVoice | None = None) -> None:
+    """Attach Earful's listeners to ``app`` (``voice``: how audio clips in DM interviews are
+    heard; without it they get the DM's help)."""
 
     @app.command(COMMAND)
     async def earful(
@@ -52,9 +55,21 @@ def register(app: AsyncApp, desk: SlackDesk) -> None:
     async def direct_message(
         event: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
     ) -> None:
-        # Only plain messages people type in a DM with the bot; edits, joins and bots are ignored.
-        if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
+        # Only plain messages people type (or audio clips they share) in a DM with the bot; edits,
+        # joins and bots are ignored.
+        if event.get("channel_type") != "im" or event.get("bot_id"):
             return
+        clips = audio_files(event) if event.get("subtype") == "file_share" else []
+        if clips:
+            if voice is None:
+                await please_type(desk, client, str(context.team_id), event["user"], event["channel"])
+            else:
+                await voice.hear(client, str(context.team_id), event["user"], event["channel"], clips)
+            return
+        if event.get("subtype"):
+            return
+        if voice is not None:
+            await voice.supersede(event["user"])
         await desk.direct_message(
             client, str(context.team_id), event["user"], event["channel"], event.get("text", "")
         )
@@ -69,6 +84,11 @@ def register(app: AsyncApp, desk: SlackDesk) -> None:
     ) -> None:
         await ack()
         user, dm = body["user"]["id"], body["channel"]["id"]
+        voiced = voice_choice(action.get("value", ""))
+        if voiced is not None:
+            if voice is not None:
+                await voice.choose(client, str(context.team_id), user, dm, *voiced)
+            return
         await desk.choice(client, str(context.team_id), user, dm, action.get("value", ""))
 
     @app.action(TRANSCRIPT_ACTION)

@@ -24,9 +24,17 @@ def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def literal_quote(text: str, limit: int = 2900) -> dict[str, Any]:
-    """A block quoting ``text`` verbatim: a rich-text quote of plain text elements."""
-    return {
-        "type": "rich_text",
-        "elements": [{"type": "rich_text_quote", "elements": [{"type": "text", "text": clip(text, limit)}]}],
-    }
+def literal_quote(text: str, limit: int = 2900, note: str | None = None) -> dict[str, Any]:
+    """A block quoting ``text`` verbatim: a rich-text quote of plain text elements, and under
+    it, in the same block, ``note`` in italics (e.g. that it was said in a voice note)."""
+    elements: list[dict[str, Any]] = [
+        {"type": "rich_text_quote", "elements": [{"type": "text", "text": clip(text, limit)}]}
+    ]
+    if note:
+        elements.append(
+            {
+                "type": "rich_text_section",
+                "elements": [{"type": "text", "text": note, "style": {"italic": True}}],
+            }
+        )
+    return {"type": "rich_text", "elements": elements}

@@ -76,6 +76,7 @@ class SlackWording(BaseModel):
     summary_referrals: str = "*Who else has it*"
     summary_commitments: str = "*What they offered*"
     summary_correction: str = "*The customer corrected the recap*"
+    spoken_mark: str = "🎙 said in a voice note"  # under a quote transcribed from a voice note
     persona_referrals: str = "*Who else has it*"
     persona_commitments: str = "*What they offered*"
     evidence_kinds: dict[str, str] = Field(default_factory=dict)

@@ -25,6 +25,7 @@ from core.errors import InputError, StoreUnavailable
 from core.invites import Invites
 from core.service import InterviewService
 from core.stories import StoryFinder
+from core.voice import VoiceNotes
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +46,9 @@ class TelegramChannel:
         search: StoryFinder,
         config: TelegramConfig,
         parts: HeldParts,
+        voice: VoiceNotes | None = None,
     ) -> None:
+        """``voice``: how voice notes are heard (``None``: customers are asked to type)."""
         self.config = config
         # Telegram echoes this secret in a header on every webhook call; without it, anyone
         # who finds the URL could post updates. A fresh one is registered at every start.
@@ -59,6 +62,7 @@ class TelegramChannel:
             Application.builder()
             .token(config.token)
             .base_url(config.api_url)
+            .base_file_url(config.files_url)
             .rate_limiter(
                 AIORateLimiter(
                     overall_max_rate=config.max_messages_per_second, max_retries=config.max_retries
@@ -70,7 +74,7 @@ class TelegramChannel:
             builder = builder.updater(None)
         self.application: Application[Any, Any, Any, Any, Any, Any] = builder.build()
         self._catalog: Catalog = service.catalog
-        self.handlers = TelegramHandlers(service, invites, search, config, self.processor, parts)
+        self.handlers = TelegramHandlers(service, invites, search, config, self.processor, parts, voice)
         self.handlers.register(self.application)
 
     def routes(self) -> list[BaseRoute]:

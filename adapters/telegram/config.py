@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cached_property
+from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
@@ -19,7 +20,8 @@ class TelegramConfig(BaseModel):
     ``api_url`` is the Bot API base URL the token is appended to (PTB's ``base_url``);
     ``team_users`` names the Telegram users who may search a team's stories; ``webhook_url``
     switches from long polling to a webhook; ``merge_window`` is how long (seconds) to wait for
-    more parts of an answer split over several messages.
+    more parts of an answer split over several messages; ``file_url`` is the base URL files
+    (voice notes) are downloaded from, by default :func:`file_url_for` ``api_url``.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -29,6 +31,11 @@ class TelegramConfig(BaseModel):
         default=None, description="the bot's @username for invite links; asked from Telegram when unset"
     )
     api_url: str = TELEGRAM_API_URL
+    file_url: str | None = Field(
+        default=None,
+        description="Bot API file URL the token is appended to; by default EARFUL_TELEGRAM_API_URL's"
+        " .../bot becomes .../file/bot, as the Bot API serves files",
+    )
     team_users: str = Field(
         default="", description="Telegram users allowed /stories, as 'user id:team,...' (12345:T0123ABC)"
     )
@@ -69,6 +76,20 @@ class TelegramConfig(BaseModel):
     @property
     def uses_webhook(self) -> bool:
         return bool(self.webhook_url)
+
+    @property
+    def files_url(self) -> str:
+        """Where files are downloaded from (PTB's ``base_file_url``)."""
+        return self.file_url or file_url_for(self.api_url)
+
+
+def file_url_for(api_url: str) -> str:
+    """The Bot API's file URL beside its method URL: ``https://api.telegram.org/bot`` serves
+    files at ``https://api.telegram.org/file/bot`` (and a local Bot API server or a stand-in
+    the same way), so the last part of the path gets ``file/`` before it."""
+    parts = urlsplit(api_url)
+    head, _, last = parts.path.rstrip("/").rpartition("/")
+    return urlunsplit(parts._replace(path=f"{head}/file/{last}" if last else "/file"))
 
 
 def parse_team_users(text: str) -> dict[int, str]:

@@ -25,6 +25,7 @@ from adapters.telegram.ordering import PerChatUpdateProcessor
 from adapters.telegram.rendering import render_hits
 from adapters.telegram.sending import Sender
 from adapters.telegram.translate import COMMAND_EVENTS, delivery_key, message_key, start_event
+from adapters.telegram.voice import TelegramVoice
 from core.choices import choice_event
 from core.errors import EarfulError, InputError, InviteError
 from core.invites import Invites, telegram_invite_link
@@ -34,6 +35,7 @@ from core.models import Answer, Event, InterviewState, MessagePart, Reply, Reply
 from core.service import Inbound, InterviewService, Outcome
 from core.stories import StoryFinder
 from core.story_query import parse_story_query
+from core.voice import VoiceNotes, voice_choice
 
 CHANNEL = "telegram"
 log = logging.getLogger(__name__)
@@ -44,7 +46,8 @@ class TelegramHandlers:
     """Everything the bot does with an update; the core decides, this only translates.
 
     A redelivered update is recognised by the store alone: a turn's delivery key by its commit,
-    a text part by :meth:`HeldParts.hold_part`, any other update by its claimed delivery."""
+    a text part (or a kept transcript) by :meth:`HeldParts.hold_part`, any other update by its
+    claimed delivery."""
 
     def __init__(
         self,
@@ -54,7 +57,10 @@ class TelegramHandlers:
         config: TelegramConfig,
         processor: PerChatUpdateProcessor,
         parts: HeldParts,
+        voice: VoiceNotes | None = None,
     ) -> None:
+        """``parts``: where answer parts are held and linked; ``voice``: how voice notes are heard
+        (``None``: customers are asked to type)."""
         self._service = service
         self._invites = invites
         self._search = search
@@ -63,6 +69,7 @@ class TelegramHandlers:
         self._bot: Bot | None = None
         self._sender: Sender | None = None
         self.merger = AnswerMerger(config.merge_window, self._deliver_answer, processor.hold_chat)
+        self.voice = TelegramVoice(voice, service, self._take_part) if voice is not None else None
 
     def register(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         """Add the handlers, most specific first."""
@@ -77,6 +84,7 @@ class TelegramHandlers:
         application.add_handler(CommandHandler("stories", self.on_stories, filters=new))
         application.add_handler(MessageHandler(new & filters.COMMAND, self.on_help))
         application.add_handler(MessageHandler(new & filters.TEXT, self.on_text))
+        application.add_handler(MessageHandler(new & (filters.VOICE | filters.AUDIO), self.on_voice))
         application.add_handler(
             MessageHandler(
                 filters.UpdateType.EDITED_MESSAGE & filters.ChatType.PRIVATE & filters.TEXT, self.on_edit
@@ -106,21 +114,24 @@ class TelegramHandlers:
             return
         part = Part(update.update_id, message.message_id, message.text)
         held = HeldPart(message.chat_id, user.id, user.language_code, part)
-        refused = self.merger.refuses(message.chat_id, part)
-        if refused is not None:
-            await self._refused(held, refused)
-            return
         try:
-            # Durable before it waits in memory: a crash in the merge window loses nothing.
-            fresh = await self._parts.hold_part(
-                CHANNEL, str(user.id), delivery_key(part.update_id), held.dump()
-            )
+            await self._take_part(held)
         except EarfulError as error:
             log.warning("could not hold a message part of chat %s: %s", message.chat_id, error)
             await self.send.texts(message.chat_id, [self._messages(user).try_again_later])
+
+    async def _take_part(self, held: HeldPart) -> None:
+        """Add a part (typed, or a kept transcript) to its chat's answer: held durably first, so a
+        crash in the merge window loses nothing; a part past the answer's limits is refused."""
+        refused = self.merger.refuses(held.chat_id, held.part)
+        if refused is not None:
+            await self._refused(held, refused)
             return
+        fresh = await self._parts.hold_part(
+            CHANNEL, str(held.user_id), delivery_key(held.part.update_id), held.dump()
+        )
         if fresh:
-            self.merger.add(held.chat_id, held.user_id, held.language, part)  # it fits (just asked)
+            self.merger.add(held.chat_id, held.user_id, held.language, held.part)  # it fits (just asked)
 
     async def _merge(self, held: HeldPart) -> None:
         """Add a held part (replayed after a restart) to its chat's answer; one that does not
@@ -174,23 +185,41 @@ class TelegramHandlers:
         with contextlib.suppress(TelegramError):
             await query.answer()
         event = choice_event(query.data or "")
-        if event is None:
+        voiced = voice_choice(query.data or "")
+        if event is None and voiced is None:
             return
         if query.message is not None:
             # Take the buttons away so the same choice cannot be pressed twice.
             with contextlib.suppress(TelegramError):
                 await query.edit_message_reply_markup(reply_markup=None)
-        await self._turn(update, event)
+        if event is not None:
+            await self._turn(update, event)
+        elif self.voice is not None and voiced is not None:
+            keep, key = voiced
+            # A kept transcript is recognised again as the answer part it becomes (hold_part);
+            # "type it again" claims its delivery so that it is said once.
+            if keep or await self._first_time(update):
+                await self.voice.choose(update, keep, key, self.send)
 
     async def on_help(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         """``/help`` and any unknown command."""
         if update.effective_chat and await self._first_time(update):
             await self.send.texts(update.effective_chat.id, [self._messages(update.effective_user).help])
 
-    async def on_unsupported(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
-        """Stickers, photos, voice: ask for text."""
+    async def on_voice(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A voice note or audio file: heard and shown back (asked to type, without voice)."""
+        if self.voice is None:
+            await self.on_unsupported(update, context)
+            return
         if update.effective_chat and await self._first_time(update):
-            words = self._messages(update.effective_user).unsupported_message
+            await self.merger.flush(update.effective_chat.id)  # text typed before it comes first
+            await self.voice.hear(update, self.bot, self.send)
+
+    async def on_unsupported(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        """Stickers, photos, files (and voice notes, without voice): ask for text (or voice)."""
+        if update.effective_chat and await self._first_time(update):
+            messages = self._messages(update.effective_user)
+            words = messages.voice.other_media if self.voice is not None else messages.unsupported_message
             await self.send.texts(update.effective_chat.id, [words])
 
     async def on_stories(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -246,6 +275,8 @@ class TelegramHandlers:
     async def _deliver_answer(self, pending: PendingAnswer) -> None:
         """The merged parts as one answer; its turn's commit releases the held parts and links
         them to the answer (so a later edit can amend it)."""
+        if self.voice is not None:
+            await self.voice.supersede(pending.user_id)
         parts = tuple(
             MessagePart(
                 delivery_key=delivery_key(part.update_id),
@@ -257,7 +288,7 @@ class TelegramHandlers:
         inbound = Inbound(
             channel=CHANNEL,
             customer=str(pending.user_id),
-            event=Answer(text=pending.text),
+            event=Answer(text=pending.text, voice=pending.voice),
             language=pending.language,
             delivery_key=parts[0].delivery_key,
             parts=parts,

@@ -18,21 +18,23 @@ import json
 import logging
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from core.limits import ANSWER_CHARS, MERGED_PARTS
+from core.models import Voice
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
 class Part:
-    """One text message of an answer."""
+    """One text message of an answer (or a voice note's transcript, kept by the customer)."""
 
     update_id: int
     message_id: int
     text: str
+    voice: Voice | None = None  # how a kept voice note was heard
 
 
 @dataclass
@@ -63,6 +65,11 @@ class PendingAnswer:
     def first_update_id(self) -> int:
         return self.parts[0].update_id
 
+    @property
+    def voice(self) -> Voice | None:
+        """How the answer was heard, when a part of it is a kept voice note (the first one's)."""
+        return next((part.voice for part in self.parts if part.voice is not None), None)
+
 
 @dataclass(frozen=True)
 class HeldPart:
@@ -74,14 +81,19 @@ class HeldPart:
     part: Part
 
     def dump(self) -> str:
+        part = self.part
+        fields = {"update_id": part.update_id, "message_id": part.message_id, "text": part.text}
+        if part.voice is not None:
+            fields["voice"] = part.voice.model_dump(mode="json")
         return json.dumps(
-            {**asdict(self.part), "chat_id": self.chat_id, "user_id": self.user_id, "language": self.language}
+            {**fields, "chat_id": self.chat_id, "user_id": self.user_id, "language": self.language}
         )
 
     @classmethod
     def load(cls, payload: str) -> HeldPart:
         data = json.loads(payload)
-        part = Part(int(data["update_id"]), int(data["message_id"]), str(data["text"]))
+        voice = Voice.model_validate(data["voice"]) if data.get("voice") else None
+        part = Part(int(data["update_id"]), int(data["message_id"]), str(data["text"]), voice)
         return cls(int(data["chat_id"]), int(data["user_id"]), data.get("language"), part)
 
 

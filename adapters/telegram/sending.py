@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 from telegram import Bot, InlineKeyboardMarkup
@@ -21,6 +21,8 @@ log = logging.getLogger(__name__)
 # stored when the reply is sent, so a lost send would leave the customer without their next
 # question; a retried one at worst shows it twice.
 SEND_RETRY_DELAYS = (0.5, 1.0, 2.0)
+# A chat action shows for about 5 s, or until the bot's next message: sent again this often.
+TYPING_REFRESH = 4.0
 
 
 class Sender:
@@ -69,6 +71,23 @@ class Sender:
         """The "typing…" indicator; cosmetic, so a failure never fails a turn."""
         with contextlib.suppress(TelegramError):
             await self.bot.send_chat_action(chat_id, ChatAction.TYPING)
+
+    @contextlib.asynccontextmanager
+    async def typing_while(self, chat_id: int, every: float = TYPING_REFRESH) -> AsyncIterator[None]:
+        """The "typing…" indicator for as long as the block runs (Telegram shows it ~5 s)."""
+
+        async def keep_typing() -> None:
+            while True:
+                await self.typing(chat_id)
+                await asyncio.sleep(every)
+
+        task = asyncio.create_task(keep_typing())
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
 
 def html_blocks(html_text: str, limit: int = MAX_MESSAGE_CHARS) -> list[str]:

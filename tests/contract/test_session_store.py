@@ -337,3 +337,25 @@ async def test_erasure_leaves_a_claimed_invite_used_but_nameless(store: Any) -> 
         assert await store.claim_invite(token, "console:eve", T0) is None  # still used
     free = await store.get_invite("t-free")
     assert free is not None and free.claimed_by is None
+
+
+async def test_a_spoken_answer_keeps_how_it_was_heard(store: Any) -> None:
+    """``spoken`` and the transcription's language and log-probability ride in the stored answer
+    record (no column of their own); an amended spoken answer stays spoken; older records read
+    as typed."""
+    from core.models import Voice
+
+    st = state(customer="vic")
+    heard = Voice(language="es", avg_logprob=-0.31, seconds=6.2, audio="vic-7.ogg")
+    spoken = answer(st, 1, "Cada viernes contamos el inventario a mano.").model_copy(
+        update={"spoken": True, "voice": heard}
+    )
+    await store.commit_turn(st, spoken, "voice-1")
+    await store.commit_turn(st, answer(st, 2, "typed"), "voice-2")
+    stored = await store.answers(customer="vic")
+    assert stored == [spoken, answer(st, 2, "typed")]
+    assert [a.spoken for a in stored] == [True, False] and stored[0].voice == heard
+    amended = await store.amend_answer(
+        spoken.id, "Cada viernes contamos el stock.", channel="console", customer="vic"
+    )
+    assert amended is not None and amended.spoken and amended.voice == heard

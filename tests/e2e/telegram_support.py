@@ -41,9 +41,19 @@ async def running_bot(
     catalog: Catalog | None = None,
     webhook_secret: str | None = None,
     max_rate: float = 1000,
+    voice: bool = True,
+    voice_model_dir: Path | None = None,
+    keep_audio: bool = False,
+    voice_max_seconds: float = 300,
 ) -> AsyncIterator[RunningBot]:
-    """Real SQLite and Chroma in ``data_dir``, the hashing embedder, the real PTB channel."""
-    settings = Settings(data_dir=data_dir)
+    """Real SQLite and Chroma in ``data_dir``, the hashing embedder, the real PTB channel; voice
+    notes heard by the real Whisper model (``voice=False``: as without the 'voice' extra)."""
+    settings = Settings(
+        data_dir=data_dir,
+        voice_model_dir=voice_model_dir,
+        keep_audio=keep_audio,
+        voice_max_seconds=voice_max_seconds,
+    )
     async with build_app(settings, embedder=HashingEmbedder(), catalog=catalog) as app:
         webhook_url = f"http://127.0.0.1:{webhook_port}/telegram/webhook" if webhook_port else None
         config = TelegramConfig(
@@ -55,7 +65,9 @@ async def running_bot(
             merge_window=merge_window,
             max_messages_per_second=max_rate,  # tests measure our code, not Telegram's 30/s limit
         )
-        channel = TelegramChannel(app.service, app.invites, app.search, config, app.sessions)
+        channel = TelegramChannel(
+            app.service, app.invites, app.search, config, app.sessions, app.voice if voice else None
+        )
         routes: list[BaseRoute] = channel.routes()
         server = serving = None
         if webhook_port:
@@ -103,6 +115,16 @@ class Customer:
 
     def seen(self) -> list[str]:
         return [message.text for message in self.tg.messages(self.chat_id)]
+
+
+async def consented(app: App, tg: TelegramEmulator, user_id: int, team: str = "T0123ABC") -> Customer:
+    """A customer who opened a fresh invite of ``team``, said yes and got the first question."""
+    customer = Customer(tg, user_id)
+    invite = await app.invites.create(team)
+    customer.say(f"/start {invite.token}")
+    customer.press(await customer.expect("Is that OK"), "consent:yes")
+    await customer.expect("tell me a little about your role")
+    return customer
 
 
 # An answer that triggers no follow-up rule (not hypothetical, general, painful or short).

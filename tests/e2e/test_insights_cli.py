@@ -21,8 +21,8 @@ EARFUL = [sys.executable, "-m", "bot"]
 ANSWERS = """yes
 I'm the operations lead at a small bakery chain with four shops. I juggle suppliers and rotas.
 I need to get supplier invoices paid on time and keep stock counts right across the shops.
-Matching invoices is a nightmare. The supplier portal exports broken CSV files <script>alert(1)</script>.
-Last Tuesday the export failed again and I spent three hours retyping forty invoices by hand.
+Matching invoices is a nightmare. The supplier portal exports broken CSV files.
+Last Tuesday the export failed <script>alert(1)</script> and I spent three hours retyping invoices.
 I called the supplier's support line, they said it was a known issue, and I fixed the file myself that night.
 It comes up every week, and our accountant gets pulled in whenever the totals don't match.
 I built a spreadsheet with lookup formulas and now I check each delivery note against it by hand.
@@ -104,7 +104,7 @@ def test_interview_to_persona_themes_export_and_report(isolated_env: Path) -> No
     assert dom.returncode == 0, dom.stderr[-2000:]
     rendered = dom.stdout
     assert "Earful report: team T1" in rendered
-    assert rendered.count('class="theme-bar"') == len(frustration)
+    assert rendered.count('class="theme-bar"') == len(themes)  # the report draws every problem's themes
     assert "operations lead" in rendered and "Words they use" in rendered
     assert "Interview quality" in rendered and "customer's share of words" in rendered
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in rendered  # shown as text, never run

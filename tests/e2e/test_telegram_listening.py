@@ -4,6 +4,7 @@ with the offline answer reader."""
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -40,6 +41,7 @@ async def test_spanish_answers_get_the_offer_as_buttons_and_the_interview_switch
 ) -> None:
     es = catalog.messages_for("es")
     spanish = {question.id: question.text for _, question in catalog.script("discovery.es").questions()}
+    spanish_followup = {q.id: q.followup or "" for _, q in catalog.script("discovery.es").questions()}
     data = tmp_path / "data"
     async with running_bot(tg, data) as bot:
         pilar = await consented(bot.app, tg, 801)  # her Telegram is in English
@@ -50,9 +52,13 @@ async def test_spanish_answers_get_the_offer_as_buttons_and_the_interview_switch
         assert offer.buttons == ["language:yes", "language:no"]
         pilar.press(offer, "language:yes")
         await pilar.expect_text(es.language_switched)
-        await pilar.expect_text(spanish["hardest"])
+        # The same place, now in Spanish: "the hardest part", or its followup quoting the goal.
+        await pilar.expect(
+            re.escape(spanish["hardest"]) + "|" + re.escape(spanish_followup["hardest"].split("{quote}")[1])
+        )
         pilar.say("El martes pasado no llegó la harina de Molinos y no pudimos hornear la primera tanda.")
-        await pilar.expect_text(es.probes.pain_action[0])
+        # A story: what it leaves out (what they did, or what it cost), never the last time.
+        await pilar.expect("|".join(re.escape(p) for p in (*es.probes.pain_action, *es.probes.pain_cost)))
         assert tg.messages(pilar.chat_id)[-3].buttons == []  # the offer's buttons were taken away
     with sqlite3.connect(data / "earful.sqlite3") as db:
         rows = [json.loads(row[0]) for row in db.execute("SELECT record FROM answers ORDER BY turn")]
@@ -68,7 +74,7 @@ async def test_a_clarification_an_injection_and_a_referral_on_telegram(
     text = {question.id: question.text for _, question in script.questions()}
     async with running_bot(tg, tmp_path / "data") as bot:
         bob = await consented(bot.app, tg, 802)
-        bob.say("SECRET-BOB: our freezer broke last week and we lost every croissant.")
+        bob.say("SECRET-BOB: I run the croissant counter at our family bakery.")
         await bob.expect("main things you're trying to get done")
 
         ann = await consented(bot.app, tg, 803)

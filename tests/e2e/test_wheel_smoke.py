@@ -31,6 +31,7 @@ from slack_harness import SECRET, TEAM_A, TOKEN, command_form, signed_headers
 from telegram_emulator import TelegramEmulator
 from telegram_support import Customer
 
+from bot.wiring import VOICE_OFF
 from core.catalog import Catalog
 
 pytestmark = pytest.mark.slow
@@ -194,6 +195,8 @@ async def test_the_installed_wheel_runs_slack_and_telegram(
     assert states["slack"][0] == "ok" and f"team {TEAM_A}" in states["slack"][1]
     assert states["telegram"] == ("ok", "getMe: @earful_test_bot")
     assert states["http server"][0] == "ok"
+    # Installed without extras: voice is off, and says how to turn it on.
+    assert states["extra voice"][0] == "off" and "pip install 'earful[voice]'" in states["extra voice"][1]
 
     process = await asyncio.create_subprocess_exec(
         installed.earful, "run", cwd=installed.outside, env=env, stderr=asyncio.subprocess.PIPE
@@ -219,6 +222,10 @@ async def test_the_installed_wheel_runs_slack_and_telegram(
         customer.press(consent, "consent:yes")
         [(_, first), *_] = catalog.script("discovery.en").questions()
         await customer.expect_text(first.text, timeout=30)
+        # Without the 'voice' extra, a voice note gets the "please type" it always got.
+        tg.send_voice(customer.user, b"OggS", duration=4)
+        await customer.expect_text(catalog.messages_for("en").unsupported_message, timeout=30)
+        assert tg.downloads == []
     finally:
         if process.returncode is None:
             process.send_signal(signal.SIGTERM)
@@ -227,3 +234,4 @@ async def test_the_installed_wheel_runs_slack_and_telegram(
         await slack.stop()
     assert process.returncode == 0, err.decode()[-3000:]
     assert "Traceback" not in err.decode() and "unexpected" not in err.decode()
+    assert err.decode().count(VOICE_OFF) == 1  # said once in its log, with how to turn it on

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import sys
 from pathlib import Path
 
 import numpy as np
 from typer.testing import CliRunner
 
 from adapters.answer_reader import OfflineAnswerReader
+from adapters.reader_rules import split_sentences
 from bot.cli import app
 from core.reading import Act, Facet
 
@@ -22,6 +24,7 @@ def _training_script():  # type: ignore[no-untyped-def]
     )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up by name
     spec.loader.exec_module(module)
     return module
 
@@ -32,10 +35,11 @@ def test_training_script_reproduces_the_shipped_model(tmp_path: Path) -> None:
     trained = dict(np.load(out, allow_pickle=False))
     shipped = dict(np.load(ROOT / "adapters" / "reader_model.npz", allow_pickle=False))
     assert trained.keys() == shipped.keys()
-    for name in ("vocabulary", "dense_names", "classes"):
-        assert list(trained[name]) == list(shipped[name])
-    np.testing.assert_allclose(trained["coef"], shipped["coef"], atol=1e-4)
-    np.testing.assert_allclose(trained["intercept"], shipped["intercept"], atol=1e-4)
+    for name, array in shipped.items():
+        if array.dtype.kind == "U":  # vocabularies, cue names, classes
+            assert list(trained[name]) == list(array), name
+        else:
+            np.testing.assert_allclose(trained[name], array, atol=1e-4, err_msg=name)
 
 
 async def test_a_story_is_read_with_its_facets_and_verbatim_evidence() -> None:
@@ -100,3 +104,24 @@ async def test_an_offer_riding_on_praise_is_kept() -> None:
         question="Thoughts?",
     )
     assert Facet.REFERRAL in referred.facets
+
+
+def test_each_facets_sentences_come_plainest_first() -> None:
+    """A follow-up quotes the sentence the reader finds plainest for a facet, not merely the first."""
+    reader = OfflineAnswerReader()
+    model = reader._load().facets  # the shipped classifier, asked directly for its logits
+    answer = (
+        "I do the books for a dental practice, mostly payroll and supplier bills. "
+        "Last month the card reader went down for two days and we lost about 900 euros of payments. "
+        "Honestly the worst part was ringing every patient to pay by bank transfer, which took me ages. "
+        "Our dentist was furious and the hygienist had to help me with the calls."
+    )
+    reading = reader.read_now(answer)
+    sentences = split_sentences(answer)
+    logits = [model.facets_of(s, i, len(sentences)) for i, s in enumerate(sentences)]
+    assert any(len(reading.sentences(facet)) > 1 for facet in reading.facets)  # an order to check
+    for facet in reading.facets:
+        if facet is Facet.OCCURRENCE:
+            continue  # a story's occurrence may be added from the time anchors
+        quoted = [logits[sentences.index(s)][facet] for s in reading.sentences(facet)]
+        assert quoted == sorted(quoted, reverse=True), facet

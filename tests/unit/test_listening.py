@@ -173,6 +173,21 @@ async def test_one_long_answer_covers_how_often_the_workaround_and_the_cost(
     assert long_record.reading is not None and long_record.reading.has(F.COST)
 
 
+async def test_a_sentence_is_quoted_back_once_and_never_again(
+    service: InterviewService, reader: FakeAnswerReader
+) -> None:
+    chat = Chat(service)
+    await chat.begin()
+    told = "I run a bakery and last Tuesday the flour delivery didn't show up, so the shelves were empty."
+    reader.learn(told, Act.STORY, F.ROLE, F.PROBLEM, F.OCCURRENCE)  # the warm-up tells it all
+    [hardest] = await chat.answer(told)  # the context is told too: its question is skipped
+    assert hardest.question_id == "hardest" and shorten(told) in hardest.text  # reflected back once
+    [after] = await chat.answer("Running out of bread before lunch, it's the worst.")
+    # "What happened after that?" would quote the same sentence again: the question is skipped.
+    assert after.question_id == "how_often", after
+    assert sum(shorten(told) in reply.text for reply in chat.said) == 1
+
+
 async def test_a_generality_gets_one_specific_ask_and_never_two_in_a_row(
     service: InterviewService, reader: FakeAnswerReader, en: Messages
 ) -> None:

@@ -33,6 +33,9 @@ FORBIDDEN = frozenset(
         "numpy",
         "aiohttp",
         "httpx",
+        "faster_whisper",
+        "ctranslate2",
+        "av",
     }
 )
 

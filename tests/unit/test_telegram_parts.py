@@ -9,13 +9,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from adapters.telegram.config import parse_team_users
+from adapters.telegram.config import TelegramConfig, file_url_for, parse_team_users
 from adapters.telegram.merging import AnswerMerger, HeldPart, Part, PendingAnswer
 from adapters.telegram.rendering import MAX_MESSAGE_CHARS, escape, split_message
 from adapters.telegram.sending import html_blocks
 from adapters.telegram.translate import start_event
 from core.choices import choice_event
-from core.models import Consent, Forget, Resume, Start
+from core.models import Consent, Forget, Resume, Start, Voice
 
 
 @settings(max_examples=60, deadline=None)
@@ -74,6 +74,19 @@ async def test_merger_joins_parts_and_flush_comes_before_later_events() -> None:
 def test_held_parts_survive_a_round_trip_through_the_store() -> None:
     held = HeldPart(7, 8, "es", Part(1001, 55, "primera parte <con> & signos"))
     assert HeldPart.load(held.dump()) == held
+    # A kept transcript waiting in the window keeps how it was heard through a restart.
+    heard = Voice(language="es", avg_logprob=-0.3, seconds=6.0, audio="7-55.ogg")
+    spoken = HeldPart(7, 8, "es", Part(1002, 56, "la primera parte", heard))
+    assert HeldPart.load(spoken.dump()) == spoken
+    pending = PendingAnswer(7, 8, "es", [held.part, spoken.part])
+    assert pending.voice == heard and PendingAnswer(7, 8, "es", [held.part]).voice is None
+
+
+def test_the_file_url_follows_the_api_url_as_the_bot_api_serves_files() -> None:
+    assert file_url_for("https://api.telegram.org/bot") == "https://api.telegram.org/file/bot"
+    assert file_url_for("http://127.0.0.1:8081/bot/") == "http://127.0.0.1:8081/file/bot"
+    assert TelegramConfig(bot_token="t", api_url="http://h/bot").files_url == "http://h/file/bot"
+    assert TelegramConfig(bot_token="t", file_url="http://files/bot").files_url == "http://files/bot"
 
 
 def test_search_results_are_grouped_without_cutting_a_block() -> None:
