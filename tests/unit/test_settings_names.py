@@ -51,6 +51,14 @@ NAMES: dict[str, tuple[str, str, Any]] = {
     ),
     "EARFUL_TELEGRAM_WEBHOOK_SECRET": ("telegram.webhook_secret", "w", "w"),
     "EARFUL_TELEGRAM_MERGE_WINDOW": ("telegram.merge_window", "1.5", 1.5),
+    "EARFUL_TELEGRAM_FILE_URL": (
+        "telegram.file_url",
+        "http://127.0.0.1:9/file/bot",
+        "http://127.0.0.1:9/file/bot",
+    ),
+    "EARFUL_VOICE_MAX_SECONDS": ("voice_max_seconds", "90", 90.0),
+    "EARFUL_KEEP_AUDIO": ("keep_audio", "true", True),
+    "EARFUL_VOICE_MODEL_DIR": ("voice_model_dir", "/srv/whisper", Path("/srv/whisper")),
 }
 
 
