@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from core.evidence import EXPERIENCE, EXPERIENCE_FACETS
 from core.messages import Messages
 from core.models import (
     Answer,
@@ -121,7 +122,7 @@ class InterviewEngine:
         if state.probes_asked >= limit:
             return None
         section, _ = self._questions[state.position]
-        covered = frozenset(state.facets) | frozenset(reading.facets if reading else ())
+        covered = frozenset(state.facets) | frozenset(reading.sure_facets if reading else ())
         return ProbeContext(
             question=self.asked_text(state),
             section=section.kind.value,
@@ -259,7 +260,7 @@ class InterviewEngine:
         replies: list[Reply] = []
         if reading is not None:
             state = self._learn(state, reading, event.text)
-            if reading.has(Facet.REFERRAL):
+            if reading.sure(Facet.REFERRAL):  # thanks and an invite only for a referral surely told
                 state = state.model_copy(update={"referrals": state.referrals + 1})
                 replies.append(
                     Reply(
@@ -301,23 +302,26 @@ class InterviewEngine:
 
     def _learn(self, state: InterviewState, reading: Reading, text: str) -> InterviewState:
         """What this answer adds to what the interview holds. A question to us or an off-topic
-        answer is not an answer: only the offers it carries (a referral, a commitment) count."""
+        answer is not an answer: only the offers it carries (a referral, a commitment) count. Only
+        what the reader is sure of is held (a question is skipped, or quotes the customer, on it)."""
         told = [
             facet
-            for facet in reading.facets
-            if reading.act not in (Act.QUESTION, Act.OFF_TOPIC) or facet in OFFERS
+            for facet in reading.sure_facets
+            if (reading.act not in (Act.QUESTION, Act.OFF_TOPIC) or facet in OFFERS)
+            # what they imagine or think of an idea tells no problem, workaround or cost of theirs
+            and (reading.act in EXPERIENCE or facet not in EXPERIENCE_FACETS)
         ]
         facets = tuple(facet for facet in Facet if state.holds(facet) or facet in told)
         quotes = dict(state.quotes)
         for facet in told:
-            sentences = reading.sentences(facet)
+            sentences = reading.sure(facet)
             # "What happened after that?" quotes a story, not a sentence of some other answer.
             quotable = reading.act is Act.STORY or facet is not Facet.OCCURRENCE
             if facet not in quotes and sentences and quotable:
                 quotes[facet] = sentences[0]
         commitments = state.commitments
-        if reading.has(Facet.COMMITMENT):
-            commitments = (*commitments, *(reading.sentences(Facet.COMMITMENT) or (text.strip(),)))
+        if reading.sure(Facet.COMMITMENT):
+            commitments = (*commitments, *reading.sure(Facet.COMMITMENT))
         foreign, count = state.foreign_language, state.foreign_answers
         if reading.act is not Act.MINIMAL:  # "ok" says little about the language
             if reading.language == state.language:

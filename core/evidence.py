@@ -25,7 +25,7 @@ from collections.abc import Iterable, Sequence
 from pydantic import BaseModel, ConfigDict
 
 from core.models import AnswerRecord
-from core.reading import Act, AnswerReader, Facet, Reading
+from core.reading import SURE, Act, AnswerReader, Facet, Reading
 
 # Acts whose sentences are never quoted as evidence of anything.
 NO_EVIDENCE = frozenset({Act.QUESTION, Act.OFF_TOPIC, Act.DECLINE, Act.MINIMAL})
@@ -38,9 +38,8 @@ EXPERIENCE = frozenset({Act.STORY, Act.GENERAL})
 EXPERIENCE_FACETS = frozenset(
     {Facet.PROBLEM, Facet.OCCURRENCE, Facet.WORKAROUND, Facet.COST, Facet.FREQUENCY, Facet.PEOPLE}
 )
-# A sentence is quoted as evidence when the reader finds it at least twice as likely as not to
-# carry the facet: a founder reads a summary's quotes as facts, and a coin flip is not one.
-QUOTE_STRENGTH = 2 / 3
+# A sentence is quoted as evidence when the reader is sure of it (twice as likely as not).
+QUOTE_STRENGTH = SURE
 SPECIFIC_WORTH = 0.15  # what a past event or a figure adds to a sentence's rank (see Evidence.rank)
 MAX_QUOTE = 280  # characters; longer sentences are cut at a word (still a verbatim substring)
 

@@ -17,6 +17,11 @@ from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
+# How sure a reader must be that a sentence carries a facet for the interview to act on it and
+# for a summary to quote it: twice as likely as not. A founder reads quotes as facts, and a
+# customer hears a follow-up quoting words they did not mean as not being listened to.
+SURE = 2 / 3
+
 
 class Act(StrEnum):
     """The answer's dominant mode."""
@@ -67,6 +72,18 @@ class Reading(BaseModel):
     def sentences(self, facet: Facet) -> tuple[str, ...]:
         """The sentences carrying ``facet`` (empty when the answer does not carry it)."""
         return self.evidence.get(facet, ())
+
+    def sure(self, facet: Facet) -> tuple[str, ...]:
+        """The sentences carrying ``facet`` that the reader is sure of (:data:`SURE`)."""
+        return tuple(
+            s for s, p in zip(self.sentences(facet), self.strengths(facet), strict=True) if p >= SURE
+        )
+
+    @property
+    def sure_facets(self) -> tuple[Facet, ...]:
+        """The facets some sentence carries for sure: what the interview acts on (skips a
+        question, quotes the customer, hands out an invite)."""
+        return tuple(facet for facet in self.facets if self.sure(facet))
 
     def strengths(self, facet: Facet) -> tuple[float, ...]:
         """How sure the reader is of each of :meth:`sentences` (1.0 each when it does not say)."""

@@ -188,6 +188,31 @@ async def test_a_sentence_is_quoted_back_once_and_never_again(
     assert sum(shorten(told) in reply.text for reply in chat.said) == 1
 
 
+async def test_only_what_the_reader_is_sure_of_is_held_and_never_a_plan(
+    service: InterviewService, reader: FakeAnswerReader
+) -> None:
+    chat = Chat(service)
+    await chat.begin()
+    await chat.answer(ROLE)
+    await chat.answer(CONTEXT)
+    # A coin flip that this tells a problem: "the hardest part" is still asked as written.
+    unsure = "Most of my day goes on the phone with the mill."
+    reading = read_as(unsure, Act.GENERAL, F.PROBLEM, F.REFERRAL)
+    reader.readings[unsure] = reading.model_copy(
+        update={"strength": {F.PROBLEM: (0.55,), F.REFERRAL: (0.6,)}}
+    )
+    replies = await chat.answer(unsure)
+    assert ReplyKind.REFERRAL not in [r.kind for r in replies]  # no thanks for an unsure referral
+    state = chat.last.state if chat.last else None
+    assert state is not None and not state.holds(F.PROBLEM) and not state.holds(F.REFERRAL)
+    # A plan is not a workaround: "What did you do about it?" is not skipped on one.
+    plan = "If it happens again I would switch to the other mill and keep a spreadsheet."
+    reader.learn(plan, Act.HYPOTHETICAL, F.WORKAROUND)
+    await chat.answer(plan)
+    state = chat.last.state if chat.last else None
+    assert state is not None and not state.holds(F.WORKAROUND)
+
+
 async def test_a_generality_gets_one_specific_ask_and_never_two_in_a_row(
     service: InterviewService, reader: FakeAnswerReader, en: Messages
 ) -> None:
