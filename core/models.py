@@ -25,6 +25,8 @@ class Status(StrEnum):
     ERASED = "erased"
 
 
+# The question id under which the customer's answer to the end-of-interview recap is stored.
+RECAP_QUESTION = "recap"
 OPEN_STATUSES = frozenset({Status.INVITED, Status.CONSENT, Status.ACTIVE, Status.PAUSED})
 
 
@@ -42,7 +44,8 @@ class InterviewState(BaseModel):
     status: Status = Status.INVITED
     position: int = 0  # index of the current question in script order
     probe_kinds: tuple[str, ...] = ()  # kinds of the probes asked for the current question
-    awaiting: Literal["question", "probe"] = "question"
+    # "recap": the customer is asked whether the recap is right; "correction": what was wrong.
+    awaiting: Literal["question", "probe", "recap", "correction"] = "question"
     pending_probe_text: str | None = None
     forget_requested: bool = False
     invite_token: str | None = None
@@ -158,7 +161,14 @@ class Forget(BaseModel):
     cancelled: bool = False
 
 
-Event = Start | Consent | Answer | Pause | Resume | Skip | Stop | Forget | SwitchLanguage
+class RecapCheck(BaseModel):
+    """The customer's verdict on the recap at the end of the interview (its buttons)."""
+
+    kind: Literal["recap"] = "recap"
+    right: bool
+
+
+Event = Start | Consent | Answer | Pause | Resume | Skip | Stop | Forget | SwitchLanguage | RecapCheck
 
 
 # --- replies ---------------------------------------------------------------------------
@@ -174,6 +184,7 @@ class ReplyKind(StrEnum):
     LANGUAGE = "language"  # the offer to go on in another language (with choices)
     REFERRAL = "referral"  # thanks for a referral; channels add the invite link
     HEARD = "heard"  # what a voice note was heard to say, with buttons to keep it or type again
+    RECAP = "recap"  # what the interview heard, for the customer to confirm or correct (with choices)
     DONE = "done"
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from insight_data import answers_for, reading, state_for
 
+from core.models import RECAP_QUESTION
 from core.persona import build_persona, their_words
 from core.quality import assess
-from core.summary import RECAP_QUESTION, quotes_are_verbatim, summarize
+from core.summary import quotes_are_verbatim, summarize
 from core.words import content_words
 
 Q = "What's the hardest part about getting that done?"
