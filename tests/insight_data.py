@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from core.models import AnswerRecord, InterviewState, Status, pseudonym
+from fakes import pseudonym
+
+from core.models import AnswerRecord, InterviewState, Status
 from core.reading import Act, Facet, Reading
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from fakes import HashingEmbedder, MemorySessionStore, MemoryStoryStore
+from fakes import HashingEmbedder, MemorySessionStore, MemoryStoryStore, pseudonym
 from records import telegram_answer
 
 from adapters.chroma_store import ChromaStoryStore
@@ -18,7 +18,7 @@ from adapters.multilingual_index import BothIndexes, MultilingualStories
 from bot.settings import Settings
 from bot.wiring import default_multilingual
 from core.crosslingual import CrossLingualSearch, _merged, on_scale
-from core.models import Story, StoryHit, pseudonym
+from core.models import Story, StoryHit
 from core.ports import CosineScale
 from core.ranking import ExpansionRanker
 from core.stories import StoryIndexer, StorySearch, story_from_answer

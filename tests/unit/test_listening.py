@@ -9,7 +9,7 @@ from __future__ import annotations
 from itertools import pairwise
 
 import pytest
-from fakes import FakeAnswerReader, MemorySessionStore, read_as
+from fakes import TEST_PSEUDONYMS, FakeAnswerReader, MemorySessionStore, read_as
 
 from core.catalog import Catalog
 from core.engine import InterviewEngine, shorten
@@ -74,6 +74,7 @@ def service(sessions: MemorySessionStore, catalog: Catalog, reader: FakeAnswerRe
         RuleBasedFollowUp(catalog.messages_for),
         reader=reader,
         invites=Invites(sessions),
+        pseudonyms=TEST_PSEUDONYMS,
     )
 
 

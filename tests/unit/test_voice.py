@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 import pytest
-from fakes import MemoryAudioArchive, MemorySessionStore, ScriptedTranscriber, read_as
+from fakes import TEST_PSEUDONYMS, MemoryAudioArchive, MemorySessionStore, ScriptedTranscriber, read_as
 
 from core.catalog import Catalog
 from core.errors import AudioUnavailable
@@ -28,7 +28,9 @@ def archive() -> MemoryAudioArchive:
 
 @pytest.fixture
 def service(sessions: MemorySessionStore, catalog: Catalog, archive: MemoryAudioArchive) -> InterviewService:
-    return InterviewService(sessions, catalog, RuleBasedFollowUp(catalog.messages_for), audio=archive)
+    return InterviewService(
+        sessions, catalog, RuleBasedFollowUp(catalog.messages_for), audio=archive, pseudonyms=TEST_PSEUDONYMS
+    )
 
 
 @pytest.fixture
