@@ -136,6 +136,7 @@ def state_for(
     """A finished interview state."""
     return InterviewState(
         interview_id=interview_id, team=team, customer=customer, channel="console",
-        script_id="discovery.en", status=Status.FINISHED, turn=len(ALICE), probes_offered=probes,
+        pseudonym=pseudonym(team, "console", customer), script_id="discovery.en", status=Status.FINISHED,
+        turn=len(ALICE), probes_offered=probes,
         started_at=T0,
     )  # fmt: skip

@@ -53,7 +53,8 @@ class SlackEmulator:
     guests: dict[str, str] = field(default_factory=dict)
     # What each channel shows: (channel, ts) -> text of the messages posted and not deleted;
     # chat.update replaces a text, chat.delete removes it (refused in ``no_delete`` channels,
-    # as Slack refuses a bot that may no longer delete there: ``cant_delete_message``).
+    # as Slack refuses a bot that may no longer delete there: ``cant_delete_message``; a message
+    # ts in ``no_delete`` is refused alike).
     shown: dict[tuple[str, str], str] = field(default_factory=dict)
     no_delete: set[str] = field(default_factory=set)
     socket_inbox: asyncio.Queue[dict[str, Any]] = field(default_factory=asyncio.Queue)
@@ -169,7 +170,7 @@ class SlackEmulator:
             }
         if method == "chat.delete":
             key = (str(params.get("channel")), str(params.get("ts")))
-            if key[0] in self.no_delete:
+            if key[0] in self.no_delete or key[1] in self.no_delete:
                 return {"ok": False, "error": "cant_delete_message"}
             if self.shown.pop(key, None) is None:
                 return {"ok": False, "error": "message_not_found"}

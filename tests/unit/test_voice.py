@@ -179,9 +179,10 @@ async def test_kept_recordings_are_named_on_the_answer_and_erased_with_the_custo
     )
     [answer] = await sessions.answers(customer="42")
     assert answer.voice is not None and answer.voice.audio == "42-7.ogg"
-    # `earful erase --customer <pseudonym>` finds the recordings as /forget does by raw id.
-    erased = await service.erase_customer(answer.pseudonym)
-    assert erased == [("T1", answer.pseudonym)]
+    # `earful erase --customer <pseudonym>` erases the raw ids behind it, as /forget does.
+    [raw] = await service.customers_known_as(answer.pseudonym)
+    erased = await service.erase_customer(raw)
+    assert erased.pseudonyms == (("T1", answer.pseudonym),) and erased.recordings == 1
     assert archive.files == {}
 
 
