@@ -309,9 +309,8 @@ class AudioArchive(Protocol):
     """Where voice recordings are kept when an installation keeps audio (``EARFUL_KEEP_AUDIO``),
     per team and customer; erased with their customer."""
 
-    async def keep(self, team: str, customer: str, pseudonym: str, name: str, audio: bytes) -> None:
-        """Store ``audio`` as ``name`` among the recordings of ``customer`` (raw id) in ``team``,
-        where they are known as ``pseudonym`` (so that erasure by pseudonym finds it too)."""
+    async def keep(self, team: str, customer: str, name: str, audio: bytes) -> None:
+        """Store ``audio`` as ``name`` among the recordings of ``customer`` (raw id) in ``team``."""
         ...
 
     async def discard(self, team: str, customer: str, name: str) -> None:
@@ -319,8 +318,8 @@ class AudioArchive(Protocol):
         ...
 
     async def erase(self, customer: str, team: str | None = None) -> int:
-        """Delete every recording of a customer, given by raw id or pseudonym, in ``team`` (every
-        team when ``None``); returns how many."""
+        """Delete every recording of the customer with this raw id in ``team`` (every team when
+        ``None``); returns how many. A pseudonym selects nothing (see core/eraser.py)."""
         ...
 
 

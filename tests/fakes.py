@@ -462,11 +462,9 @@ class MemoryAudioArchive:
 
     def __init__(self) -> None:
         self.files: dict[tuple[str, str], dict[str, bytes]] = {}
-        self.known_as: dict[tuple[str, str], set[str]] = {}
 
-    async def keep(self, team: str, customer: str, pseudonym: str, name: str, audio: bytes) -> None:
+    async def keep(self, team: str, customer: str, name: str, audio: bytes) -> None:
         self.files.setdefault((team, customer), {})[name] = audio
-        self.known_as.setdefault((team, customer), set()).add(pseudonym)
 
     async def discard(self, team: str, customer: str, name: str) -> None:
         self.files.get((team, customer), {}).pop(name, None)
@@ -474,6 +472,6 @@ class MemoryAudioArchive:
     async def erase(self, customer: str, team: str | None = None) -> int:
         removed = 0
         for key in list(self.files):
-            if (team is None or key[0] == team) and (key[1] == customer or customer in self.known_as[key]):
+            if (team is None or key[0] == team) and key[1] == customer:
                 removed += len(self.files.pop(key))
         return removed
