@@ -464,21 +464,29 @@ class PgSessionStore:
 
     # --- erasure -------------------------------------------------------------------------
 
-    async def erase_customer(self, customer: str, team: str | None = None) -> ErasedRecord:
+    async def erase_customer(
+        self, customer: str, team: str | None = None, channel: str | None = None
+    ) -> ErasedRecord:
         team_clause, team_params = ("AND team = %s", [team]) if team is not None else ("", [])
+        # Answers keep their channel in the record only.
+        on, on_params = ("AND channel = %s", [channel]) if channel is not None else ("", [])
+        on_record = "AND (record::jsonb ->> 'channel') = %s" if channel is not None else ""
         chosen = [customer, *team_params]
+        interviews_where = f"customer = %s {team_clause} {on}"
+        answers_where = f"customer = %s {team_clause} {on_record}"
+        of_interviews, of_answers = [*chosen, *on_params], [*chosen, *on_params]
         async with self._connection() as conn, conn.transaction():
             found: dict[tuple[str, str], tuple[str, int]] = {}
             cursor = await conn.execute(
-                f"SELECT interview_id, team, pseudonym FROM interviews WHERE customer = %s {team_clause}",
-                chosen,
+                f"SELECT interview_id, team, pseudonym FROM interviews WHERE {interviews_where}",
+                of_interviews,
             )
             for interview_id, pair_team, name in await cursor.fetchall():
                 found[(str(pair_team), str(interview_id))] = (str(name), 0)
             cursor = await conn.execute(
                 "SELECT interview_id, team, max(pseudonym), count(*) FROM answers"
-                f" WHERE customer = %s {team_clause} GROUP BY interview_id, team",
-                chosen,
+                f" WHERE {answers_where} GROUP BY interview_id, team",
+                of_answers,
             )
             for interview_id, pair_team, name, count in await cursor.fetchall():
                 key = (str(pair_team), str(interview_id))
@@ -501,20 +509,25 @@ class PgSessionStore:
                 )
                 interviews.append(ErasedInterview(pair_team, interview_id, name, count, posts))
             for table in ("held_parts", "answer_parts"):
-                await conn.execute(f"DELETE FROM {table} WHERE customer = %s", (customer,))
+                await conn.execute(f"DELETE FROM {table} WHERE customer = %s {on}", [customer, *on_params])
             for table in ("answer_parts", "outbox"):
                 await conn.execute(
-                    f"DELETE FROM {table} WHERE answer_id IN (SELECT id FROM answers"
-                    f" WHERE customer = %s {team_clause})",
-                    chosen,
+                    f"DELETE FROM {table} WHERE answer_id IN (SELECT id FROM answers WHERE {answers_where})",
+                    of_answers,
                 )
-            for table in ("answers", "interviews"):
-                await conn.execute(f"DELETE FROM {table} WHERE customer = %s {team_clause}", chosen)
+            await conn.execute(f"DELETE FROM answers WHERE {answers_where}", of_answers)
+            await conn.execute(f"DELETE FROM interviews WHERE {interviews_where}", of_interviews)
             notes = 0
+            # claimed_by is "<channel>:<customer id>".
+            claimant, claimant_params = (
+                ("claimed_by = %s", [f"{channel}:{customer}"])
+                if channel is not None
+                else ("substring(claimed_by from position(':' in claimed_by) + 1) = %s", [customer])
+            )
             cursor = await conn.execute(
                 "SELECT token, invite FROM invites WHERE claimed_by IS NOT NULL"
-                f" AND substring(claimed_by from position(':' in claimed_by) + 1) = %s {team_clause}",
-                chosen,
+                f" AND {claimant} {team_clause}",
+                [*claimant_params, *team_params],
             )
             for token, invite_json in await cursor.fetchall():
                 invite = Invite.model_validate_json(invite_json)
@@ -527,14 +540,15 @@ class PgSessionStore:
                 )
         return ErasedRecord(tuple(interviews), notes)
 
-    async def customers_known_as(self, pseudonym: str, team: str | None = None) -> list[str]:
+    async def customers_known_as(self, pseudonym: str, team: str | None = None) -> list[tuple[str, str]]:
         team_clause, team_params = ("AND team = %s", [team]) if team is not None else ("", [])
         rows = await self._rows(
-            f"SELECT customer FROM interviews WHERE pseudonym = %s {team_clause}"
-            f" UNION SELECT customer FROM answers WHERE pseudonym = %s {team_clause}",
+            f"SELECT channel, customer FROM interviews WHERE pseudonym = %s {team_clause}"
+            " UNION SELECT record::jsonb ->> 'channel', customer FROM answers"
+            f" WHERE pseudonym = %s {team_clause}",
             (pseudonym, *team_params, pseudonym, *team_params),
         )
-        return sorted(str(row[0]) for row in rows)
+        return sorted((str(channel), str(customer)) for channel, customer in rows)
 
     async def record_post(self, interview_id: str, post: PostedMessage) -> None:
         async with self._connection() as conn:

@@ -451,21 +451,29 @@ class SqliteSessionStore:
 
     # --- erasure -------------------------------------------------------------------------
 
-    async def erase_customer(self, customer: str, team: str | None = None) -> ErasedRecord:
+    async def erase_customer(
+        self, customer: str, team: str | None = None, channel: str | None = None
+    ) -> ErasedRecord:
         def erase() -> ErasedRecord:
             team_clause, team_params = ("AND team = ?", [team]) if team is not None else ("", [])
+            # Answers keep their channel in the record only.
+            on, on_params = ("AND channel = ?", [channel]) if channel is not None else ("", [])
+            on_record = "AND json_extract(record, '$.channel') = ?" if channel is not None else ""
             chosen = [customer, *team_params]
+            interviews_where = f"customer = ? {team_clause} {on}"
+            answers_where = f"customer = ? {team_clause} {on_record}"
+            of_interviews, of_answers = [*chosen, *on_params], [*chosen, *on_params]
             with self._transaction() as db:
                 found: dict[tuple[str, str], tuple[str, int]] = {}
                 for interview_id, pair_team, name in db.execute(
-                    f"SELECT interview_id, team, pseudonym FROM interviews WHERE customer = ? {team_clause}",
-                    chosen,
+                    f"SELECT interview_id, team, pseudonym FROM interviews WHERE {interviews_where}",
+                    of_interviews,
                 ):
                     found[(str(pair_team), str(interview_id))] = (str(name), 0)
                 for interview_id, pair_team, name, count in db.execute(
                     "SELECT interview_id, team, max(pseudonym), count(*) FROM answers"
-                    f" WHERE customer = ? {team_clause} GROUP BY interview_id, team",
-                    chosen,
+                    f" WHERE {answers_where} GROUP BY interview_id, team",
+                    of_answers,
                 ):
                     key = (str(pair_team), str(interview_id))
                     found[key] = (found.get(key, (str(name), 0))[0], int(count))
@@ -482,20 +490,26 @@ class SqliteSessionStore:
                     db.execute("DELETE FROM posts WHERE interview_id = ?", (interview_id,))
                     interviews.append(ErasedInterview(pair_team, interview_id, name, count, posts))
                 for table in ("held_parts", "answer_parts"):
-                    db.execute(f"DELETE FROM {table} WHERE customer = ?", (customer,))
+                    db.execute(f"DELETE FROM {table} WHERE customer = ? {on}", [customer, *on_params])
                 for table in ("answer_parts", "outbox"):
                     db.execute(
-                        f"DELETE FROM {table} WHERE answer_id IN (SELECT id FROM answers"
-                        f" WHERE customer = ? {team_clause})",
-                        chosen,
+                        f"DELETE FROM {table} WHERE answer_id IN"
+                        f" (SELECT id FROM answers WHERE {answers_where})",
+                        of_answers,
                     )
-                for table in ("answers", "interviews"):
-                    db.execute(f"DELETE FROM {table} WHERE customer = ? {team_clause}", chosen)
+                db.execute(f"DELETE FROM answers WHERE {answers_where}", of_answers)
+                db.execute(f"DELETE FROM interviews WHERE {interviews_where}", of_interviews)
                 notes = 0
+                # claimed_by is "<channel>:<customer id>".
+                claimant, claimant_params = (
+                    ("claimed_by = ?", [f"{channel}:{customer}"])
+                    if channel is not None
+                    else ("substr(claimed_by, instr(claimed_by, ':') + 1) = ?", [customer])
+                )
                 claimed = db.execute(
                     "SELECT token, invite FROM invites WHERE claimed_by IS NOT NULL"
-                    f" AND substr(claimed_by, instr(claimed_by, ':') + 1) = ? {team_clause}",
-                    chosen,
+                    f" AND {claimant} {team_clause}",
+                    [*claimant_params, *team_params],
                 ).fetchall()
                 for token, invite_json in claimed:
                     invite = Invite.model_validate_json(invite_json)
@@ -513,15 +527,16 @@ class SqliteSessionStore:
 
         return await self._run(erase)
 
-    async def customers_known_as(self, pseudonym: str, team: str | None = None) -> list[str]:
-        def known() -> list[str]:
+    async def customers_known_as(self, pseudonym: str, team: str | None = None) -> list[tuple[str, str]]:
+        def known() -> list[tuple[str, str]]:
             team_clause, team_params = ("AND team = ?", [team]) if team is not None else ("", [])
             rows = self._conn.execute(
-                f"SELECT customer FROM interviews WHERE pseudonym = ? {team_clause}"
-                f" UNION SELECT customer FROM answers WHERE pseudonym = ? {team_clause}",
+                f"SELECT channel, customer FROM interviews WHERE pseudonym = ? {team_clause}"
+                " UNION SELECT json_extract(record, '$.channel'), customer FROM answers"
+                f" WHERE pseudonym = ? {team_clause}",
                 [pseudonym, *team_params, pseudonym, *team_params],
             )
-            return sorted(str(row[0]) for row in rows)
+            return sorted((str(channel), str(customer)) for channel, customer in rows)
 
         return await self._run(known)
 

@@ -150,11 +150,12 @@ async def import_file(settings: Settings, path: Path, team: str) -> tuple[int, i
 
 
 async def erase_customer(settings: Settings, customer: str, team: str | None) -> list[ErasureReceipt]:
-    """Erase ``customer``, a raw id or a pseudonym (then the raw ids behind it, each erased by
-    its raw id), in ``team`` or every team; one receipt per raw id erased."""
+    """Erase ``customer``, a raw id (on every channel) or a pseudonym (then the raw ids behind
+    it, each on its channel), in ``team`` or every team; one receipt per customer erased."""
     async with build_app(settings) as app:
-        behind = await app.service.customers_known_as(customer, team)
-        receipts = [await app.service.erase_customer(raw, team=team) for raw in sorted({customer, *behind})]
+        receipts = [await app.service.erase_customer(customer, team=team)]
+        for channel, raw in await app.service.customers_known_as(customer, team):
+            receipts.append(await app.service.erase_customer(raw, team=team, channel=channel))
         return [receipt for receipt in receipts if receipt.found]
 
 

@@ -32,9 +32,11 @@ class ErasableRecord(Protocol):
         customer: str | None = None,
     ) -> list[AnswerRecord]: ...
 
-    async def erase_customer(self, customer: str, team: str | None = None) -> ErasedRecord: ...
+    async def erase_customer(
+        self, customer: str, team: str | None = None, channel: str | None = None
+    ) -> ErasedRecord: ...
 
-    async def customers_known_as(self, pseudonym: str, team: str | None = None) -> list[str]: ...
+    async def customers_known_as(self, pseudonym: str, team: str | None = None) -> list[tuple[str, str]]: ...
 
 
 @dataclass(frozen=True)
@@ -74,21 +76,27 @@ class Eraser:
         """Also take back what ``posts``' platform was sent (a channel registers itself)."""
         self._posts.append(posts)
 
-    async def customers_known_as(self, pseudonym: str, team: str | None = None) -> list[str]:
-        """The raw ids behind ``pseudonym``, for an operator who only knows the pseudonym."""
+    async def customers_known_as(self, pseudonym: str, team: str | None = None) -> list[tuple[str, str]]:
+        """The (channel, raw id) pairs behind ``pseudonym``, for an operator who only knows it."""
         return await self._record.customers_known_as(pseudonym, team)
 
-    async def erase(self, customer: str, team: str | None = None) -> ErasureReceipt:
-        """Erase the customer with raw id ``customer`` in ``team`` (every team when ``None``)."""
+    async def erase(
+        self, customer: str, team: str | None = None, channel: str | None = None
+    ) -> ErasureReceipt:
+        """Erase the customer with raw id ``customer`` on ``channel`` (the id is theirs there:
+        ``/forget`` gives it; every channel when ``None``) in ``team`` (every team when ``None``).
+        Kept recordings are filed by raw id alone, so they go on every channel."""
         stories = 0
         if self._stories is not None:
             known: dict[str, set[str]] = {}
             for answer in await self._record.answers(customer=customer):
-                if answer.customer == customer and (team is None or answer.team == team):
+                if answer.customer != customer or channel not in (None, answer.channel):
+                    continue
+                if team is None or answer.team == team:
                     known.setdefault(answer.team, set()).add(answer.interview_id)
             for story_team, answered in sorted(known.items()):
                 stories += await self._stories.delete_interviews(story_team, sorted(answered))
-        erased = await self._record.erase_customer(customer, team=team)
+        erased = await self._record.erase_customer(customer, team=team, channel=channel)
         if self._stories is not None:
             # Again, for a story an indexer may have added in between.
             by_team: dict[str, list[str]] = {}

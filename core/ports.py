@@ -114,18 +114,21 @@ class SessionStore(Protocol):
         the outbox; returns the amended answer, or ``None`` if there is no such answer."""
         ...
 
-    async def erase_customer(self, customer: str, team: str | None = None) -> ErasedRecord:
+    async def erase_customer(
+        self, customer: str, team: str | None = None, channel: str | None = None
+    ) -> ErasedRecord:
         """Delete every interview, answer, outbox entry, held or linked message part and
-        remembered post of the customer with this raw id (on any channel; in ``team`` only when
-        given), and the note and claimant of every invite they claimed. A pseudonym selects
+        remembered post of the customer with this raw id (on ``channel`` when given, else on
+        every channel; in ``team`` only when given), and the note and claimant of every invite
+        they claimed. A pseudonym selects
         nothing here. Returns one entry per interview erased (answers without an interview row,
         e.g. imported ones, count under their interview id), ordered by team and interview id,
         and how many invite notes were blanked."""
         ...
 
-    async def customers_known_as(self, pseudonym: str, team: str | None = None) -> list[str]:
-        """The raw customer ids (sorted) whose interviews or answers carry ``pseudonym``: how
-        ``earful erase --customer Customer-...`` finds whom to erase."""
+    async def customers_known_as(self, pseudonym: str, team: str | None = None) -> list[tuple[str, str]]:
+        """The (channel, raw customer id) pairs, sorted, whose interviews or answers carry
+        ``pseudonym``: how ``earful erase --customer Customer-...`` finds whom to erase."""
         ...
 
     async def record_post(self, interview_id: str, post: PostedMessage) -> None:

@@ -233,7 +233,7 @@ class InterviewService:
         )
         if transition.erase:
             # "Everything you told us": the customer, in every team they were interviewed for.
-            receipt = await self.erase_customer(state.customer)
+            receipt = await self.erase_customer(state.customer, channel=state.channel)
             messages = self._catalog.messages_for(state.language)
             told = Reply(kind=ReplyKind.INFO, text=self._receipt_text(messages.forgotten_receipt, receipt))
             return Outcome(new_state, [*transition.replies, told], erased=True)
@@ -391,13 +391,16 @@ class InterviewService:
         """The customer's most recent interview on ``channel`` (open or not), if any."""
         return await self._sessions.latest_for(channel, customer)
 
-    async def erase_customer(self, customer: str, team: str | None = None) -> ErasureReceipt:
-        """Erase the customer with raw id ``customer`` from every store, in ``team`` (every team
-        when ``None``); see :mod:`core.eraser`."""
-        return await self._eraser.erase(customer, team)
+    async def erase_customer(
+        self, customer: str, team: str | None = None, channel: str | None = None
+    ) -> ErasureReceipt:
+        """Erase the customer with raw id ``customer`` (on ``channel``, or any) from every store,
+        in ``team`` (every team when ``None``); see :mod:`core.eraser`."""
+        return await self._eraser.erase(customer, team, channel)
 
-    async def customers_known_as(self, pseudonym: str, team: str | None = None) -> list[str]:
-        """The raw customer ids behind ``pseudonym`` (to erase someone known only by it)."""
+    async def customers_known_as(self, pseudonym: str, team: str | None = None) -> list[tuple[str, str]]:
+        """The (channel, raw customer id) pairs behind ``pseudonym`` (to erase someone known only
+        by it)."""
         return await self._eraser.customers_known_as(pseudonym, team)
 
     @staticmethod

@@ -200,16 +200,22 @@ class MemorySessionStore:
         )
         return mine[1], [(k, text) for _, k, text in parts]
 
-    async def erase_customer(self, customer: str, team: str | None = None) -> ErasedRecord:
-        def chosen(owner: str, owner_team: str) -> bool:
-            return owner == customer and (team is None or owner_team == team)
+    async def erase_customer(
+        self, customer: str, team: str | None = None, channel: str | None = None
+    ) -> ErasedRecord:
+        def chosen(owner: str, owner_team: str, owner_channel: str) -> bool:
+            return (
+                owner == customer
+                and (team is None or owner_team == team)
+                and (channel is None or owner_channel == channel)
+            )
 
         found: dict[tuple[str, str], tuple[str, int]] = {}
         for s in self.states.values():
-            if chosen(s.customer, s.team):
+            if chosen(s.customer, s.team, s.channel):
                 found[(s.team, s.interview_id)] = (s.pseudonym, 0)
         for r in self.records.values():
-            if chosen(r.customer, r.team):
+            if chosen(r.customer, r.team, r.channel):
                 name, count = found.get((r.team, r.interview_id), (r.pseudonym, 0))
                 found[(r.team, r.interview_id)] = (name, count + 1)
         erased = tuple(
@@ -218,30 +224,37 @@ class MemorySessionStore:
             )
             for (t, i), (name, count) in sorted(found.items())
         )
-        for key in [k for k, (_, c, _) in self.held.items() if c == customer]:
+        for key in [k for k, (ch, c, _) in self.held.items() if c == customer and channel in (None, ch)]:
             del self.held[key]
         notes = 0
         for token, invite in self.invites.items():
-            if claimed_by_customer(invite.claimed_by, customer) and (team is None or invite.team == team):
+            theirs = (
+                invite.claimed_by == f"{channel}:{customer}"
+                if channel is not None
+                else claimed_by_customer(invite.claimed_by, customer)
+            )
+            if theirs and (team is None or invite.team == team):
                 notes += bool(invite.note)
                 self.invites[token] = invite.model_copy(update={"claimed_by": ERASED_CLAIMANT, "note": ""})
-        for link in [k for k, (c, _, _, _) in self.linked.items() if c == customer]:
+        for link in [
+            k for k, (c, _, _, _) in self.linked.items() if c == customer and channel in (None, k[0])
+        ]:
             del self.linked[link]
-        for i in [i for i, r in self.records.items() if chosen(r.customer, r.team)]:
+        for i in [i for i, r in self.records.items() if chosen(r.customer, r.team, r.channel)]:
             for link in [k for k, (_, answer, _, _) in self.linked.items() if answer == i]:
                 del self.linked[link]
             del self.records[i]
             if i in self.outbox:
                 self.outbox.remove(i)
-        for i in [i for i, s in self.states.items() if chosen(s.customer, s.team)]:
+        for i in [i for i, s in self.states.items() if chosen(s.customer, s.team, s.channel)]:
             del self.states[i]
             self._order.remove(i)
         return ErasedRecord(erased, notes)
 
-    async def customers_known_as(self, pseudonym: str, team: str | None = None) -> list[str]:
-        owners = [(s.customer, s.team, s.pseudonym) for s in self.states.values()]
-        owners += [(r.customer, r.team, r.pseudonym) for r in self.records.values()]
-        return sorted({c for c, t, p in owners if p == pseudonym and (team is None or t == team)})
+    async def customers_known_as(self, pseudonym: str, team: str | None = None) -> list[tuple[str, str]]:
+        owners = [(s.channel, s.customer, s.team, s.pseudonym) for s in self.states.values()]
+        owners += [(r.channel, r.customer, r.team, r.pseudonym) for r in self.records.values()]
+        return sorted({(ch, c) for ch, c, t, p in owners if p == pseudonym and (team is None or t == team)})
 
     async def record_post(self, interview_id: str, post: PostedMessage) -> None:
         if post not in self.posts.setdefault(interview_id, []):

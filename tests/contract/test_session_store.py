@@ -161,12 +161,32 @@ async def test_erase_by_raw_id_only_leaves_others(store: Any) -> None:
     assert [a.customer for a in await store.pending_index(10)] == ["bob"]
     assert await store.erase_customer(bob.pseudonym) == ErasedRecord()  # a pseudonym selects nothing
     assert await store.erase_customer("bob", team="T2") == ErasedRecord()
-    assert await store.customers_known_as(bob.pseudonym) == ["bob"]
+    assert await store.customers_known_as(bob.pseudonym) == [("console", "bob")]
     assert await store.customers_known_as(bob.pseudonym, team="T2") == []
     assert await store.erase_customer("bob", team="T1") == ErasedRecord(
         (ErasedInterview("T1", bob.interview_id, bob.pseudonym, 1),)
     )
     assert await store.answers() == []
+
+
+async def test_erasure_on_one_channel_leaves_the_same_id_on_another(store: Any) -> None:
+    """Ids are the channels' own: Telegram user 4242 is not the customer "4242" of an import."""
+    chatting = state("4242").model_copy(update={"channel": "telegram"})
+    imported = answer(state("4242", n=3), 1).model_copy(update={"channel": "import"})
+    await store.create(chatting)
+    await store.commit_turn(chatting, answer(chatting, 1), None)
+    await store.add_answers([imported])
+    for token, claimant in (("t-tg", "telegram:4242"), ("t-import", "import:4242")):
+        await store.add_invite(
+            Invite(token=token, team="T1", note="n", created_at=T0, expires_at=T0 + timedelta(days=1))
+        )
+        await store.claim_invite(token, claimant, T0)
+    erased = await store.erase_customer("4242", channel="telegram")
+    assert [i.interview_id for i in erased.interviews] == [chatting.interview_id] and erased.invite_notes == 1
+    assert await store.answers(customer="4242") == [imported]
+    kept = await store.get_invite("t-import")
+    assert kept is not None and kept.claimed_by == "import:4242"
+    assert await store.customers_known_as(imported.pseudonym) == [("import", "4242")]
 
 
 async def test_erasure_gives_back_the_posts_remembered_with_each_interview(store: Any) -> None:
@@ -204,7 +224,7 @@ async def test_rekey_gives_old_pseudonyms_the_keyed_ones(store: Any) -> None:
         st = await store.latest_for("import", customer)
         assert st is not None and st.pseudonym == pseudonym("T1", "import", customer)
         assert [a.pseudonym for a in await store.answers(customer=customer)] == [st.pseudonym]
-        assert await store.customers_known_as(st.pseudonym) == [customer]
+        assert await store.customers_known_as(st.pseudonym) == [("import", customer)]
 
 
 async def test_invites_claim_once(store: Any) -> None:

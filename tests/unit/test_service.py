@@ -519,7 +519,7 @@ async def test_a_pseudonym_is_resolved_to_its_raw_id_and_erased_by_it_within_one
     assert state is not None and state.pseudonym == pseudonym(TEAM, "telegram", BOB)
     nothing = await service.erase_customer(state.pseudonym, team=TEAM)
     assert not nothing.found and len(await sessions.answers(customer=BOB)) == 2  # a name selects nothing
-    assert await service.customers_known_as(state.pseudonym, TEAM) == [BOB]
+    assert await service.customers_known_as(state.pseudonym, TEAM) == [("telegram", BOB)]
     erased = await service.erase_customer(BOB, team=TEAM)
     assert erased.pseudonyms == ((TEAM, state.pseudonym),)
     assert (erased.interviews, erased.answers, erased.stories) == (1, 2, 2)

@@ -180,8 +180,8 @@ async def test_kept_recordings_are_named_on_the_answer_and_erased_with_the_custo
     [answer] = await sessions.answers(customer="42")
     assert answer.voice is not None and answer.voice.audio == "42-7.ogg"
     # `earful erase --customer <pseudonym>` erases the raw ids behind it, as /forget does.
-    [raw] = await service.customers_known_as(answer.pseudonym)
-    erased = await service.erase_customer(raw)
+    [(channel, raw)] = await service.customers_known_as(answer.pseudonym)
+    erased = await service.erase_customer(raw, channel=channel)
     assert erased.pseudonyms == (("T1", answer.pseudonym),) and erased.recordings == 1
     assert archive.files == {}
 
