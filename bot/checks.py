@@ -220,7 +220,7 @@ async def check_pseudonyms(settings: Settings) -> Check:
     try:
         names = pseudonymizer(settings)
         store = await open_sessions(settings)
-    except (EarfulError, ValueError) as error:
+    except EarfulError as error:
         return problem("pseudonyms", str(error), "set EARFUL_PSEUDONYM_SECRET or a writable EARFUL_DATA_DIR")
     try:
         stale = await store.rekey(names, dry_run=True)
@@ -229,6 +229,9 @@ async def check_pseudonyms(settings: Settings) -> Check:
     if stale:
         detail = f"{len(stale)} teams have customers under older pseudonyms (unkeyed, or another secret)"
         return problem("pseudonyms", detail, "earful rekey", fatal=False)
+    if settings.database_url and settings.pseudonym_secret is None:
+        detail = f"secret kept in {where}: workers sharing the database would each name customers differently"
+        return problem("pseudonyms", detail, "set one EARFUL_PSEUDONYM_SECRET for every worker", fatal=False)
     return ok("pseudonyms", f"keyed HMAC, secret from {where}")
 
 

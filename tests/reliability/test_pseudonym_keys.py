@@ -21,6 +21,7 @@ from bot.cli import app
 from bot.secrets import pseudonymizer
 from bot.settings import Settings
 from bot.wiring import open_stories
+from core.errors import InputError
 from core.models import AnswerRecord
 from core.pseudonyms import legacy_pseudonym
 
@@ -106,5 +107,5 @@ def test_a_shared_secret_names_customers_alike_on_every_replica(monkeypatch: pyt
     assert here.name(TEAM, CHANNEL, FIRST) == there.name(TEAM, CHANNEL, FIRST)
     assert not Path("a").exists()  # nothing is kept on disk when the secret is given
     monkeypatch.setenv("EARFUL_PSEUDONYM_SECRET", "short")
-    with pytest.raises(ValueError, match="at least 16"):
+    with pytest.raises(InputError, match="at least 16"):
         pseudonymizer(Settings())
