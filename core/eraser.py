@@ -10,15 +10,12 @@ rather than the record going while their stories stay.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 from core.models import AnswerRecord
 from core.ports import AudioArchive, ErasedRecord, PostEraser, StoryStore
-
-log = logging.getLogger(__name__)
 
 
 class ErasableRecord(Protocol):
