@@ -29,6 +29,8 @@ from psycopg_pool import AsyncConnectionPool
 from core.errors import StoreUnavailable
 from core.invites import ERASED_CLAIMANT, Invite
 from core.models import AnswerRecord, InterviewState, MessagePart, Status
+from core.ports import ErasedInterview, ErasedRecord, PostedMessage
+from core.pseudonyms import Pseudonymizer
 
 # Every version is applied once, in order, in one transaction with its schema_version row.
 MIGRATIONS: tuple[str, ...] = (
@@ -76,6 +78,15 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (enterprise_id, team_id, user_id)
     );
     CREATE TABLE slack_oauth_states (state TEXT PRIMARY KEY, expire_at TIMESTAMPTZ NOT NULL);
+    """,
+    # Messages posted with a customer's words, taken back when the interview is erased.
+    """
+    CREATE TABLE posts (
+        interview_id TEXT NOT NULL, platform TEXT NOT NULL, team TEXT NOT NULL,
+        conversation TEXT NOT NULL, message_id TEXT NOT NULL,
+        PRIMARY KEY (platform, conversation, message_id)
+    );
+    CREATE INDEX posts_by_interview ON posts (interview_id);
     """,
 )
 _LINK_PART = (
@@ -453,53 +464,130 @@ class PgSessionStore:
 
     # --- erasure -------------------------------------------------------------------------
 
-    async def erase_customer(self, customer: str, team: str | None = None) -> list[tuple[str, str]]:
+    async def erase_customer(
+        self, customer: str, team: str | None = None, channel: str | None = None
+    ) -> ErasedRecord:
         team_clause, team_params = ("AND team = %s", [team]) if team is not None else ("", [])
+        # Answers keep their channel in the record only.
+        on, on_params = ("AND channel = %s", [channel]) if channel is not None else ("", [])
+        on_record = "AND (record::jsonb ->> 'channel') = %s" if channel is not None else ""
+        chosen = [customer, *team_params]
+        interviews_where = f"customer = %s {team_clause} {on}"
+        answers_where = f"customer = %s {team_clause} {on_record}"
+        of_interviews, of_answers = [*chosen, *on_params], [*chosen, *on_params]
         async with self._connection() as conn, conn.transaction():
+            found: dict[tuple[str, str], tuple[str, int]] = {}
             cursor = await conn.execute(
-                f"SELECT DISTINCT team, pseudonym FROM interviews WHERE (customer = %s OR pseudonym = %s)"
-                f" {team_clause} UNION SELECT DISTINCT team, pseudonym FROM answers"
-                f" WHERE (customer = %s OR pseudonym = %s) {team_clause}",
-                [customer, customer, *team_params, customer, customer, *team_params],
+                f"SELECT interview_id, team, pseudonym FROM interviews WHERE {interviews_where}",
+                of_interviews,
             )
-            pairs = [(str(a), str(b)) for a, b in await cursor.fetchall()]
-            # The raw id given, and the raw ids behind the pseudonyms being erased.
-            customers = {customer}
-            for pair in pairs:
+            for interview_id, pair_team, name in await cursor.fetchall():
+                found[(str(pair_team), str(interview_id))] = (str(name), 0)
+            cursor = await conn.execute(
+                "SELECT interview_id, team, max(pseudonym), count(*) FROM answers"
+                f" WHERE {answers_where} GROUP BY interview_id, team",
+                of_answers,
+            )
+            for interview_id, pair_team, name, count in await cursor.fetchall():
+                key = (str(pair_team), str(interview_id))
+                found[key] = (found.get(key, (str(name), 0))[0], int(count))
+            interviews = []
+            for (pair_team, interview_id), (name, count) in sorted(found.items()):
                 cursor = await conn.execute(
-                    "SELECT DISTINCT customer FROM interviews WHERE team = %s AND pseudonym = %s", pair
+                    "DELETE FROM posts WHERE interview_id = %s"
+                    " RETURNING platform, team, conversation, message_id",
+                    (interview_id,),
                 )
-                customers.update(str(row[0]) for row in await cursor.fetchall())
-            named = sorted(customers)
+                posts = tuple(
+                    sorted(
+                        (
+                            PostedMessage(str(p), str(t), str(c), str(m))
+                            for p, t, c, m in await cursor.fetchall()
+                        ),
+                        key=lambda post: post.message_id,
+                    )
+                )
+                interviews.append(ErasedInterview(pair_team, interview_id, name, count, posts))
             for table in ("held_parts", "answer_parts"):
-                await conn.execute(f"DELETE FROM {table} WHERE customer = ANY(%s)", (named,))
+                await conn.execute(f"DELETE FROM {table} WHERE customer = %s {on}", [customer, *on_params])
+            for table in ("answer_parts", "outbox"):
+                await conn.execute(
+                    f"DELETE FROM {table} WHERE answer_id IN (SELECT id FROM answers WHERE {answers_where})",
+                    of_answers,
+                )
+            await conn.execute(f"DELETE FROM answers WHERE {answers_where}", of_answers)
+            await conn.execute(f"DELETE FROM interviews WHERE {interviews_where}", of_interviews)
+            notes = 0
+            # claimed_by is "<channel>:<customer id>".
+            claimant, claimant_params = (
+                ("claimed_by = %s", [f"{channel}:{customer}"])
+                if channel is not None
+                else ("substring(claimed_by from position(':' in claimed_by) + 1) = %s", [customer])
+            )
             cursor = await conn.execute(
                 "SELECT token, invite FROM invites WHERE claimed_by IS NOT NULL"
-                " AND substring(claimed_by from position(':' in claimed_by) + 1) = ANY(%s)",
-                (named,),
+                f" AND {claimant} {team_clause}",
+                [*claimant_params, *team_params],
             )
             for token, invite_json in await cursor.fetchall():
-                erased = Invite.model_validate_json(invite_json).model_copy(
-                    update={"claimed_by": ERASED_CLAIMANT}
-                )
+                invite = Invite.model_validate_json(invite_json)
+                notes += bool(invite.note)
+                # The invite stays used, but keeps nothing that points at the person.
+                erased = invite.model_copy(update={"claimed_by": ERASED_CLAIMANT, "note": ""})
                 await conn.execute(
                     "UPDATE invites SET claimed_by = %s, invite = %s WHERE token = %s",
                     (ERASED_CLAIMANT, erased.model_dump_json(), token),
                 )
-            for pair in pairs:
-                await conn.execute(
-                    "DELETE FROM answer_parts WHERE answer_id IN"
-                    " (SELECT id FROM answers WHERE team = %s AND pseudonym = %s)",
-                    pair,
-                )
-                await conn.execute(
-                    "DELETE FROM outbox WHERE answer_id IN"
-                    " (SELECT id FROM answers WHERE team = %s AND pseudonym = %s)",
-                    pair,
-                )
-                for table in ("answers", "interviews"):
-                    await conn.execute(f"DELETE FROM {table} WHERE team = %s AND pseudonym = %s", pair)
-        return sorted(pairs)
+        return ErasedRecord(tuple(interviews), notes)
+
+    async def customers_known_as(self, pseudonym: str, team: str | None = None) -> list[tuple[str, str]]:
+        team_clause, team_params = ("AND team = %s", [team]) if team is not None else ("", [])
+        rows = await self._rows(
+            f"SELECT channel, customer FROM interviews WHERE pseudonym = %s {team_clause}"
+            " UNION SELECT record::jsonb ->> 'channel', customer FROM answers"
+            f" WHERE pseudonym = %s {team_clause}",
+            (pseudonym, *team_params, pseudonym, *team_params),
+        )
+        return sorted((str(channel), str(customer)) for channel, customer in rows)
+
+    async def record_post(self, interview_id: str, post: PostedMessage) -> None:
+        async with self._connection() as conn:
+            await conn.execute(
+                "INSERT INTO posts (interview_id, platform, team, conversation, message_id)"
+                " VALUES (%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
+                (interview_id, post.platform, post.team, post.conversation, post.message_id),
+            )
+
+    async def rekey(self, pseudonyms: Pseudonymizer, *, dry_run: bool = False) -> list[str]:
+        teams: set[str] = set()
+        async with self._connection() as conn, conn.transaction():
+            cursor = await conn.execute(
+                "SELECT interview_id, team, pseudonym, state FROM interviews FOR UPDATE"
+            )
+            for interview_id, team, pseudonym, state_json in await cursor.fetchall():
+                state = InterviewState.model_validate_json(state_json)
+                name = pseudonyms.name(state.team, state.channel, state.customer)
+                if name == pseudonym == state.pseudonym:
+                    continue
+                teams.add(str(team))
+                if not dry_run:
+                    await conn.execute(
+                        "UPDATE interviews SET pseudonym = %s, state = %s WHERE interview_id = %s",
+                        (name, state.model_copy(update={"pseudonym": name}).model_dump_json(), interview_id),
+                    )
+            cursor = await conn.execute("SELECT id, team, pseudonym, record FROM answers FOR UPDATE")
+            for answer_id, team, pseudonym, record_json in await cursor.fetchall():
+                record = AnswerRecord.model_validate_json(record_json)
+                name = pseudonyms.name(record.team, record.channel, record.customer)
+                if name == pseudonym == record.pseudonym:
+                    continue
+                teams.add(str(team))
+                if not dry_run:
+                    await conn.execute(
+                        "UPDATE answers SET pseudonym = %s, record = %s WHERE id = %s",
+                        (name, record.model_copy(update={"pseudonym": name}).model_dump_json(), answer_id),
+                    )
+        return sorted(teams)
 
     # --- invites -------------------------------------------------------------------------
 

@@ -20,6 +20,8 @@ from typing import TypeVar
 from core.errors import StoreUnavailable
 from core.invites import ERASED_CLAIMANT, Invite
 from core.models import AnswerRecord, InterviewState, MessagePart, Status
+from core.ports import ErasedInterview, ErasedRecord, PostedMessage
+from core.pseudonyms import Pseudonymizer
 
 T = TypeVar("T")
 
@@ -81,6 +83,15 @@ CREATE TABLE IF NOT EXISTS answer_parts (
     PRIMARY KEY (channel, key)
 );
 CREATE INDEX IF NOT EXISTS answer_parts_by_answer ON answer_parts (answer_id, position);
+CREATE TABLE IF NOT EXISTS posts (
+    interview_id TEXT NOT NULL,
+    platform TEXT NOT NULL,
+    team TEXT NOT NULL,
+    conversation TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    PRIMARY KEY (platform, conversation, message_id)
+);
+CREATE INDEX IF NOT EXISTS posts_by_interview ON posts (interview_id);
 """
 
 
@@ -440,61 +451,146 @@ class SqliteSessionStore:
 
     # --- erasure -------------------------------------------------------------------------
 
-    async def erase_customer(self, customer: str, team: str | None = None) -> list[tuple[str, str]]:
-        def erase() -> list[tuple[str, str]]:
+    async def erase_customer(
+        self, customer: str, team: str | None = None, channel: str | None = None
+    ) -> ErasedRecord:
+        def erase() -> ErasedRecord:
             team_clause, team_params = ("AND team = ?", [team]) if team is not None else ("", [])
+            # Answers keep their channel in the record only.
+            on, on_params = ("AND channel = ?", [channel]) if channel is not None else ("", [])
+            on_record = "AND json_extract(record, '$.channel') = ?" if channel is not None else ""
+            chosen = [customer, *team_params]
+            interviews_where = f"customer = ? {team_clause} {on}"
+            answers_where = f"customer = ? {team_clause} {on_record}"
+            of_interviews, of_answers = [*chosen, *on_params], [*chosen, *on_params]
             with self._transaction() as db:
-                pairs = db.execute(
-                    "SELECT DISTINCT team, pseudonym FROM interviews WHERE (customer = ? OR"
-                    f" pseudonym = ?) {team_clause} UNION SELECT DISTINCT team, pseudonym FROM"
-                    f" answers WHERE (customer = ? OR pseudonym = ?) {team_clause}",
-                    [customer, customer, *team_params, customer, customer, *team_params],
-                ).fetchall()
-                # The raw id given, and the raw ids behind the pseudonyms being erased.
-                customers = {customer}
-                for pair in pairs:
-                    rows = db.execute(
-                        "SELECT DISTINCT customer FROM interviews WHERE team = ? AND pseudonym = ?", pair
+                found: dict[tuple[str, str], tuple[str, int]] = {}
+                for interview_id, pair_team, name in db.execute(
+                    f"SELECT interview_id, team, pseudonym FROM interviews WHERE {interviews_where}",
+                    of_interviews,
+                ):
+                    found[(str(pair_team), str(interview_id))] = (str(name), 0)
+                for interview_id, pair_team, name, count in db.execute(
+                    "SELECT interview_id, team, max(pseudonym), count(*) FROM answers"
+                    f" WHERE {answers_where} GROUP BY interview_id, team",
+                    of_answers,
+                ):
+                    key = (str(pair_team), str(interview_id))
+                    found[key] = (found.get(key, (str(name), 0))[0], int(count))
+                interviews = []
+                for (pair_team, interview_id), (name, count) in sorted(found.items()):
+                    posts = tuple(
+                        PostedMessage(str(p), str(t), str(c), str(m))
+                        for p, t, c, m in db.execute(
+                            "SELECT platform, team, conversation, message_id FROM posts"
+                            " WHERE interview_id = ? ORDER BY message_id",
+                            (interview_id,),
+                        )
                     )
-                    customers.update(str(row[0]) for row in rows)
-                named, marks = sorted(customers), ", ".join("?" * len(customers))
+                    db.execute("DELETE FROM posts WHERE interview_id = ?", (interview_id,))
+                    interviews.append(ErasedInterview(pair_team, interview_id, name, count, posts))
                 for table in ("held_parts", "answer_parts"):
-                    db.execute(f"DELETE FROM {table} WHERE customer IN ({marks})", named)
+                    db.execute(f"DELETE FROM {table} WHERE customer = ? {on}", [customer, *on_params])
+                for table in ("answer_parts", "outbox"):
+                    db.execute(
+                        f"DELETE FROM {table} WHERE answer_id IN"
+                        f" (SELECT id FROM answers WHERE {answers_where})",
+                        of_answers,
+                    )
+                db.execute(f"DELETE FROM answers WHERE {answers_where}", of_answers)
+                db.execute(f"DELETE FROM interviews WHERE {interviews_where}", of_interviews)
+                notes = 0
+                # claimed_by is "<channel>:<customer id>".
+                claimant, claimant_params = (
+                    ("claimed_by = ?", [f"{channel}:{customer}"])
+                    if channel is not None
+                    else ("substr(claimed_by, instr(claimed_by, ':') + 1) = ?", [customer])
+                )
                 claimed = db.execute(
                     "SELECT token, invite FROM invites WHERE claimed_by IS NOT NULL"
-                    f" AND substr(claimed_by, instr(claimed_by, ':') + 1) IN ({marks})",
-                    named,
+                    f" AND {claimant} {team_clause}",
+                    [*claimant_params, *team_params],
                 ).fetchall()
                 for token, invite_json in claimed:
-                    erased = Invite.model_validate_json(invite_json).model_copy(
-                        update={"claimed_by": ERASED_CLAIMANT}
-                    )
+                    invite = Invite.model_validate_json(invite_json)
+                    notes += bool(invite.note)
+                    # The invite stays used, but keeps nothing that points at the person.
+                    erased = invite.model_copy(update={"claimed_by": ERASED_CLAIMANT, "note": ""})
                     db.execute(
                         "UPDATE invites SET claimed_by = ?, invite = ? WHERE token = ?",
                         (ERASED_CLAIMANT, erased.model_dump_json(), token),
                     )
-                for pair_team, pair_pseudonym in pairs:
-                    db.execute(
-                        "DELETE FROM answer_parts WHERE answer_id IN (SELECT id FROM answers"
-                        " WHERE team = ? AND pseudonym = ?)",
-                        (pair_team, pair_pseudonym),
-                    )
-                    db.execute(
-                        "DELETE FROM outbox WHERE answer_id IN (SELECT id FROM answers"
-                        " WHERE team = ? AND pseudonym = ?)",
-                        (pair_team, pair_pseudonym),
-                    )
-                    for table in ("answers", "interviews"):
-                        db.execute(
-                            f"DELETE FROM {table} WHERE team = ? AND pseudonym = ?",
-                            (pair_team, pair_pseudonym),
-                        )
             # Deleted rows linger in free pages and the WAL until they are overwritten.
             self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             self._conn.execute("VACUUM")
-            return [(str(a), str(b)) for a, b in pairs]
+            return ErasedRecord(tuple(interviews), notes)
 
         return await self._run(erase)
+
+    async def customers_known_as(self, pseudonym: str, team: str | None = None) -> list[tuple[str, str]]:
+        def known() -> list[tuple[str, str]]:
+            team_clause, team_params = ("AND team = ?", [team]) if team is not None else ("", [])
+            rows = self._conn.execute(
+                f"SELECT channel, customer FROM interviews WHERE pseudonym = ? {team_clause}"
+                " UNION SELECT json_extract(record, '$.channel'), customer FROM answers"
+                f" WHERE pseudonym = ? {team_clause}",
+                [pseudonym, *team_params, pseudonym, *team_params],
+            )
+            return sorted((str(channel), str(customer)) for channel, customer in rows)
+
+        return await self._run(known)
+
+    async def record_post(self, interview_id: str, post: PostedMessage) -> None:
+        def record() -> None:
+            self._conn.execute(
+                "INSERT OR IGNORE INTO posts (interview_id, platform, team, conversation, message_id)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (interview_id, post.platform, post.team, post.conversation, post.message_id),
+            )
+
+        await self._run(record)
+
+    async def rekey(self, pseudonyms: Pseudonymizer, *, dry_run: bool = False) -> list[str]:
+        def rekey() -> list[str]:
+            teams: set[str] = set()
+            with self._transaction() as db:
+                for interview_id, team, pseudonym, state_json in db.execute(
+                    "SELECT interview_id, team, pseudonym, state FROM interviews"
+                ).fetchall():
+                    state = InterviewState.model_validate_json(state_json)
+                    name = pseudonyms.name(state.team, state.channel, state.customer)
+                    if name == pseudonym == state.pseudonym:
+                        continue
+                    teams.add(str(team))
+                    if not dry_run:
+                        db.execute(
+                            "UPDATE interviews SET pseudonym = ?, state = ? WHERE interview_id = ?",
+                            (
+                                name,
+                                state.model_copy(update={"pseudonym": name}).model_dump_json(),
+                                interview_id,
+                            ),
+                        )
+                for answer_id, team, pseudonym, record_json in db.execute(
+                    "SELECT id, team, pseudonym, record FROM answers"
+                ).fetchall():
+                    record = AnswerRecord.model_validate_json(record_json)
+                    name = pseudonyms.name(record.team, record.channel, record.customer)
+                    if name == pseudonym == record.pseudonym:
+                        continue
+                    teams.add(str(team))
+                    if not dry_run:
+                        db.execute(
+                            "UPDATE answers SET pseudonym = ?, record = ? WHERE id = ?",
+                            (
+                                name,
+                                record.model_copy(update={"pseudonym": name}).model_dump_json(),
+                                answer_id,
+                            ),
+                        )
+            return sorted(teams)
+
+        return await self._run(rekey)
 
     # --- delivery keys outside interview turns ---------------------------------------------
 

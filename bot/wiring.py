@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from adapters.multilingual_index import BothIndexes, MultilingualStories
 from adapters.telegram.held import HeldParts
+from bot.secrets import pseudonymizer
 from bot.settings import Settings
 from core.catalog import Catalog
 from core.crosslingual import CrossLingualSearch
@@ -19,6 +20,7 @@ from core.invites import Invites, InviteStore
 from core.languages import LanguageDetector
 from core.ports import Embedder, SessionStore, StoryStore
 from core.probing import FollowUpPolicy, RuleBasedFollowUp
+from core.pseudonyms import Pseudonymizer
 from core.questions import QuestionClassifier
 from core.ranking import CosineRanker, Ranker
 from core.reading import AnswerReader
@@ -251,11 +253,12 @@ async def build_app(
     ranker: Ranker | None = None,
     multilingual: MultilingualStories | None = None,
     transcriber: Transcriber | None = None,
+    pseudonyms: Pseudonymizer | None = None,
 ) -> AsyncIterator[App]:
     """Build the application; any part may be handed in (tests pass in-memory fakes). The
     multilingual index is built beside the Chroma index opened here (a ``stories`` handed in
     gets one only with ``multilingual``). Without a ``transcriber``, the 'voice' extra's is used
-    when installed."""
+    when installed. Without ``pseudonyms``, the installation's secret names customers."""
     catalog = catalog or default_catalog()
     # Every answer is read before the engine decides (offline, or the LLM's when set); the indexer
     # and the insights read the answers stored without a reading with the same reader.
@@ -289,6 +292,7 @@ async def build_app(
             sessions,
             catalog,
             chosen_policy,
+            pseudonyms=pseudonyms or pseudonymizer(settings),
             reader=reader,
             stories=stories,
             invites=invites,

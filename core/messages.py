@@ -106,7 +106,9 @@ class Messages(BaseModel):
     forget_confirm: str
     forget_cancelled: str
     forgotten: str
-    forgotten_receipt: str = Field(description="{answers} {interviews} {teams} {notes} {posts}")
+    forgotten_receipt: str = Field(
+        description="{teams} {interviews} {answers} {stories} {recordings} {notes} {posts}"
+    )
     answer_too_long: str = Field(description="an answer over the limit, refused whole: {limit}")
     answer_cut: str = Field(description="parts beyond one merged answer, not kept: {limit} {parts}")
     finished: str

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 from enum import StrEnum
 from typing import Literal
@@ -39,6 +38,9 @@ class InterviewState(BaseModel):
     team: str
     customer: str  # the customer's id on its channel (or the name typed in the terminal)
     channel: str
+    # How the customer is shown: set by the service under the installation's secret
+    # (core.pseudonyms); never used to select what to erase.
+    pseudonym: str = ""
     script_id: str
     language: str = "en"
     status: Status = Status.INVITED
@@ -81,17 +83,6 @@ class InterviewState(BaseModel):
     @property
     def last_probe(self) -> str | None:
         return self.probe_kinds[-1] if self.probe_kinds else None
-
-    @property
-    def pseudonym(self) -> str:
-        """A stable, non-identifying name for this customer within the team."""
-        return pseudonym(self.team, self.channel, self.customer)
-
-
-def pseudonym(team: str, channel: str, customer: str) -> str:
-    """``Customer-3F9A2C``: the same person in the same team always gets the same name."""
-    digest = hashlib.sha256(f"{team}\x00{channel}\x00{customer}".encode()).hexdigest()
-    return f"Customer-{digest[:6].upper()}"
 
 
 # --- events ---------------------------------------------------------------------------

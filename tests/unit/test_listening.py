@@ -9,7 +9,7 @@ from __future__ import annotations
 from itertools import pairwise
 
 import pytest
-from fakes import FakeAnswerReader, MemorySessionStore, read_as
+from fakes import TEST_PSEUDONYMS, FakeAnswerReader, MemorySessionStore, read_as
 
 from core.catalog import Catalog
 from core.choices import choice_event
@@ -79,6 +79,7 @@ def service(sessions: MemorySessionStore, catalog: Catalog, reader: FakeAnswerRe
         RuleBasedFollowUp(catalog.messages_for),
         reader=reader,
         invites=Invites(sessions),
+        pseudonyms=TEST_PSEUDONYMS,
     )
 
 
