@@ -68,6 +68,19 @@ class QuestionModel:
         values = self.featurizer.row(text, language) @ self._coef + self._intercept
         return dict(zip(self.kinds, (float(v) for v in values), strict=True))
 
+    def kind(self, text: str, language: str | None = None) -> QuestionKind:
+        """Open when the model finds that likelier than all the other kinds together, else the
+        likeliest other kind: the lint's question is whether a question is open, and nine-way
+        argmax would call a question open while most of the probability says it is not."""
+        scores = self.scores(text, language)
+        values = np.asarray(list(scores.values()))
+        probabilities = np.exp(values - values.max())
+        probabilities /= probabilities.sum()
+        by_kind = dict(zip(scores, probabilities, strict=True))
+        if by_kind.get(QuestionKind.OPEN, 0.0) >= 0.5:
+            return QuestionKind.OPEN
+        return max((k for k in scores if k is not QuestionKind.OPEN), key=lambda k: scores[k])
+
 
 @cache
 def shipped_model() -> QuestionModel:
@@ -94,8 +107,7 @@ class TrainedQuestionClassifier:
         ruled = self._rules.read(text, language)
         if ruled.kind in self.model.sure_kinds:
             return ruled
-        scores = self.model.scores(text, language)
-        kind = max(scores, key=lambda k: scores[k])
+        kind = self.model.kind(text, language)
         whole = " ".join(text.split())
         if kind is QuestionKind.OPEN:
             return QuestionReading(kind, whole)
