@@ -90,8 +90,8 @@ def _patterns_for(text: str, language: str | None) -> LanguagePatterns:
     return PATTERNS.get(base) or PATTERNS[guess_language(text)]
 
 
-def dense_features(text: str, language: str | None = None) -> np.ndarray:
-    """The cue vector of ``text`` in :data:`DENSE_NAMES` order."""
+def cues(text: str, language: str | None = None) -> dict[str, float]:
+    """The cues of ``text`` by name (:data:`DENSE_NAMES`), unweighted: 0 or 1 but ``log_words``."""
     patterns = _patterns_for(text, language)
     parts = [normalised(s) for s in sentences(text)] or [normalised(text)]
     values: dict[str, float] = {}
@@ -113,6 +113,12 @@ def dense_features(text: str, language: str | None = None) -> np.ndarray:
     values["number"] = float(bool(_NUMBER.search(text)))
     values["several_sentences"] = float(len(parts) > 1)
     values["log_words"] = math.log1p(len(_TOKEN.findall(text))) / 3.0
+    return values
+
+
+def dense_features(text: str, language: str | None = None) -> np.ndarray:
+    """The cue vector of ``text`` in :data:`DENSE_NAMES` order."""
+    values = cues(text, language)
     return np.asarray([values[name] for name in DENSE_NAMES], dtype=np.float64) * DENSE_WEIGHT
 
 

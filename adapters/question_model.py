@@ -6,8 +6,10 @@ no pattern foresaw ("Describe your dream inventory tool.", "Does the name work f
 model, a logistic regression over the question's words, letters and the rules' own cues
 (:mod:`adapters.question_features`), trained by ``scripts/train_question_model.py`` on questions
 written for it (``training/questions/``), reads those too. When the rules give a kind they were
-right about on nearly every training question they gave it to (the artefact's ``sure_kinds``: a
-rating scale, a price), their reading stands; otherwise the model decides.
+right about on nearly every training question they gave it to (the artefact's ``sure_kinds``),
+their reading stands; and the model may not call a question open against the rules when one of
+the rules' cues that fit only closed training questions fits it (``sure_cues``: "imagine",
+"what if", "your ideal…"). Otherwise the model decides.
 
 Weights ship as ``adapters/question_model.npz`` (no pickle); a reading takes well under a millisecond.
 """
@@ -22,7 +24,7 @@ import numpy as np
 
 from core.questions import QuestionKind, QuestionReading
 
-from .question_features import DENSE_NAMES, QuestionFeaturizer
+from .question_features import DENSE_NAMES, QuestionFeaturizer, cues
 from .question_rules import RuleQuestionClassifier, sentences
 
 MODEL_FILE = "question_model.npz"
@@ -55,6 +57,7 @@ class QuestionModel:
         )
         self.kinds = tuple(QuestionKind(str(k)) for k in arrays["classes"])
         self.sure_kinds = frozenset(QuestionKind(str(k)) for k in arrays["sure_kinds"])
+        self.sure_cues = frozenset(str(c) for c in arrays["sure_cues"])
         self._coef = arrays["coef"].astype(np.float64).T
         self._intercept = arrays["intercept"].astype(np.float64)
 
@@ -110,10 +113,16 @@ class TrainedQuestionClassifier:
         kind = self.model.kind(text, language)
         whole = " ".join(text.split())
         if kind is QuestionKind.OPEN:
+            if ruled.kind is not QuestionKind.OPEN and self._sure_cue_fits(text, language):
+                return ruled
             return QuestionReading(kind, whole)
         if ruled.kind is kind:
             return ruled
         return QuestionReading(kind, self._deciding_sentence(text, language, kind) or whole)
+
+    def _sure_cue_fits(self, text: str, language: str | None) -> bool:
+        found = cues(text, language)
+        return any(found.get(name) for name in self.model.sure_cues)
 
     def _deciding_sentence(self, text: str, language: str | None, kind: QuestionKind) -> str | None:
         """The sentence of a question of several that, read alone, looks most like ``kind``."""

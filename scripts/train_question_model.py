@@ -9,9 +9,10 @@ for this purpose from the kinds' definitions, never taken from a measuring file.
 also trained with a neutral preamble before it ("Thanks, that helps."), picked by a seeded
 generator, because a question's bad part is as often in its second sentence as in its first.
 
-Besides the weights, the artefact names the kinds the rules are sure of: a kind the rules give
-that was right on at least ``SURE_PRECISION`` of the training examples they gave it to (and at
-least ``SURE_SUPPORT`` of them) is kept over the model's reading.
+Besides the weights, the artefact names what the rules are sure of: a kind the rules give that
+was right on at least ``SURE_PRECISION`` of the training examples they gave it to (and at least
+``SURE_SUPPORT`` of them) is kept over the model's reading; and a pattern cue that fit only
+questions that are not open at that rate keeps the rules' reading when the model would say open.
 
 Training is deterministic (sorted vocabularies, lbfgs, seeded preambles and folds): the same
 examples give the same artefact (tests/unit/test_question_model.py checks it).
@@ -38,6 +39,7 @@ from adapters.question_features import (  # noqa: E402
     QuestionFeaturizer,
     build_vocabulary,
     char_grams,
+    cues,
     word_grams,
 )
 from adapters.question_rules import RuleQuestionClassifier  # noqa: E402
@@ -52,6 +54,10 @@ WORD_MIN_COUNT = 2
 CHAR_MIN_COUNT = 3
 SURE_PRECISION = 0.97
 SURE_SUPPORT = 10
+# The yes/no cues that can be sure (not the length, nor the cues of open questions' grammar).
+CUE_CANDIDATES = frozenset(
+    name for name in DENSE_NAMES if name.startswith("pattern_") or name in ("closed_question", "currency")
+)
 
 # Sentences that say nothing about the kind, put before an example as a second form of it.
 PREAMBLES = {
@@ -145,6 +151,22 @@ def sure_kinds(examples: list[Example]) -> list[str]:
     )
 
 
+def sure_cues(examples: list[Example]) -> list[str]:
+    """The pattern cues that, when they fit, mark a question that is not open on nearly every
+    example ("imagine", "what if", a scale, "your ideal…"): the model may not call such a question
+    open against the rules."""
+    fired: Counter[str] = Counter()
+    closed: Counter[str] = Counter()
+    for example in examples:
+        for name, value in cues(example.text, example.lang).items():
+            if name in CUE_CANDIDATES and value:
+                fired[name] += 1
+                closed[name] += example.kind != QuestionKind.OPEN.value
+    return sorted(
+        name for name in fired if fired[name] >= SURE_SUPPORT and closed[name] / fired[name] >= SURE_PRECISION
+    )
+
+
 def fit(examples: list[Example], c: float = C) -> dict[str, np.ndarray]:
     """The classifier's arrays: vocabularies, cue names, classes, coefficients, intercepts and
     the kinds the rules are sure of."""
@@ -166,6 +188,7 @@ def fit(examples: list[Example], c: float = C) -> dict[str, np.ndarray]:
         "coef": model.coef_.astype(np.float32),
         "intercept": model.intercept_.astype(np.float32),
         "sure_kinds": np.asarray(sure_kinds(examples), dtype=np.str_),
+        "sure_cues": np.asarray(sure_cues(examples), dtype=np.str_),
     }
 
 
@@ -206,7 +229,8 @@ def main(argv: list[str] | None = None) -> int:
     np.savez_compressed(args.out, **arrays)  # type: ignore[arg-type]
     print(
         f"{len(examples)} examples, {len(arrays['words'])} word n-grams, {len(arrays['chars'])} "
-        f"character n-grams, rules sure of {list(arrays['sure_kinds'])} -> {args.out}"
+        f"character n-grams, rules sure of {[str(k) for k in arrays['sure_kinds']]} and of the cues "
+        f"{[str(c) for c in arrays['sure_cues']]} -> {args.out}"
     )
     return 0
 
