@@ -172,3 +172,18 @@ def test_shipped_scripts_pass_with_a_commitment_pitch() -> None:
         _, section, pitch = script.find("pitch")
         assert section.kind is SectionKind.PITCH
         assert classifier.read(pitch.text, language).kind is QuestionKind.COMMITMENT
+
+
+def test_the_lint_reads_with_the_trained_classifier() -> None:
+    from adapters.question_model import TrainedQuestionClassifier
+    from adapters.question_rules import RuleQuestionClassifier
+    from bot.settings import Settings
+    from bot.wiring import question_classifier
+
+    assert isinstance(question_classifier(Settings()), TrainedQuestionClassifier)
+    # A hypothetical with no "would you", "imagine" or "if" in it: the rules read it open.
+    text = "Fast forward to next summer: how are you running the bookings?"
+    assert RuleQuestionClassifier().read(text, "en").kind is QuestionKind.OPEN
+    section = Section(kind=SectionKind.SPECIFICS, questions=(Question(id="summer", text=text),))
+    [finding] = lint_findings(script_with(section))
+    assert (finding.question_id, finding.kind) == ("summer", QuestionKind.HYPOTHETICAL)
