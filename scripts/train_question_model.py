@@ -14,8 +14,10 @@ was right on at least ``SURE_PRECISION`` of the training examples they gave it t
 ``SURE_SUPPORT`` of them) is kept over the model's reading; and a pattern cue that fit only
 questions that are not open at that rate keeps the rules' reading when the model would say open.
 
-Training is deterministic (sorted vocabularies, lbfgs, seeded preambles and folds): the same
-examples give the same artefact (tests/unit/test_question_model.py checks it).
+Training is deterministic (sorted vocabularies, lbfgs run to a tight tolerance, seeded
+preambles and folds): the same examples give the same artefact (tests/unit/test_question_model.py
+checks it). The tolerance matters: stopped at scikit-learn's default the weights are still moving,
+by a different amount under another scikit-learn or numpy; converged they are the unique optimum.
 """
 
 from __future__ import annotations
@@ -178,7 +180,7 @@ def fit(examples: list[Example], c: float = C) -> dict[str, np.ndarray]:
     chars = build_vocabulary([char_grams(e.text) for e in train], CHAR_MIN_COUNT)
     featurizer = QuestionFeaturizer(words, chars)
     x = csr_matrix(featurizer.matrix([(e.text, e.lang) for e in train]))
-    model = LogisticRegression(C=c, max_iter=5000, class_weight="balanced", random_state=SEED)
+    model = LogisticRegression(C=c, max_iter=20000, tol=1e-8, class_weight="balanced", random_state=SEED)
     model.fit(x, [e.kind for e in train])
     return {
         "words": np.asarray(words, dtype=np.str_),
