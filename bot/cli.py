@@ -271,7 +271,7 @@ def eval_questions(
     settings = _settings()
     if not file.is_file():
         raise _fail(f"{file}: no such file")
-    name = f"llm {settings.llm} (falls back to rules)" if settings.llm else "rules (offline)"
+    name = f"llm {settings.llm} (falls back to offline)" if settings.llm else "model + rules (offline)"
     report = _run(evaluate_questions(file, question_classifier(settings), name))
     if as_json:
         typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))

@@ -167,17 +167,18 @@ def default_multilingual(
 
 
 def question_classifier(settings: Settings) -> QuestionClassifier:
-    """The offline question classifier, or the LLM's (falling back to it) when ``EARFUL_LLM`` is set."""
-    from adapters.question_rules import RuleQuestionClassifier
+    """The offline question classifier (the trained model with the rules it is sure of), or the
+    LLM's (falling back to it) when ``EARFUL_LLM`` is set."""
+    from adapters.question_model import TrainedQuestionClassifier
 
     if not settings.llm:
-        return RuleQuestionClassifier()
+        return TrainedQuestionClassifier()
     try:
         from adapters.llm import open_chat_model
         from adapters.question_llm import LlmQuestionClassifier
     except ImportError:
         raise MissingExtra("EARFUL_LLM", "llm") from None
-    return LlmQuestionClassifier(open_chat_model(settings.llm), RuleQuestionClassifier())
+    return LlmQuestionClassifier(open_chat_model(settings.llm), TrainedQuestionClassifier())
 
 
 def llm_parts(settings: Settings, fallback: FollowUpPolicy) -> tuple[FollowUpPolicy, Summariser | None]:
@@ -187,12 +188,12 @@ def llm_parts(settings: Settings, fallback: FollowUpPolicy) -> tuple[FollowUpPol
     try:
         from adapters.llm import LlmFollowUp, LlmSummariser, open_chat_model
         from adapters.question_llm import LlmQuestionClassifier
-        from adapters.question_rules import RuleQuestionClassifier
+        from adapters.question_model import TrainedQuestionClassifier
     except ImportError:
         raise MissingExtra("EARFUL_LLM", "llm") from None
     model = open_chat_model(settings.llm)
-    # Its probes are read by the same classifier as every question: the LLM's, else the rules.
-    questions = LlmQuestionClassifier(model, RuleQuestionClassifier())
+    # Its probes are read by the same classifier as every question: the LLM's, else the offline one.
+    questions = LlmQuestionClassifier(model, TrainedQuestionClassifier())
     return LlmFollowUp(model, fallback, questions), LlmSummariser(model)
 
 
