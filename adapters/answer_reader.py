@@ -21,6 +21,7 @@ A reading takes well under a millisecond or two once loaded (no sentence vectors
 
 from __future__ import annotations
 
+import asyncio
 import math
 import threading
 from importlib import resources
@@ -46,6 +47,7 @@ from .reader_rules import (
 
 MODEL_FILE = "reader_model.npz"
 RETRAIN = "run scripts/train_answer_reader.py"
+INLINE_CHARS = 600  # longer answers are read in a worker thread (a few ms or more)
 # Below this many letters the interview's language decides ("ok", "👍", "sí").
 _MIN_LETTERS_TO_DETECT = 16
 
@@ -159,7 +161,11 @@ class OfflineAnswerReader:
 
     async def read(self, answer: str, *, question: str, language: str | None = None) -> Reading:
         """The reading of ``answer`` (``question`` is accepted for the Protocol; the act and facets
-        are read from the answer itself, as the definitions say)."""
+        are read from the answer itself, as the definitions say). A long answer is read in a
+        worker thread: a flood of long answers must not hold the event loop other customers'
+        turns and ``/healthz`` run on; a short one is read in place, faster than a thread hop."""
+        if len(answer) > INLINE_CHARS:
+            return await asyncio.to_thread(self.read_now, answer, language=language)
         return self.read_now(answer, language=language)
 
     def read_now(self, answer: str, *, language: str | None = None) -> Reading:
