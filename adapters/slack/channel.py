@@ -80,7 +80,7 @@ class SlackChannel:
             reader=reader,
         )
         heard = SlackVoice(voice, self.desk) if voice is not None else None
-        self.bolt = build_bolt_app(config, self.desk, deliveries, self.installations, database, heard)
+        self.bolt = build_bolt_app(config, self.desk, deliveries, self.installations, heard)
         self._http = AsyncSlackRequestHandler(self.bolt)
         secret = revealed(config.signing_secret)
         self._signatures = SignatureVerifier(secret) if secret else None

@@ -1,8 +1,12 @@
-"""Multi-workspace installs: an ``AsyncInstallationStore`` in the Earful SQLite database.
+"""Multi-workspace installs: slack-bolt's installation and OAuth state stores in Earful's database.
 
 OAuth (``/slack/install`` -> ``/slack/oauth_redirect``) saves one installation per workspace;
-Bolt then looks up that workspace's bot token for every request. Rows live in their own
-table of the same database file, written on one thread like the session store.
+Bolt then looks up that workspace's bot token for every request. With several workers on
+PostgreSQL each must see every workspace's installation and every OAuth ``state`` it issued
+(the browser's redirect may reach another worker than the one that served ``/slack/install``),
+so both live in the database, in the schema's ``slack_installations`` and
+``slack_oauth_states`` (:mod:`adapters.sql.schema`); on SQLite the same tables are in the
+session store's file.
 """
 
 from __future__ import annotations
@@ -10,30 +14,20 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import sqlite3
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
-from pathlib import Path
-from typing import Any, TypeVar
+import secrets
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 from slack_sdk.oauth.installation_store.models.bot import Bot
 from slack_sdk.oauth.installation_store.models.installation import Installation
+from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
+from sqlalchemy import select
 
-T = TypeVar("T")
+from adapters.sql.database import Database
+from adapters.sql.schema import slack_installations, slack_oauth_states
+
 log = logging.getLogger(__name__)
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS slack_installations (
-    enterprise_id TEXT NOT NULL,
-    team_id TEXT NOT NULL,
-    user_id TEXT NOT NULL,
-    installed_at REAL NOT NULL,
-    installation TEXT NOT NULL,
-    PRIMARY KEY (enterprise_id, team_id, user_id)
-);
-"""
 
 
 def plain_json(value: Any) -> Any:
@@ -41,9 +35,68 @@ def plain_json(value: Any) -> Any:
     return value.timestamp() if isinstance(value, datetime) else str(value)
 
 
-class WorkspaceInstalls(AsyncInstallationStore):
-    """What both databases' stores share: a workspace's bot is its latest installation's, and
-    deleting anything of a workspace deletes all of it. Subclasses find and delete rows."""
+class SlackInstalls(AsyncInstallationStore, AsyncOAuthStateStore):
+    """Installations by (enterprise, workspace, installing user), the row with an empty user
+    being the workspace's latest install, whose bot token Bolt uses; and OAuth states, each
+    usable once before it expires."""
+
+    def __init__(self, database: Database, *, state_seconds: int = 600) -> None:
+        self.database = database
+        self.state_seconds = state_seconds
+        self._migrated = False
+        self._migrating = asyncio.Lock()
+
+    @property
+    def logger(self) -> logging.Logger:
+        return log
+
+    async def _ready(self) -> Database:
+        """The database, its schema migrated (once, on first use: Bolt builds this store before
+        anything is awaited)."""
+        if not self._migrated:
+            async with self._migrating:
+                if not self._migrated:
+                    await self.database.migrate()
+                    self._migrated = True
+        return self.database
+
+    async def close(self) -> None:
+        """Close the connections."""
+        await self.database.close()
+
+    # --- installations -------------------------------------------------------------------
+
+    async def async_save(self, installation: Installation) -> None:
+        data = json.dumps(installation.to_dict_for_copying(), default=plain_json)
+        key = {"enterprise_id": installation.enterprise_id or "", "team_id": installation.team_id or ""}
+        users = dict.fromkeys(("", installation.user_id or ""))
+        rows = [key | {"user_id": user, "installed_at": installation.installed_at} for user in users]
+        database = await self._ready()
+        insert = database.insert(slack_installations).values([row | {"installation": data} for row in rows])
+        # Both rows in one statement: the workspace's and the installing user's, or neither.
+        replace = {name: insert.excluded[name] for name in ("installed_at", "installation")}
+        key_columns = ["enterprise_id", "team_id", "user_id"]
+        upsert = insert.on_conflict_do_update(index_elements=key_columns, set_=replace)
+        async with database.transaction() as conn:
+            await conn.execute(upsert)
+
+    async def async_find_installation(
+        self,
+        *,
+        enterprise_id: str | None,
+        team_id: str | None,
+        user_id: str | None = None,
+        is_enterprise_install: bool | None = False,
+    ) -> Installation | None:
+        columns = slack_installations.c
+        query = select(columns.installation).where(
+            columns.enterprise_id == (enterprise_id or ""),
+            columns.team_id == ("" if is_enterprise_install else (team_id or "")),
+            columns.user_id == (user_id or ""),
+        )
+        async with (await self._ready()).transaction(writes=False) as conn:
+            found = await conn.scalar(query)
+        return Installation(**json.loads(found)) if found is not None else None
 
     async def async_save_bot(self, bot: Bot) -> None:
         # Bots are saved as part of their installation (async_save); nothing else calls this.
@@ -72,89 +125,29 @@ class WorkspaceInstalls(AsyncInstallationStore):
         await self.async_delete_all(enterprise_id=enterprise_id, team_id=team_id)
 
     async def async_delete_all(self, *, enterprise_id: str | None, team_id: str | None) -> None:
-        raise NotImplementedError
+        """Deleting anything of a workspace deletes all of it."""
+        columns = slack_installations.c
+        delete = slack_installations.delete().where(
+            columns.enterprise_id == (enterprise_id or ""), columns.team_id == (team_id or "")
+        )
+        async with (await self._ready()).transaction() as conn:
+            await conn.execute(delete)
 
-    async def close(self) -> None:
-        """Release the connections."""
+    # --- OAuth states --------------------------------------------------------------------
 
+    async def async_issue(self, *args: Any, **kwargs: Any) -> str:
+        state = secrets.token_urlsafe(24)
+        expire_at = datetime.now(UTC) + timedelta(seconds=self.state_seconds)
+        async with (await self._ready()).transaction() as conn:
+            await conn.execute(slack_oauth_states.insert().values(state=state, expire_at=expire_at))
+        return state
 
-class SqliteInstallationStore(WorkspaceInstalls):
-    """Installations by (enterprise, workspace, installing user); the row with an empty user is
-    the workspace's latest install, whose bot token Bolt uses."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="earful-slack-installs")
-        self._db: sqlite3.Connection | None = None
-        self._logger = log
-
-    @property
-    def logger(self) -> logging.Logger:
-        return self._logger
-
-    async def _run(self, fn: Callable[[sqlite3.Connection], T]) -> T:
-        def call() -> T:
-            if self._db is None:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                self._db = sqlite3.connect(
-                    self.path, isolation_level=None, check_same_thread=False, timeout=30
-                )
-                self._db.execute("PRAGMA journal_mode=WAL")
-                self._db.executescript(SCHEMA)
-            return fn(self._db)
-
-        return await asyncio.get_running_loop().run_in_executor(self._executor, call)
-
-    async def close(self) -> None:
-        """Close the connection and its thread."""
-
-        def close(db: sqlite3.Connection) -> None:
-            db.close()
-            self._db = None
-
-        if self._db is not None:
-            await self._run(close)
-        self._executor.shutdown(wait=True)
-
-    async def async_save(self, installation: Installation) -> None:
-        data = json.dumps(installation.to_dict_for_copying(), default=plain_json)
-        enterprise = installation.enterprise_id or ""
-        team = installation.team_id or ""
-        rows = [
-            (enterprise, team, user, installation.installed_at, data) for user in ("", installation.user_id)
-        ]
-
-        def save(db: sqlite3.Connection) -> None:
-            db.executemany("INSERT OR REPLACE INTO slack_installations VALUES (?, ?, ?, ?, ?)", rows)
-
-        await self._run(save)
-
-    async def async_find_installation(
-        self,
-        *,
-        enterprise_id: str | None,
-        team_id: str | None,
-        user_id: str | None = None,
-        is_enterprise_install: bool | None = False,
-    ) -> Installation | None:
-        key = (enterprise_id or "", "" if is_enterprise_install else (team_id or ""), user_id or "")
-
-        def find(db: sqlite3.Connection) -> str | None:
-            row = db.execute(
-                "SELECT installation FROM slack_installations WHERE enterprise_id = ? AND team_id = ?"
-                " AND user_id = ?",
-                key,
-            ).fetchone()
-            return str(row[0]) if row else None
-
-        found = await self._run(find)
-        return Installation(**json.loads(found)) if found else None
-
-    async def async_delete_all(self, *, enterprise_id: str | None, team_id: str | None) -> None:
-        def delete(db: sqlite3.Connection) -> None:
-            db.execute(
-                "DELETE FROM slack_installations WHERE enterprise_id = ? AND team_id = ?",
-                (enterprise_id or "", team_id or ""),
-            )
-
-        await self._run(delete)
+    async def async_consume(self, state: str) -> bool:
+        delete = (
+            slack_oauth_states.delete()
+            .where(slack_oauth_states.c.state == state)
+            .returning(slack_oauth_states.c.expire_at)
+        )
+        async with (await self._ready()).transaction() as conn:
+            expire_at = await conn.scalar(delete)
+        return expire_at is not None and expire_at > datetime.now(UTC)

@@ -166,7 +166,7 @@ async def test_a_missing_extra_is_named_with_its_pip_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # As in a base install: importing the PostgreSQL driver fails.
-    for module in ("psycopg", "psycopg_pool", "adapters.pg_sessions", "adapters.slack.pg_installations"):
+    for module in ("psycopg", "psycopg_pool"):
         monkeypatch.setitem(sys.modules, module, None)
     settings = Settings(data_dir=tmp_path / "data", database_url="postgresql://127.0.0.1:5432/test")
     found = by_name(await run_checks(settings))
