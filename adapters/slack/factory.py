@@ -2,7 +2,7 @@
 
 Single-workspace (a bot token) is the default; with an OAuth client id and secret the app
 serves ``/slack/install`` and ``/slack/oauth_redirect`` and keeps each workspace's
-installation in the database.
+installation in the store the composition root hands in.
 """
 
 from __future__ import annotations
@@ -14,15 +14,13 @@ from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.config import InstallsDatabase, SlackConfig, revealed
+from adapters.slack.config import SlackConfig, revealed
 from adapters.slack.delivery import dedupe_middleware
 from adapters.slack.desk import SlackDesk
-from adapters.slack.installations import SlackInstalls
+from adapters.slack.installations import WorkspaceInstalls
 from adapters.slack.listeners import register
 from adapters.slack.requests import own_team_only
 from adapters.slack.voice import SlackVoice
-from adapters.sql.database import database_at
-from core.errors import MissingExtra
 from core.ports import DeliveryLog
 
 # What the app needs from a workspace; deploy/slack-manifest.yaml asks for the same.
@@ -47,22 +45,11 @@ def web_client(config: SlackConfig, token: str | None) -> AsyncWebClient:
     return client
 
 
-def installation_store(config: SlackConfig, database: InstallsDatabase) -> SlackInstalls | None:
-    """The OAuth installation (and state) store in the database (``None`` in single-workspace
-    mode): PostgreSQL, shared by every worker, when its URL is set; else the SQLite file."""
-    if not config.oauth:
-        return None
-    try:
-        return SlackInstalls(database_at(database.url, database.path))
-    except ImportError:  # psycopg is the 'postgres' extra
-        raise MissingExtra("Slack installations in EARFUL_DATABASE_URL", "postgres") from None
-
-
 def build_bolt_app(
     config: SlackConfig,
     desk: SlackDesk,
     deliveries: DeliveryLog,
-    installations: SlackInstalls | None = None,
+    installations: WorkspaceInstalls | None = None,
     voice: SlackVoice | None = None,
 ) -> AsyncApp:
     """The Bolt app with Earful's middleware and listeners."""

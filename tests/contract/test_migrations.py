@@ -18,10 +18,11 @@ from alembic.runtime.migration import MigrationContext
 from slack_sdk.oauth.installation_store.models.installation import Installation
 from sqlalchemy import Connection, text
 
-from adapters.slack.installations import SlackInstalls, plain_json
+from adapters.slack.installations import plain_json
 from adapters.sql.database import Database, PostgresDatabase, SqliteDatabase
 from adapters.sql.schema import metadata
 from adapters.sql.sessions import SqlSessionStore
+from adapters.sql.slack_installs import SqlSlackInstalls
 from core.invites import Invite
 from core.models import AnswerRecord, InterviewState
 
@@ -163,7 +164,7 @@ async def test_a_sqlite_data_directory_of_the_release_before_upgrades_in_place(t
                 values = (*row, seq) if table == "held_parts" else row
                 db.execute(insert_sql(table, values, "?").replace("payload)", "payload, seq)"), values)
     await finds_every_row(SqliteDatabase(path))
-    installs = SlackInstalls(SqliteDatabase(path))
+    installs = SqlSlackInstalls(SqliteDatabase(path))
     try:
         bot = await installs.async_find_bot(enterprise_id=None, team_id="TABC")
         assert bot is not None and bot.bot_token == "xoxb-abc"
@@ -185,7 +186,7 @@ async def test_a_postgres_database_of_the_release_before_upgrades_in_place(pg_ur
                     )
                 await conn.execute(sql, row)
     await finds_every_row(PostgresDatabase(pg_url, max_size=2))
-    installs = SlackInstalls(PostgresDatabase(pg_url, max_size=2))
+    installs = SqlSlackInstalls(PostgresDatabase(pg_url, max_size=2))
     try:
         bot = await installs.async_find_bot(enterprise_id=None, team_id="TABC")
         assert bot is not None and bot.bot_token == "xoxb-abc"

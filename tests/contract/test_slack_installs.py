@@ -1,5 +1,5 @@
-"""One contract for Slack's OAuth store as the factory picks it: on SQLite, or on PostgreSQL
-shared by every worker (two store objects on one database stand for two workers)."""
+"""One contract for Slack's OAuth store as wiring picks it: on SQLite, or on PostgreSQL shared
+by every worker (two store objects on one database stand for two workers)."""
 
 from __future__ import annotations
 
@@ -9,23 +9,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from settings_by_name import settings_named
 from slack_sdk.oauth.installation_store.models.installation import Installation
 
-from adapters.slack.config import InstallsDatabase, SlackConfig
-from adapters.slack.factory import installation_store
-from adapters.slack.installations import SlackInstalls
 from adapters.sql.database import PostgresDatabase
+from adapters.sql.slack_installs import SqlSlackInstalls
+from bot.slack import workspace_installs
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
 async def workers(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[tuple[Any, Any]]:
     """Two workers' installation stores on the same database."""
-    if request.param == "sqlite":
-        database = InstallsDatabase(path=tmp_path / "e.sqlite3")
-    else:
-        database = InstallsDatabase(url=request.getfixturevalue("pg_url"))
-    config = SlackConfig(client_id="1.2", client_secret="s")
-    first, second = installation_store(config, database), installation_store(config, database)
+    url = request.getfixturevalue("pg_url") if request.param == "postgres" else None
+    settings = settings_named(
+        data_dir=tmp_path / "data", database_url=url, slack_client_id="1.2", slack_client_secret="s"
+    )
+    first, second = workspace_installs(settings), workspace_installs(settings)
     yield first, second
     for store in (first, second):
         assert store is not None
@@ -72,7 +71,7 @@ async def test_an_expired_oauth_state_is_refused(workers: Any) -> None:
 
 
 async def test_the_store_migrates_an_empty_postgres_schema_itself(pg_url: str) -> None:
-    store = SlackInstalls(PostgresDatabase(pg_url))
+    store = SqlSlackInstalls(PostgresDatabase(pg_url))
     try:
         await store.async_save(installation("TNEW", "U1", "xoxb-new"))
         assert await store.async_find_bot(enterprise_id=None, team_id="TNEW") is not None
