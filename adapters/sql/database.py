@@ -1,38 +1,43 @@
 """Where the SQL stores' rows live: one SQLite file, or a PostgreSQL database shared by workers.
 
-Only this differs by database: how connections are made, how one conversation is locked, and
-what an erasure does once its rows are deleted. The schema is migrated on open (Alembic, from
-the migrations shipped in this package) under a lock, so any number of workers may start at
-once. A database that cannot be reached raises :class:`core.errors.StoreUnavailable`, which
-the service turns into "try again".
+A store's call is one unit of work, ``work(connection)``, written once in SQLAlchemy Core and
+run in one transaction by :meth:`Database.run`. Only this differs by database: how the work
+reaches its connection, how one conversation is locked, and what an erasure does once its rows
+are deleted. The schema is migrated on open (Alembic, from the migrations shipped in this
+package) under a lock, so any number of workers may start at once. A database that cannot be
+reached raises :class:`core.errors.StoreUnavailable`, which the service turns into "try again".
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import hashlib
-from collections.abc import AsyncIterator
+from abc import ABC, abstractmethod
+from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Connection, Table, event, exc, text
+from sqlalchemy import Connection, Engine, Table, create_engine, event, exc, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
-from sqlalchemy.pool import AsyncAdaptedQueuePool
 
 from core.errors import StoreUnavailable
 
+T = TypeVar("T")
 MIGRATIONS = Path(__file__).parent / "migrations"
 # Any fixed number works; it only has to differ from other advisory locks on the database.
 MIGRATION_LOCK = 0x6561726675_6C  # "earful"
 # An INSERT that can say ON CONFLICT: the same methods in both dialects.
 Upsert = sqlite.Insert | postgresql.Insert
+Work = Callable[[Connection], T]
 _UNREACHABLE = (exc.OperationalError, exc.InterfaceError, exc.TimeoutError)
 
 
@@ -40,33 +45,32 @@ def unavailable(error: Exception) -> StoreUnavailable:
     return StoreUnavailable(f"the session database is unavailable: {error}")
 
 
-class Database:
-    """An engine on one database, and what the stores need of it that differs by dialect."""
+class Database(ABC):
+    """One database, and what the stores need of it that differs by dialect."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
-        self.engine = engine
+    dialect: str
 
     def insert(self, table: Table) -> Upsert:
         """An INSERT into ``table`` that can take ``on_conflict_do_nothing/do_update``."""
-        return (postgresql.insert if self.engine.dialect.name == "postgresql" else sqlite.insert)(table)
+        return (postgresql.insert if self.dialect == "postgresql" else sqlite.insert)(table)
 
-    @asynccontextmanager
-    async def transaction(self, *, writes: bool = True) -> AsyncIterator[AsyncConnection]:
-        """A connection in a transaction that commits when the block ends (and rolls back if it
-        raises). ``writes=False`` tells SQLite not to take the write lock up front."""
-        try:
-            async with self._connection() as conn:
-                if not writes:
-                    await conn.execution_options(earful_reads_only=True)
-                async with conn.begin():
-                    yield conn
-        except _UNREACHABLE as error:
-            raise unavailable(error) from error
+    @abstractmethod
+    async def run(self, work: Work[T], *, writes: bool = True) -> T:
+        """``work(connection)`` in one transaction, committed when it returns (rolled back if it
+        raises). ``writes=False``: the work only reads (one statement), which SQLite runs without
+        taking the write lock and PostgreSQL without a transaction of its own."""
 
-    @asynccontextmanager
-    async def _connection(self) -> AsyncIterator[AsyncConnection]:
-        async with self.engine.connect() as conn:
-            yield conn
+    @abstractmethod
+    async def migrate(self) -> str:
+        """Bring the schema to the newest revision; returns it."""
+
+    @abstractmethod
+    async def forget_deleted(self) -> None:
+        """After an erasure: make sure deleted rows are gone from the files, not just unlinked."""
+
+    @abstractmethod
+    async def close(self) -> None:
+        """Release the connections."""
 
     @asynccontextmanager
     async def conversation_lock(self, channel: str, customer: str) -> AsyncIterator[None]:
@@ -74,31 +78,17 @@ class Database:
         lock (:class:`core.locks.KeyedLocks`) orders each conversation."""
         yield
 
-    async def forget_deleted(self) -> None:
-        """After an erasure: make sure deleted rows are gone from the files, not just unlinked."""
-
-    async def _lock_migrations(self, conn: AsyncConnection) -> None:
-        """Within the migration's transaction: keep other processes from migrating at once."""
-
-    async def migrate(self) -> str:
-        """Bring the schema to the newest revision; returns it."""
-        try:
-            async with self.engine.connect() as conn, conn.begin():
-                await self._lock_migrations(conn)
-                return await conn.run_sync(_upgrade)
-        except _UNREACHABLE as error:
-            raise unavailable(error) from error
-
     async def revision(self) -> str | None:
         """The schema revision in force (``None`` before the first migration)."""
-        async with self.transaction(writes=False) as conn:
-            return await conn.run_sync(lambda sync: MigrationContext.configure(sync).get_current_revision())
 
-    async def close(self) -> None:
-        await self.engine.dispose()
+        def current(conn: Connection) -> str | None:
+            return MigrationContext.configure(conn).get_current_revision()
+
+        return await self.run(current, writes=False)
 
 
-def _upgrade(conn: Connection) -> str:
+def upgrade(conn: Connection) -> str:
+    """Alembic's upgrade to the newest revision, in the caller's transaction."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS).replace("%", "%%"))
     config.attributes["connection"] = conn
@@ -107,44 +97,65 @@ def _upgrade(conn: Connection) -> str:
 
 
 class SqliteDatabase(Database):
-    """One SQLite file. One connection, on aiosqlite's thread, serves every call, so writes are
-    serialised and the event loop never waits on disk; WAL with ``synchronous=FULL`` keeps a
-    committed turn through a crash of the process and of the machine."""
+    """One SQLite file. Every call runs whole on one dedicated thread with one connection, so
+    calls are serialised, a call is one hop off the event loop, and the loop never waits on
+    disk; WAL with ``synchronous=FULL`` keeps a committed turn through a crash of the process
+    and of the machine."""
+
+    dialect = "sqlite"
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        engine = create_async_engine(
-            f"sqlite+aiosqlite:///{path}",
-            poolclass=AsyncAdaptedQueuePool,
-            pool_size=1,
-            max_overflow=0,
-            pool_timeout=60,
-            connect_args={"timeout": 30},
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="earful-sqlite")
+        self.engine: Engine = create_engine(
+            f"sqlite:///{path}", pool_size=1, max_overflow=0, connect_args={"timeout": 30}
         )
-        event.listen(engine.sync_engine, "connect", _sqlite_connected)
-        event.listen(engine.sync_engine, "begin", _sqlite_begin)
-        super().__init__(engine)
+        event.listen(self.engine, "connect", _sqlite_connected)
+        event.listen(self.engine, "begin", _sqlite_begin)
+
+    async def _on_thread(self, call: Callable[[], T]) -> T:
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self._executor, call)
+        except _UNREACHABLE as error:
+            raise unavailable(error) from error
+
+    async def run(self, work: Work[T], *, writes: bool = True) -> T:
+        def in_transaction() -> T:
+            with self.engine.connect() as conn:
+                if not writes:
+                    conn.execution_options(earful_reads_only=True)
+                with conn.begin():
+                    return work(conn)
+
+        return await self._on_thread(in_transaction)
+
+    async def migrate(self) -> str:
+        # BEGIN IMMEDIATE: a second process opening the file waits, then finds nothing to do.
+        return await self.run(upgrade)
 
     async def forget_deleted(self) -> None:
         """Deleted rows linger in free pages and the WAL until they are overwritten."""
-        try:
-            async with self.engine.connect() as conn:
-                driver = (await conn.get_raw_connection()).driver_connection
-                assert driver is not None  # a live aiosqlite connection
-                for statement in ("PRAGMA wal_checkpoint(TRUNCATE)", "VACUUM"):
-                    await (await driver.execute(statement)).close()
-        except _UNREACHABLE as error:
-            raise unavailable(error) from error
+
+        def scrub() -> None:
+            with self.engine.connect() as conn:
+                driver = conn.connection.driver_connection  # no transaction: VACUUM needs none
+                assert driver is not None
+                driver.execute("PRAGMA wal_checkpoint(TRUNCATE)").close()
+                driver.execute("VACUUM").close()
+
+        await self._on_thread(scrub)
+
+    async def close(self) -> None:
+        await self._on_thread(self.engine.dispose)
+        self._executor.shutdown(wait=True)
 
 
 def _sqlite_connected(dbapi_connection: Any, _record: Any) -> None:
     # SQLAlchemy emits BEGIN (below), not the sqlite3 module, so that it can be IMMEDIATE.
     dbapi_connection.isolation_level = None
-    cursor = dbapi_connection.cursor()
     for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON"):
-        cursor.execute(f"PRAGMA {pragma}")
-    cursor.close()
+        dbapi_connection.execute(f"PRAGMA {pragma}").close()
 
 
 def _sqlite_begin(conn: Connection) -> None:
@@ -169,17 +180,21 @@ class _Held:
     active: bool = True
 
 
+# PostgreSQL's default for a unit of work that writes; reads and locks run in autocommit.
+WRITES, READS = "READ COMMITTED", "AUTOCOMMIT"
 _HELD: contextvars.ContextVar[_Held | None] = contextvars.ContextVar("earful_pg_held", default=None)
 
 
 class PostgresDatabase(Database):
-    """A PostgreSQL database (psycopg 3, the 'postgres' extra) that several workers share: one
-    conversation is handled by one worker at a time under an advisory lock."""
+    """A PostgreSQL database (psycopg 3's async driver, the 'postgres' extra) that several
+    workers share: one conversation is handled by one worker at a time under an advisory lock."""
+
+    dialect = "postgresql"
 
     def __init__(self, url: str, *, max_size: int = 10, timeout: float = 10.0) -> None:
         """``url`` is a libpq URL (``?options=-csearch_path%3Dname`` picks a schema); ``timeout``
         bounds the wait for a connection. Raises ImportError without psycopg."""
-        engine = create_async_engine(
+        self.engine: AsyncEngine = create_async_engine(
             sqlalchemy_url(url),
             pool_size=max_size,
             max_overflow=0,
@@ -187,7 +202,6 @@ class PostgresDatabase(Database):
             pool_pre_ping=True,  # a connection dropped while idle is replaced, not handed out
             connect_args={"connect_timeout": max(1, round(timeout))},
         )
-        super().__init__(engine)
 
     def _held(self) -> _Held | None:
         held = _HELD.get()
@@ -202,6 +216,23 @@ class PostgresDatabase(Database):
             async with self.engine.connect() as conn:
                 yield conn
 
+    async def run(self, work: Work[T], *, writes: bool = True) -> T:
+        try:
+            async with self._connection() as conn:
+                # A read is one statement: in autocommit it costs no BEGIN and COMMIT round trips.
+                await conn.execution_options(isolation_level=WRITES if writes else READS)
+                async with conn.begin():
+                    return await conn.run_sync(work)
+        except _UNREACHABLE as error:
+            raise unavailable(error) from error
+
+    async def migrate(self) -> str:
+        def locked_upgrade(conn: Connection) -> str:
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+            return upgrade(conn)
+
+        return await self.run(locked_upgrade)
+
     @asynccontextmanager
     async def conversation_lock(self, channel: str, customer: str) -> AsyncIterator[None]:
         """Hold the conversation's advisory lock: other workers wait at this point. The lock
@@ -212,8 +243,10 @@ class PostgresDatabase(Database):
         key = {"key": lock_key(channel, customer)}
         try:
             async with self.engine.connect() as conn:
+                # The lock is the session's: taken and given back outside any transaction.
+                await conn.execution_options(isolation_level=READS)
                 await conn.execute(text("SELECT pg_advisory_lock(:key)"), key)
-                await conn.commit()  # the lock is the session's; no transaction stays open
+                await conn.commit()
                 holder = _Held(self, conn)
                 token = _HELD.set(holder)
                 try:
@@ -222,6 +255,7 @@ class PostgresDatabase(Database):
                     holder.active = False  # tasks spawned inside must not reuse the connection
                     _HELD.reset(token)
                     try:
+                        await conn.execution_options(isolation_level=READS)
                         await conn.execute(text("SELECT pg_advisory_unlock(:key)"), key)
                         await conn.commit()
                     except exc.DBAPIError:
@@ -229,8 +263,11 @@ class PostgresDatabase(Database):
         except _UNREACHABLE as error:
             raise unavailable(error) from error
 
-    async def _lock_migrations(self, conn: AsyncConnection) -> None:
-        await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+    async def forget_deleted(self) -> None:
+        """Nothing more than the delete: autovacuum reclaims the dead rows' space in time."""
+
+    async def close(self) -> None:
+        await self.engine.dispose()
 
 
 def sqlalchemy_url(url: str) -> str:

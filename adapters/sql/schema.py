@@ -26,7 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.expression import ColumnElement
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 
@@ -158,7 +158,7 @@ slack_oauth_states = Table(
 )
 
 
-class next_number(ColumnElement[int]):  # lower case: it stands for an SQL function
+class next_number(FunctionElement[int]):  # lower case: it stands for an SQL function
     """The next value of a counting column: its sequence on PostgreSQL, which orders rows across
     workers; one more than the largest on SQLite, where one writer at a time holds the file."""
 

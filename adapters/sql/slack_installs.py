@@ -59,8 +59,7 @@ class SqlSlackInstalls(WorkspaceInstalls):
         replace = {name: insert.excluded[name] for name in ("installed_at", "installation")}
         key_columns = ["enterprise_id", "team_id", "user_id"]
         upsert = insert.on_conflict_do_update(index_elements=key_columns, set_=replace)
-        async with database.transaction() as conn:
-            await conn.execute(upsert)
+        await database.run(lambda conn: conn.execute(upsert))
 
     async def async_find_installation(
         self,
@@ -76,8 +75,7 @@ class SqlSlackInstalls(WorkspaceInstalls):
             columns.team_id == ("" if is_enterprise_install else (team_id or "")),
             columns.user_id == (user_id or ""),
         )
-        async with (await self._ready()).transaction(writes=False) as conn:
-            found = await conn.scalar(query)
+        found = await (await self._ready()).run(lambda conn: conn.scalar(query), writes=False)
         return Installation(**json.loads(found)) if found is not None else None
 
     async def async_delete_all(self, *, enterprise_id: str | None, team_id: str | None) -> None:
@@ -85,16 +83,15 @@ class SqlSlackInstalls(WorkspaceInstalls):
         delete = slack_installations.delete().where(
             columns.enterprise_id == (enterprise_id or ""), columns.team_id == (team_id or "")
         )
-        async with (await self._ready()).transaction() as conn:
-            await conn.execute(delete)
+        await (await self._ready()).run(lambda conn: conn.execute(delete))
 
     # --- OAuth states --------------------------------------------------------------------
 
     async def async_issue(self, *args: Any, **kwargs: Any) -> str:
         state = secrets.token_urlsafe(24)
         expire_at = datetime.now(UTC) + timedelta(seconds=self.state_seconds)
-        async with (await self._ready()).transaction() as conn:
-            await conn.execute(slack_oauth_states.insert().values(state=state, expire_at=expire_at))
+        insert = slack_oauth_states.insert().values(state=state, expire_at=expire_at)
+        await (await self._ready()).run(lambda conn: conn.execute(insert))
         return state
 
     async def async_consume(self, state: str) -> bool:
@@ -103,6 +100,5 @@ class SqlSlackInstalls(WorkspaceInstalls):
             .where(slack_oauth_states.c.state == state)
             .returning(slack_oauth_states.c.expire_at)
         )
-        async with (await self._ready()).transaction() as conn:
-            expire_at = await conn.scalar(delete)
+        expire_at = await (await self._ready()).run(lambda conn: conn.scalar(delete))
         return expire_at is not None and expire_at > datetime.now(UTC)

@@ -207,8 +207,9 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
 async def test_workers_starting_together_migrate_once(database: Any) -> None:
     stores = await asyncio.wait_for(asyncio.gather(*(SqlSessionStore.open(database()) for _ in range(5))), 60)
     try:
-        async with stores[0].database.transaction(writes=False) as conn:
-            versions = (await conn.execute(text("SELECT version_num FROM alembic_version"))).all()
+        versions = await stores[0].database.run(
+            lambda conn: conn.execute(text("SELECT version_num FROM alembic_version")).all()
+        )
         assert [tuple(row) for row in versions] == [(HEAD,)]
         assert await stores[1].database.migrate() == HEAD  # again: nothing to do
     finally:
@@ -228,7 +229,6 @@ async def test_the_migrations_build_the_schema_the_queries_use(database: Any) ->
         return [diff for diff in found if not isinstance(diff, list)]
 
     try:
-        async with opened.transaction(writes=False) as conn:
-            assert await conn.run_sync(differences) == []
+        assert await opened.run(differences, writes=False) == []
     finally:
         await opened.close()
