@@ -217,12 +217,15 @@ class PostgresDatabase(Database):
                 yield conn
 
     async def run(self, work: Work[T], *, writes: bool = True) -> T:
+        def in_transaction(conn: Connection) -> T:
+            # A read is one statement: in autocommit it costs no BEGIN and COMMIT round trips.
+            conn.execution_options(isolation_level=WRITES if writes else READS)
+            with conn.begin():
+                return work(conn)
+
         try:
             async with self._connection() as conn:
-                # A read is one statement: in autocommit it costs no BEGIN and COMMIT round trips.
-                await conn.execution_options(isolation_level=WRITES if writes else READS)
-                async with conn.begin():
-                    return await conn.run_sync(work)
+                return await conn.run_sync(in_transaction)  # one hop into SQLAlchemy's greenlet
         except _UNREACHABLE as error:
             raise unavailable(error) from error
 
@@ -240,13 +243,10 @@ class PostgresDatabase(Database):
         if self._held() is not None:
             yield  # already ours (re-entered in the same task)
             return
-        key = {"key": lock_key(channel, customer)}
+        key = lock_key(channel, customer)
         try:
             async with self.engine.connect() as conn:
-                # The lock is the session's: taken and given back outside any transaction.
-                await conn.execution_options(isolation_level=READS)
-                await conn.execute(text("SELECT pg_advisory_lock(:key)"), key)
-                await conn.commit()
+                await conn.run_sync(_advisory, "pg_advisory_lock", key)
                 holder = _Held(self, conn)
                 token = _HELD.set(holder)
                 try:
@@ -255,9 +255,7 @@ class PostgresDatabase(Database):
                     holder.active = False  # tasks spawned inside must not reuse the connection
                     _HELD.reset(token)
                     try:
-                        await conn.execution_options(isolation_level=READS)
-                        await conn.execute(text("SELECT pg_advisory_unlock(:key)"), key)
-                        await conn.commit()
+                        await conn.run_sync(_advisory, "pg_advisory_unlock", key)
                     except exc.DBAPIError:
                         await conn.invalidate()  # the pool drops it, and the lock goes with the session
         except _UNREACHABLE as error:
@@ -268,6 +266,13 @@ class PostgresDatabase(Database):
 
     async def close(self) -> None:
         await self.engine.dispose()
+
+
+def _advisory(conn: Connection, function: str, key: int) -> None:
+    """Take or give back a session's advisory lock, outside any transaction."""
+    conn.execution_options(isolation_level=READS)
+    with conn.begin():
+        conn.execute(text(f"SELECT {function}(:key)"), {"key": key})
 
 
 def sqlalchemy_url(url: str) -> str:
