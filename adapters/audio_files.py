@@ -1,9 +1,9 @@
 """:class:`core.ports.AudioArchive` on the local disk, for installations that keep recordings.
 
 ``<root>/<team>/<customer>/<name>``, where the team and the customer are hashed (file names hold
-no one's id, and any team or customer string makes a safe name); each customer's folder has a
-``.who`` file with the pseudonyms they are known by, so ``earful erase --customer Customer-…``
-finds their recordings too. Several workers keep recordings only if they share the folder.
+no one's id, and any team or customer string makes a safe name). Recordings are erased by the
+customer's raw id, never by pseudonym (``earful erase --customer Customer-…`` resolves the
+pseudonym to raw ids first). Several workers keep recordings only if they share the folder.
 """
 
 from __future__ import annotations
@@ -42,8 +42,8 @@ class AudioFiles:
     def folder(self, team: str, customer: str) -> Path:
         return self.root / _hashed(team) / _hashed(customer)
 
-    async def keep(self, team: str, customer: str, pseudonym: str, name: str, audio: bytes) -> None:
-        await self._run(self._keep, team, customer, pseudonym, name, audio)
+    async def keep(self, team: str, customer: str, name: str, audio: bytes) -> None:
+        await self._run(self._keep, team, customer, name, audio)
 
     async def discard(self, team: str, customer: str, name: str) -> None:
         await self._run(self._discard, team, customer, name)
@@ -59,14 +59,9 @@ class AudioFiles:
                 f"the audio folder {self.root} is unavailable: {error.strerror or error}"
             ) from None
 
-    def _keep(self, team: str, customer: str, pseudonym: str, name: str, audio: bytes) -> None:
+    def _keep(self, team: str, customer: str, name: str, audio: bytes) -> None:
         folder = self.folder(team, customer)
         folder.mkdir(parents=True, exist_ok=True)
-        who = folder / WHO
-        known = who.read_text(encoding="utf-8").split() if who.is_file() else []
-        if pseudonym not in known:
-            with who.open("a", encoding="utf-8") as handle:
-                handle.write(pseudonym + "\n")
         target = folder / _name(name)
         temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
         temporary.write_bytes(audio)
@@ -80,9 +75,8 @@ class AudioFiles:
         removed = 0
         for team_folder in teams:
             for folder in self._children(team_folder):
-                who = folder / WHO
-                pseudonyms = who.read_text(encoding="utf-8").split() if who.is_file() else []
-                if folder.name == _hashed(customer) or customer in pseudonyms:
+                if folder.name == _hashed(customer):
+                    # A ``.who`` file of pseudonyms, kept by earlier versions, goes too (uncounted).
                     removed += sum(1 for path in folder.iterdir() if path.name != WHO)
                     shutil.rmtree(folder)
         return removed

@@ -62,6 +62,29 @@ def legacy_collection_name(team: str, prefix: str = _PREFIX) -> str | None:
     return f"{prefix}h{_digest(team)[:32]}"
 
 
+_SEGMENT_DIR = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+def remove_orphan_segments(sqlite_file: Path) -> list[str]:
+    """Remove the vector segment directories beside an embedded Chroma's ``sqlite_file`` that
+    its ``segments`` table no longer names: a dropped or rebuilt collection's
+    ``data_level0.bin`` still holds every vector it had. Returns the names removed."""
+    import shutil
+    import sqlite3
+
+    # Listed before the table is read: a segment's row exists before its directory, so a
+    # directory made meanwhile (a new collection) is never taken for an orphan.
+    listed = [e for e in sorted(sqlite_file.parent.iterdir()) if e.is_dir() and _SEGMENT_DIR.match(e.name)]
+    with contextlib.closing(sqlite3.connect(sqlite_file, timeout=30)) as db:
+        live = {str(row[0]) for row in db.execute("SELECT id FROM segments")}
+    removed = []
+    for entry in listed:
+        if entry.name not in live:
+            shutil.rmtree(entry, ignore_errors=True)
+            removed.append(entry.name)
+    return removed
+
+
 def open_persistent_client(path: Path) -> ClientAPI:
     """An embedded Chroma client storing under ``path``, with telemetry off."""
     import chromadb
@@ -440,12 +463,13 @@ class ChromaStoryStore:
         other: bool = await self._run(probe)
         return other
 
-    async def delete_customer(self, team: str, customer: str) -> int:
+    async def delete_interviews(self, team: str, interview_ids: Sequence[str]) -> int:
         def delete() -> int:
             collection = self._collection(team, create=False)
-            if collection is None:
+            if collection is None or not interview_ids:
                 return 0
-            ids = collection.get(where={"customer": customer}, include=[])["ids"]
+            chosen: dict[str, Any] = {"interview_id": {"$in": list(interview_ids)}}
+            ids = collection.get(where=chosen, include=[])["ids"]
             if ids:
                 collection.delete(ids=ids)
                 self._rebuild(team, collection)
@@ -482,8 +506,9 @@ class ChromaStoryStore:
 
     def _vacuum(self) -> None:
         """Even with its rows gone, deleted text stays readable in the free pages of the
-        embedded client's SQLite file until they are reused: rewrite the file. (A Chroma
-        server's file is vacuumed by its operator: ``chroma vacuum``, docs/scale.md.)"""
+        embedded client's SQLite file until they are reused, and a dropped collection's vector
+        files can stay in a segment directory nothing refers to any more: rewrite the file and
+        remove those directories. (A Chroma server's files are its operator's: docs/scale.md.)"""
         if self._sqlite_file is None or not self._sqlite_file.exists():
             return
         import sqlite3
@@ -491,6 +516,7 @@ class ChromaStoryStore:
         with contextlib.closing(sqlite3.connect(self._sqlite_file, isolation_level=None, timeout=30)) as db:
             db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             db.execute("VACUUM")
+        remove_orphan_segments(self._sqlite_file)
 
     async def reset(self, team: str | None = None) -> None:
         def reset() -> None:
@@ -506,6 +532,7 @@ class ChromaStoryStore:
                 # Absent already: nothing to reset (the exception type differs by mode).
                 with contextlib.suppress(Exception):
                     self._client.delete_collection(name)
+            self._vacuum()  # a dropped collection's segment files go too
 
         await self._run(reset)
 

@@ -188,12 +188,12 @@ class MultilingualStories:
                 error,
             )
 
-    async def delete_customer(self, team: str, customer: str) -> int:
-        """Remove the customer's stories (after any copy under way, which could put them back)."""
+    async def delete_interviews(self, team: str, interview_ids: Sequence[str]) -> int:
+        """Remove these interviews' stories (after any copy under way, which could put them back)."""
         copying = self._backfills.get(team)
         if copying is not None and not copying.done():
             await asyncio.wait([copying])
-        return await self.index.delete_customer(team, customer)
+        return await self.index.delete_interviews(team, interview_ids)
 
     async def reset(self, team: str | None = None) -> None:
         """Drop the index of ``team`` (or of every team), cancelling its copies."""
@@ -274,10 +274,10 @@ class BothIndexes:
     async def has_language_other_than(self, team: str, language: str) -> bool:
         return await self.primary.has_language_other_than(team, language)
 
-    async def delete_customer(self, team: str, customer: str) -> int:
-        """Remove the customer's stories from both indexes."""
-        await self.multilingual.delete_customer(team, customer)
-        return await self.primary.delete_customer(team, customer)
+    async def delete_interviews(self, team: str, interview_ids: Sequence[str]) -> int:
+        """Remove these interviews' stories from both indexes."""
+        await self.multilingual.delete_interviews(team, interview_ids)
+        return await self.primary.delete_interviews(team, interview_ids)
 
     async def reset(self, team: str | None = None) -> None:
         """Drop both indexes of ``team`` (or of every team)."""

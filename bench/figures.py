@@ -15,6 +15,7 @@ from bot.importing import record_from_line
 from bot.settings import Settings
 from bot.wiring import build_app, default_answer_reader
 from core.models import Answer, Consent, Start, Status
+from core.pseudonyms import Pseudonymizer
 from core.service import Inbound
 
 
@@ -65,7 +66,10 @@ async def earful_import(count: int = 1000) -> float:
 
     texts = stories(count)
     now = datetime.now(UTC)
-    records = [record_from_line({"id": f"b{i}", "text": t}, "bench", i, now) for i, t in enumerate(texts)]
+    names = Pseudonymizer.throwaway()
+    records = [
+        record_from_line({"id": f"b{i}", "text": t}, "bench", i, now, names) for i, t in enumerate(texts)
+    ]
     with tempfile.TemporaryDirectory(prefix="earful-bench-") as folder:
         settings = Settings(data_dir=Path(folder), chroma_url=None)
         async with build_app(settings) as app:

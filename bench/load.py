@@ -26,6 +26,7 @@ from harness import ServiceFront, conversation, run_load, summary  # noqa: E402
 from adapters.sql.database import PostgresDatabase  # noqa: E402
 from adapters.sql.sessions import SqlSessionStore  # noqa: E402
 from core.probing import RuleBasedFollowUp  # noqa: E402
+from core.pseudonyms import Pseudonymizer  # noqa: E402
 from core.service import InterviewService  # noqa: E402
 from prompts import default_catalog  # noqa: E402
 
@@ -38,7 +39,11 @@ async def main(url: str, customers: int, answers: int, workers: int) -> None:
     catalog = default_catalog()
     stores = [await SqlSessionStore.open(PostgresDatabase(scoped, max_size=8)) for _ in range(workers)]
     try:
-        services = [InterviewService(s, catalog, RuleBasedFollowUp(catalog.messages_for)) for s in stores]
+        names = Pseudonymizer.throwaway()
+        services = [
+            InterviewService(s, catalog, RuleBasedFollowUp(catalog.messages_for), pseudonyms=names)
+            for s in stores
+        ]
         started = time.perf_counter()
         result = await run_load(ServiceFront(services), customers, answers, workers)
         elapsed = time.perf_counter() - started

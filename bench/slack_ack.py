@@ -22,7 +22,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from slack_harness import TEAM_A, SlackHarness, running_slack
 
-from core.models import AnswerRecord, pseudonym
+from core.models import AnswerRecord
+from core.pseudonyms import Pseudonymizer
+
+NAMES = Pseudonymizer.throwaway()
 
 SENTENCES = [
     "Reconciling invoices by hand takes two days every month",
@@ -40,7 +43,7 @@ async def _seed(slack: SlackHarness, count: int = 200) -> None:
             interview_id=f"bench-i{n // 4}",
             team=TEAM_A,
             customer=f"c{n // 4}",
-            pseudonym=pseudonym(TEAM_A, "import", f"c{n // 4}"),
+            pseudonym=NAMES.name(TEAM_A, "import", f"c{n // 4}"),
             channel="import",
             question_id="hardest",
             question="What is the hardest part?",

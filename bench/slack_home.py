@@ -26,7 +26,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from slack_harness import TEAM_A, SlackHarness, running_slack
 
-from core.models import AnswerRecord, pseudonym
+from core.models import AnswerRecord
+from core.pseudonyms import Pseudonymizer
+
+NAMES = Pseudonymizer.throwaway()
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "banking77" / "dev.jsonl"
 
@@ -39,7 +42,7 @@ def _stories(path: Path, count: int) -> list[AnswerRecord]:
             interview_id=f"home-i{n}",
             team=TEAM_A,
             customer=f"c{n}",
-            pseudonym=pseudonym(TEAM_A, "import", f"c{n}"),
+            pseudonym=NAMES.name(TEAM_A, "import", f"c{n}"),
             channel="import",
             question_id="hardest",
             question="What is the hardest part?",

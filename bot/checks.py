@@ -46,7 +46,12 @@ async def run_checks(settings: Settings) -> list[Check]:
         ]
 
     async def stores() -> list[Check]:
-        return [check_data_dir(settings), await check_sessions(settings), await check_stories(settings)]
+        return [
+            check_data_dir(settings),
+            await check_sessions(settings),
+            await check_pseudonyms(settings),
+            await check_stories(settings),
+        ]
 
     async def channels() -> list[Check]:
         return [*await check_slack(settings), *await check_telegram(settings), check_http(settings)]
@@ -202,6 +207,31 @@ async def check_sessions(settings: Settings) -> Check:
         await store.close()
     kind = "PostgreSQL" if settings.database_url else "SQLite"
     return ok("session store", f"{kind} {where}: open, {schema}")
+
+
+async def check_pseudonyms(settings: Settings) -> Check:
+    """Whether every stored customer goes by the pseudonym this installation's secret gives
+    them (data from before pseudonyms were keyed does not, until ``earful rekey``)."""
+    from bot.secrets import pseudonymizer
+    from bot.wiring import open_sessions
+
+    where = "EARFUL_PSEUDONYM_SECRET" if settings.pseudonym_secret else str(settings.pseudonym_secret_path)
+    try:
+        names = pseudonymizer(settings)
+        store = await open_sessions(settings)
+    except EarfulError as error:
+        return problem("pseudonyms", str(error), "set EARFUL_PSEUDONYM_SECRET or a writable EARFUL_DATA_DIR")
+    try:
+        stale = await store.rekey(names, dry_run=True)
+    finally:
+        await store.close()
+    if stale:
+        detail = f"{len(stale)} teams have customers under older pseudonyms (unkeyed, or another secret)"
+        return problem("pseudonyms", detail, "earful rekey", fatal=False)
+    if settings.database_url and settings.pseudonym_secret is None:
+        detail = f"secret kept in {where}: workers sharing the database would each name customers differently"
+        return problem("pseudonyms", detail, "set one EARFUL_PSEUDONYM_SECRET for every worker", fatal=False)
+    return ok("pseudonyms", f"keyed HMAC, secret from {where}")
 
 
 async def check_stories(settings: Settings) -> Check:

@@ -271,7 +271,7 @@ def eval_questions(
     settings = _settings()
     if not file.is_file():
         raise _fail(f"{file}: no such file")
-    name = f"llm {settings.llm} (falls back to rules)" if settings.llm else "rules (offline)"
+    name = f"llm {settings.llm} (falls back to offline)" if settings.llm else "model + rules (offline)"
     report = _run(evaluate_questions(file, question_classifier(settings), name))
     if as_json:
         typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
@@ -378,18 +378,42 @@ def report(
 
 @app.command()
 def erase(
-    customer: Annotated[str, typer.Option("--customer", help="Customer id or pseudonym.")],
+    customer: Annotated[
+        str, typer.Option("--customer", help="Customer id, or a pseudonym (the ids behind it are erased).")
+    ],
     team: Annotated[str | None, typer.Option("--team", help="Only in this team.")] = None,
+    all_teams: Annotated[
+        bool, typer.Option("--all-teams", help="In every team (without --team, too).")
+    ] = False,
 ) -> None:
-    """Erase every answer, story and interview of a customer from every store."""
+    """Erase every interview, answer, story, recording, invite note and Slack post of a customer."""
     from bot.terminal import erase_customer
 
+    if team is not None and all_teams:
+        raise _fail("give --team or --all-teams, not both", code=2)
     settings = _settings()
-    removed = _run(erase_customer(settings, customer, team))
-    if not removed:
+    receipts = _run(erase_customer(settings, customer, team))
+    if not receipts:
         raise _fail(f"no customer '{customer}' found")
-    for pair_team, pseudonym in removed:
-        typer.echo(f"erased {pseudonym} from team {pair_team}")
+    for receipt in receipts:
+        for pair_team, pseudonym in receipt.pseudonyms:
+            typer.echo(for_terminal(f"erased {pseudonym} from team {pair_team}"))
+        typer.echo(
+            f"  {receipt.interviews} interviews, {receipt.answers} answers, {receipt.stories} stories,"
+            f" {receipt.recordings} recordings, {receipt.invite_notes} invite notes,"
+            f" {receipt.slack_posts} Slack posts"
+        )
+
+
+@app.command()
+def rekey() -> None:
+    """Give stored interviews and answers the pseudonyms of this installation's secret (data
+    from before pseudonyms were keyed, or after the secret changed) and rebuild their index."""
+    from bot.terminal import rekey as rekey_all
+
+    settings = _settings()
+    teams = _run(rekey_all(settings))
+    typer.echo(f"re-keyed {len(teams)} teams" + (f": {', '.join(teams)}" if teams else ""))
 
 
 @app.command()

@@ -17,6 +17,7 @@ from bot.settings import Settings
 from bot.wiring import App, build_app
 from core.errors import InputError
 from core.models import AnswerRecord
+from core.pseudonyms import Pseudonymizer
 
 EVAL_TEAM = "eval"
 
@@ -112,7 +113,11 @@ async def _leave_one_out(
 
 
 def _labelled(path: Path) -> list[AnswerRecord]:
-    records = [item for item in read_jsonl(path, EVAL_TEAM) if not isinstance(item, BadLine)]
+    records = [
+        item
+        for item in read_jsonl(path, EVAL_TEAM, Pseudonymizer.throwaway())
+        if not isinstance(item, BadLine)
+    ]
     return [record for record in records if record.label is not None]
 
 

@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from core.limits import MAX_IMPORT_LINE_BYTES
-from core.models import AnswerRecord, pseudonym
+from core.models import AnswerRecord
+from core.pseudonyms import Pseudonymizer
 from core.script import SectionKind
 from core.text import storable
 
@@ -32,7 +33,9 @@ def _digest(*parts: str) -> str:
     return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
 
 
-def record_from_line(data: Any, team: str, number: int, now: datetime) -> AnswerRecord:
+def record_from_line(
+    data: Any, team: str, number: int, now: datetime, pseudonyms: Pseudonymizer
+) -> AnswerRecord:
     """The answer for one parsed JSON line; ``ValueError`` says what is wrong with it."""
     if not isinstance(data, dict):
         raise ValueError("expected a JSON object")
@@ -61,7 +64,7 @@ def record_from_line(data: Any, team: str, number: int, now: datetime) -> Answer
         interview_id=f"import-{_digest(team, customer)[:16]}",
         team=team,
         customer=customer,
-        pseudonym=pseudonym(team, CHANNEL, customer),
+        pseudonym=pseudonyms.name(team, CHANNEL, customer),
         channel=CHANNEL,
         question_id=str(data.get("question_id") or "imported"),
         question=str(data.get("question") or ""),
@@ -88,7 +91,9 @@ def raw_lines(handle: BinaryIO, limit: int = MAX_IMPORT_LINE_BYTES) -> Iterator[
         yield number, line
 
 
-def parse_line(raw: bytes, team: str, number: int, now: datetime) -> AnswerRecord | BadLine | None:
+def parse_line(
+    raw: bytes, team: str, number: int, now: datetime, pseudonyms: Pseudonymizer
+) -> AnswerRecord | BadLine | None:
     """One line's answer, a :class:`BadLine` saying what is wrong with it, or ``None`` for an
     empty line (nothing to import, nothing to report)."""
     try:
@@ -106,14 +111,14 @@ def parse_line(raw: bytes, team: str, number: int, now: datetime) -> AnswerRecor
     except RecursionError:
         return BadLine(number, "JSON nested too deeply")
     try:
-        return record_from_line(data, team, number, now)
+        return record_from_line(data, team, number, now, pseudonyms)
     except ValueError as error:
         return BadLine(number, str(error))
     except RecursionError:
         return BadLine(number, "JSON nested too deeply")
 
 
-def read_jsonl(path: Path, team: str) -> Iterator[AnswerRecord | BadLine]:
+def read_jsonl(path: Path, team: str, pseudonyms: Pseudonymizer) -> Iterator[AnswerRecord | BadLine]:
     """Every line of ``path`` as an answer, or as a :class:`BadLine` naming its number and what
     is wrong with it (too long, not UTF-8, not JSON, nested too deeply, not an object, no text).
     A bad line never stops the lines after it. Empty lines are skipped silently."""
@@ -123,6 +128,6 @@ def read_jsonl(path: Path, team: str) -> Iterator[AnswerRecord | BadLine]:
             if raw is None:
                 yield BadLine(number, f"longer than {MAX_IMPORT_LINE_BYTES} bytes")
                 continue
-            item = parse_line(raw, team, number, now)
+            item = parse_line(raw, team, number, now, pseudonyms)
             if item is not None:
                 yield item

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic.fields import FieldInfo
 from pydantic_settings import (
     BaseSettings,
@@ -53,6 +53,11 @@ class Settings(BaseSettings):
         description="file each story under the language its text is in (the channel's is a hint)",
     )
     llm: str | None = Field(default=None, description="provider:model for the optional LLM")
+    # Replicas sharing one database must name customers alike: give them one secret. Unset, the
+    # installation makes its own once and keeps it in the data directory (bot/secrets.py).
+    pseudonym_secret: SecretStr | None = Field(
+        default=None, description="the secret customers' pseudonyms are keyed with (16+ characters)"
+    )
     log_level: str = "WARNING"
     debug: bool = False
     search_ranker: Literal["expansion", "cosine"] = Field(
@@ -110,6 +115,10 @@ class Settings(BaseSettings):
     @property
     def sqlite_path(self) -> Path:
         return self.data_dir / "earful.sqlite3"
+
+    @property
+    def pseudonym_secret_path(self) -> Path:
+        return self.data_dir / "pseudonym.secret"
 
     @property
     def chroma_path(self) -> Path:

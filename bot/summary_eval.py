@@ -21,12 +21,15 @@ from bot.insights import interview_summary
 from bot.settings import Settings
 from bot.wiring import build_app
 from core.errors import InputError
-from core.models import AnswerRecord, InterviewState, Status, pseudonym
+from core.models import AnswerRecord, InterviewState, Status
+from core.pseudonyms import Pseudonymizer
 from core.reading import AnswerReader
 from core.script import Script
 from prompts import default_catalog
 
 EVAL_TEAM = "eval"
+# The evaluation's interviews are never kept: their customers are named under a throwaway secret.
+EVAL_PSEUDONYMS = Pseudonymizer.throwaway()
 CHANNEL = "import"
 SCRIPT_ID = "discovery.en"
 # The questions the file's answers answer, in its order (the default English script's ids).
@@ -127,7 +130,7 @@ def interview_from_line(row: dict[str, Any], script: Script) -> tuple[InterviewS
                 interview_id=interview_id,
                 team=EVAL_TEAM,
                 customer=customer,
-                pseudonym=pseudonym(EVAL_TEAM, CHANNEL, customer),
+                pseudonym=EVAL_PSEUDONYMS.name(EVAL_TEAM, CHANNEL, customer),
                 channel=CHANNEL,
                 question_id=qid,
                 question=" ".join(question.split()),
@@ -143,6 +146,7 @@ def interview_from_line(row: dict[str, Any], script: Script) -> tuple[InterviewS
         team=EVAL_TEAM,
         customer=customer,
         channel=CHANNEL,
+        pseudonym=EVAL_PSEUDONYMS.name(EVAL_TEAM, CHANNEL, customer),
         script_id=script.id,
         status=Status.STOPPED if stopped else Status.FINISHED,
         position=len(answers),

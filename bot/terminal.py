@@ -16,6 +16,7 @@ from bot.settings import Settings
 from bot.wiring import App, build_app, default_transcriber
 from core.crosslingual import ENGLISH, CrossLingualSearch
 from core.display import for_terminal
+from core.eraser import ErasureReceipt
 from core.errors import AudioTooLong, InputError, MissingExtra, TranscriptionFailed
 from core.models import AnswerRecord, Status, StoryHit
 from core.stories import evidence_filters
@@ -134,7 +135,7 @@ async def import_file(settings: Settings, path: Path, team: str) -> tuple[int, i
         total = _count_lines(path)
         with Progress(transient=True, disable=total < 1000 or not sys.stderr.isatty()) as progress:
             task = progress.add_task(f"importing {path.name}", total=total)
-            for item in read_jsonl(path, team):
+            for item in read_jsonl(path, team, app.service.pseudonyms):
                 if isinstance(item, BadLine):
                     bad += 1
                     typer.secho(f"{path}:{item.number}: {item.reason}; skipped", err=True, fg="yellow")
@@ -148,9 +149,24 @@ async def import_file(settings: Settings, path: Path, team: str) -> tuple[int, i
     return new, known, bad
 
 
-async def erase_customer(settings: Settings, customer: str, team: str | None) -> list[tuple[str, str]]:
+async def erase_customer(settings: Settings, customer: str, team: str | None) -> list[ErasureReceipt]:
+    """Erase ``customer``, a raw id (on every channel) or a pseudonym (then the raw ids behind
+    it, each on its channel), in ``team`` or every team; one receipt per customer erased."""
     async with build_app(settings) as app:
-        return await app.service.erase_customer(customer, team=team)
+        receipts = [await app.service.erase_customer(customer, team=team)]
+        for channel, raw in await app.service.customers_known_as(customer, team):
+            receipts.append(await app.service.erase_customer(raw, team=team, channel=channel))
+        return [receipt for receipt in receipts if receipt.found]
+
+
+async def rekey(settings: Settings) -> list[str]:
+    """Give every stored interview and answer the pseudonym this installation's secret names it
+    by, and rebuild the index of each team that changed (its stories carry pseudonyms too)."""
+    async with build_app(settings) as app:
+        teams = await app.sessions.rekey(app.service.pseudonyms)
+        for team in teams:
+            await app.indexer.reindex(team)
+        return teams
 
 
 async def reindex(settings: Settings, team: str | None) -> int:

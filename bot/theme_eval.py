@@ -15,6 +15,7 @@ from bot.importing import BadLine, read_jsonl
 from bot.settings import Settings
 from bot.wiring import default_embedder
 from core.errors import InputError
+from core.pseudonyms import Pseudonymizer
 from core.themes import Clusterer, find_themes
 
 EVAL_TEAM = "eval"
@@ -47,7 +48,11 @@ async def evaluate_themes(
     from adapters.clustering import GraphClusterer
     from adapters.theme_words import ClassTfidf
 
-    records = [r for r in read_jsonl(path, EVAL_TEAM) if not isinstance(r, BadLine) and r.label is not None]
+    records = [
+        r
+        for r in read_jsonl(path, EVAL_TEAM, Pseudonymizer.throwaway())
+        if not isinstance(r, BadLine) and r.label is not None
+    ]
     if len(records) < 2:
         raise InputError(f"{path}: fewer than two labelled lines ('text' and 'label')")
     # Each line is its own customer, so a theme's customer count is its story count.

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from adapters.multilingual_index import BothIndexes, MultilingualStories
 from adapters.telegram.held import HeldParts
+from bot.secrets import pseudonymizer
 from bot.settings import Settings
 from core.catalog import Catalog
 from core.crosslingual import CrossLingualSearch
@@ -19,6 +20,7 @@ from core.invites import Invites, InviteStore
 from core.languages import LanguageDetector
 from core.ports import Embedder, SessionStore, StoryStore
 from core.probing import FollowUpPolicy, RuleBasedFollowUp
+from core.pseudonyms import Pseudonymizer
 from core.questions import QuestionClassifier
 from core.ranking import CosineRanker, Ranker
 from core.reading import AnswerReader
@@ -165,17 +167,18 @@ def default_multilingual(
 
 
 def question_classifier(settings: Settings) -> QuestionClassifier:
-    """The offline question classifier, or the LLM's (falling back to it) when ``EARFUL_LLM`` is set."""
-    from adapters.question_rules import RuleQuestionClassifier
+    """The offline question classifier (the trained model with the rules it is sure of), or the
+    LLM's (falling back to it) when ``EARFUL_LLM`` is set."""
+    from adapters.question_model import TrainedQuestionClassifier
 
     if not settings.llm:
-        return RuleQuestionClassifier()
+        return TrainedQuestionClassifier()
     try:
         from adapters.llm import open_chat_model
         from adapters.question_llm import LlmQuestionClassifier
     except ImportError:
         raise MissingExtra("EARFUL_LLM", "llm") from None
-    return LlmQuestionClassifier(open_chat_model(settings.llm), RuleQuestionClassifier())
+    return LlmQuestionClassifier(open_chat_model(settings.llm), TrainedQuestionClassifier())
 
 
 def llm_parts(settings: Settings, fallback: FollowUpPolicy) -> tuple[FollowUpPolicy, Summariser | None]:
@@ -185,12 +188,12 @@ def llm_parts(settings: Settings, fallback: FollowUpPolicy) -> tuple[FollowUpPol
     try:
         from adapters.llm import LlmFollowUp, LlmSummariser, open_chat_model
         from adapters.question_llm import LlmQuestionClassifier
-        from adapters.question_rules import RuleQuestionClassifier
+        from adapters.question_model import TrainedQuestionClassifier
     except ImportError:
         raise MissingExtra("EARFUL_LLM", "llm") from None
     model = open_chat_model(settings.llm)
-    # Its probes are read by the same classifier as every question: the LLM's, else the rules.
-    questions = LlmQuestionClassifier(model, RuleQuestionClassifier())
+    # Its probes are read by the same classifier as every question: the LLM's, else the offline one.
+    questions = LlmQuestionClassifier(model, TrainedQuestionClassifier())
     return LlmFollowUp(model, fallback, questions), LlmSummariser(model)
 
 
@@ -251,11 +254,12 @@ async def build_app(
     ranker: Ranker | None = None,
     multilingual: MultilingualStories | None = None,
     transcriber: Transcriber | None = None,
+    pseudonyms: Pseudonymizer | None = None,
 ) -> AsyncIterator[App]:
     """Build the application; any part may be handed in (tests pass in-memory fakes). The
     multilingual index is built beside the Chroma index opened here (a ``stories`` handed in
     gets one only with ``multilingual``). Without a ``transcriber``, the 'voice' extra's is used
-    when installed."""
+    when installed. Without ``pseudonyms``, the installation's secret names customers."""
     catalog = catalog or default_catalog()
     # Every answer is read before the engine decides (offline, or the LLM's when set); the indexer
     # and the insights read the answers stored without a reading with the same reader.
@@ -289,6 +293,7 @@ async def build_app(
             sessions,
             catalog,
             chosen_policy,
+            pseudonyms=pseudonyms or pseudonymizer(settings),
             reader=reader,
             stories=stories,
             invites=invites,

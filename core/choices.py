@@ -6,7 +6,7 @@ as buttons and hands the pressed value back here.
 
 from __future__ import annotations
 
-from core.models import Consent, Event, Forget, Resume, SwitchLanguage
+from core.models import Consent, Event, Forget, RecapCheck, Resume, SwitchLanguage
 
 # "forget:no" sends a Resume: the engine cancels a pending forget on anything but a
 # confirmation, and a stale button pressed later can only resume, never record an answer.
@@ -17,6 +17,8 @@ CHOICE_EVENTS: dict[str, Event] = {
     "forget:no": Resume(),
     "language:yes": SwitchLanguage(accept=True),
     "language:no": SwitchLanguage(accept=False),
+    "recap:yes": RecapCheck(right=True),
+    "recap:no": RecapCheck(right=False),
 }
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from core.evidence import EXPERIENCE, EXPERIENCE_FACETS
 from core.messages import Messages
 from core.models import (
+    RECAP_QUESTION,
     Answer,
     Choice,
     Consent,
@@ -26,6 +27,7 @@ from core.models import (
     Forget,
     InterviewState,
     Pause,
+    RecapCheck,
     Reply,
     ReplyKind,
     Resume,
@@ -44,6 +46,10 @@ ASIDE_ACTS = frozenset({Act.QUESTION, Act.OFF_TOPIC, Act.DECLINE})
 # Facets an aside still carries: an offer made in passing is an offer.
 OFFERS = frozenset({Facet.REFERRAL, Facet.COMMITMENT})
 QUOTE_CHARS = 140  # longest quote of the customer's words in a followup
+RECAP_CHARS = 110  # longest sentence of theirs in the recap
+# What the recap tells back, in this order: what happened (or the problem), what they did, the cost.
+RECAP_FACETS = ((Facet.OCCURRENCE, Facet.PROBLEM), (Facet.WORKAROUND,), (Facet.COST,))
+AT_RECAP = ("recap", "correction")
 
 
 @dataclass(frozen=True)
@@ -142,7 +148,15 @@ class InterviewEngine:
         )
 
     def current_reply(self, state: InterviewState) -> Reply:
-        """The question (or probe) the customer is expected to answer now."""
+        """The question (or probe, or the recap) the customer is expected to answer now."""
+        if state.awaiting in AT_RECAP and self.messages.recap is not None:
+            if state.awaiting == "correction":
+                return Reply(
+                    kind=ReplyKind.QUESTION,
+                    text=self.messages.recap.ask_correction,
+                    question_id=RECAP_QUESTION,
+                )
+            return self._recap_reply(state)
         question_id = self._questions[state.position][1].id
         if state.awaiting == "probe" and state.pending_probe_text:
             return Reply(kind=ReplyKind.PROBE, text=state.pending_probe_text, question_id=question_id)
@@ -198,6 +212,10 @@ class InterviewEngine:
             # Anything else withdraws the offer and is handled as usual.
             state = state.model_copy(update={"language_offer": None})
         if isinstance(event, SwitchLanguage):
+            return Transition(state, [self.current_reply(state)])  # a stale button: nothing to do
+        if state.awaiting in AT_RECAP and not isinstance(event, Pause | Resume):
+            return self._recap_step(state, event)
+        if isinstance(event, RecapCheck):
             return Transition(state, [self.current_reply(state)])  # a stale button: nothing to do
         if isinstance(event, Pause):
             return Transition(
@@ -422,13 +440,88 @@ class InterviewEngine:
             }
         )
         if position >= len(self._questions):
-            done = moved.model_copy(update={"status": Status.FINISHED, "last_ask_specific": False})
-            return Transition(
-                done, [*replies, Reply(kind=ReplyKind.DONE, text=self.messages.finished)], finished=True
-            )
+            if self._recap_points(moved):
+                recap = moved.model_copy(update={"awaiting": "recap", "last_ask_specific": False})
+                return Transition(recap, [*replies, self._recap_reply(recap)])
+            return self._finish(moved, replies)
         specific = wording is None and self._asks_specific(self._questions[position][1])
         moved = moved.model_copy(update={"last_ask_specific": specific})
         return Transition(moved, [*replies, self.current_reply(moved)])
+
+    def _finish(
+        self, state: InterviewState, replies: list[Reply], answer: AnswerDraft | None = None
+    ) -> Transition:
+        done = state.model_copy(
+            update={"status": Status.FINISHED, "last_ask_specific": False, "awaiting": "question"}
+        )
+        return Transition(
+            done,
+            [*replies, Reply(kind=ReplyKind.DONE, text=self.messages.finished)],
+            answer=answer,
+            finished=True,
+        )
+
+    # --- the recap -------------------------------------------------------------------------
+
+    def _recap_points(self, state: InterviewState) -> list[str]:
+        """The customer's own sentences the recap tells back: what happened (or the problem),
+        what they did, what it cost; each once, only what the reader was sure of."""
+        if self.messages.recap is None:
+            return []
+        points: list[str] = []
+        for facets in RECAP_FACETS:
+            quote = next((state.quotes[f] for f in facets if state.quotes.get(f)), None)
+            if quote is not None and shorten(quote, RECAP_CHARS) not in points:
+                points.append(shorten(quote, RECAP_CHARS))
+        return points
+
+    def _recap_reply(self, state: InterviewState) -> Reply:
+        wording = self.messages.recap
+        assert wording is not None  # only reached with a recap in the catalogue
+        points = wording.joiner.join(f"«{point}»" for point in self._recap_points(state))
+        return Reply(
+            kind=ReplyKind.RECAP,
+            text=wording.heard.format(points=points),
+            question_id=RECAP_QUESTION,
+            choices=(
+                Choice(label=wording.right, value="recap:yes"),
+                Choice(label=wording.wrong, value="recap:no"),
+            ),
+        )
+
+    def _recap_step(self, state: InterviewState, event: Event) -> Transition:
+        """The customer's verdict on the recap: right ends the interview; wrong asks what should
+        it say; anything they write instead is their correction, kept as their answer to it."""
+        wording = self.messages.recap
+        state = state.model_copy(update={"status": Status.ACTIVE})
+        if wording is None or isinstance(event, Skip):
+            return self._finish(state, [])
+        verdict: bool | None = event.right if isinstance(event, RecapCheck) else None
+        if isinstance(event, Answer) and not event.text.strip():
+            return Transition(state, [self._info(self.messages.empty_answer)])
+        if isinstance(event, Answer) and state.awaiting == "recap":
+            typed = event.text.strip().strip(".!").casefold()
+            verdict = {wording.right.casefold(): True, wording.wrong.casefold(): False}.get(
+                typed, self.messages.is_yes(event.text)
+            )
+        if verdict is True:
+            return self._finish(state, [])
+        if verdict is False:
+            asking = state.model_copy(update={"awaiting": "correction"})
+            return Transition(asking, [self.current_reply(asking)])
+        if not isinstance(event, Answer):
+            return Transition(state, [self.current_reply(state)])  # a stale button or command
+        section = self._questions[-1][0].kind.value
+        draft = AnswerDraft(
+            question_id=RECAP_QUESTION,
+            question=self.current_reply(state).text,
+            section=section,
+            text=event.text,
+            probe=None,
+            turn=state.turn + 1,
+        )
+        corrected = state.model_copy(update={"turn": state.turn + 1})
+        return self._finish(corrected, [self._info(wording.corrected)], answer=draft)
 
     def _asks_specific(self, question: Question) -> bool:
         return Facet.OCCURRENCE in question.seeks or self.messages.asks_specific_time(question.text)
@@ -460,7 +553,7 @@ class InterviewEngine:
     ) -> Transition:
         other = self._translation(language)
         moved = self._advance(state, replies)
-        if other is None or moved.finished:
+        if other is None or moved.finished or moved.state.awaiting in AT_RECAP:
             return Transition(moved.state, moved.replies, answer=draft, finished=moved.finished)
         offered = moved.state.model_copy(
             update={"language_offer": language, "languages_offered": (*state.languages_offered, language)}

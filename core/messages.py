@@ -69,6 +69,20 @@ class VoiceWording(BaseModel):
     other_media: str = Field(description="a sticker, photo or file, when voice notes are heard")
 
 
+class RecapWording(BaseModel):
+    """The recap shown before the thanks: what the interview heard, for the customer to confirm
+    or correct (``{points}``: the customer's own sentences, joined by ``joiner``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    heard: str = Field(description="the recap and the question whether it is right: {points}")
+    joiner: str = Field(description="between two of the customer's sentences")
+    right: str = Field(description="the button: the recap is right")
+    wrong: str = Field(description="the button: something is wrong")
+    ask_correction: str = Field(description="asked after 'wrong': what should it say")
+    corrected: str = Field(description="thanks for a correction, before the closing thanks")
+
+
 class Messages(BaseModel):
     """All user-facing wording of one language. ``{placeholders}`` are filled by the core."""
 
@@ -92,7 +106,9 @@ class Messages(BaseModel):
     forget_confirm: str
     forget_cancelled: str
     forgotten: str
-    forgotten_receipt: str = Field(description="{answers} {interviews} {teams} {notes} {posts}")
+    forgotten_receipt: str = Field(
+        description="{teams} {interviews} {answers} {stories} {recordings} {notes} {posts}"
+    )
     answer_too_long: str = Field(description="an answer over the limit, refused whole: {limit}")
     answer_cut: str = Field(description="parts beyond one merged answer, not kept: {limit} {parts}")
     finished: str
@@ -110,6 +126,8 @@ class Messages(BaseModel):
     specific_time: tuple[str, ...] = Field(min_length=1)
     referral_thanks: str
     voice: VoiceWording
+    # Catalogues that predate the recap stay valid: without it the interview ends with the thanks.
+    recap: RecapWording | None = None
     referral_code: str = Field(description="the referral invite where no link can be made: {token}")
     language_name: str  # this catalogue's language, in itself ("español")
     language_offer: str  # in this language: shall we go on in it?

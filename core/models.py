@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 from enum import StrEnum
 from typing import Literal
@@ -25,6 +24,8 @@ class Status(StrEnum):
     ERASED = "erased"
 
 
+# The question id under which the customer's answer to the end-of-interview recap is stored.
+RECAP_QUESTION = "recap"
 OPEN_STATUSES = frozenset({Status.INVITED, Status.CONSENT, Status.ACTIVE, Status.PAUSED})
 
 
@@ -37,12 +38,16 @@ class InterviewState(BaseModel):
     team: str
     customer: str  # the customer's id on its channel (or the name typed in the terminal)
     channel: str
+    # How the customer is shown: set by the service under the installation's secret
+    # (core.pseudonyms); never used to select what to erase.
+    pseudonym: str = ""
     script_id: str
     language: str = "en"
     status: Status = Status.INVITED
     position: int = 0  # index of the current question in script order
     probe_kinds: tuple[str, ...] = ()  # kinds of the probes asked for the current question
-    awaiting: Literal["question", "probe"] = "question"
+    # "recap": the customer is asked whether the recap is right; "correction": what was wrong.
+    awaiting: Literal["question", "probe", "recap", "correction"] = "question"
     pending_probe_text: str | None = None
     forget_requested: bool = False
     invite_token: str | None = None
@@ -78,17 +83,6 @@ class InterviewState(BaseModel):
     @property
     def last_probe(self) -> str | None:
         return self.probe_kinds[-1] if self.probe_kinds else None
-
-    @property
-    def pseudonym(self) -> str:
-        """A stable, non-identifying name for this customer within the team."""
-        return pseudonym(self.team, self.channel, self.customer)
-
-
-def pseudonym(team: str, channel: str, customer: str) -> str:
-    """``Customer-3F9A2C``: the same person in the same team always gets the same name."""
-    digest = hashlib.sha256(f"{team}\x00{channel}\x00{customer}".encode()).hexdigest()
-    return f"Customer-{digest[:6].upper()}"
 
 
 # --- events ---------------------------------------------------------------------------
@@ -158,7 +152,14 @@ class Forget(BaseModel):
     cancelled: bool = False
 
 
-Event = Start | Consent | Answer | Pause | Resume | Skip | Stop | Forget | SwitchLanguage
+class RecapCheck(BaseModel):
+    """The customer's verdict on the recap at the end of the interview (its buttons)."""
+
+    kind: Literal["recap"] = "recap"
+    right: bool
+
+
+Event = Start | Consent | Answer | Pause | Resume | Skip | Stop | Forget | SwitchLanguage | RecapCheck
 
 
 # --- replies ---------------------------------------------------------------------------
@@ -174,6 +175,7 @@ class ReplyKind(StrEnum):
     LANGUAGE = "language"  # the offer to go on in another language (with choices)
     REFERRAL = "referral"  # thanks for a referral; channels add the invite link
     HEARD = "heard"  # what a voice note was heard to say, with buttons to keep it or type again
+    RECAP = "recap"  # what the interview heard, for the customer to confirm or correct (with choices)
     DONE = "done"
 
 

@@ -9,6 +9,37 @@ from datetime import datetime
 from typing import Protocol
 
 from core.models import AnswerRecord, InterviewState, MessagePart, Status, Story
+from core.pseudonyms import Pseudonymizer
+
+
+@dataclass(frozen=True)
+class PostedMessage:
+    """A message Earful posted with a customer's words in it (a Slack summary or transcript
+    line), remembered with its interview so that erasing the interview can take it back."""
+
+    platform: str  # "slack"
+    team: str  # the workspace it was posted in
+    conversation: str  # the channel id
+    message_id: str  # the message's ts
+
+
+@dataclass(frozen=True)
+class ErasedInterview:
+    """What erasing one interview of a customer removed from the system of record."""
+
+    team: str
+    interview_id: str
+    pseudonym: str
+    answers: int
+    posts: tuple[PostedMessage, ...] = ()
+
+
+@dataclass(frozen=True)
+class ErasedRecord:
+    """What erasing a customer removed from the system of record."""
+
+    interviews: tuple[ErasedInterview, ...] = ()
+    invite_notes: int = 0  # notes kept with invites the customer claimed ("Ana Lopez, ops")
 
 
 class SessionStore(Protocol):
@@ -83,9 +114,31 @@ class SessionStore(Protocol):
         the outbox; returns the amended answer, or ``None`` if there is no such answer."""
         ...
 
-    async def erase_customer(self, customer: str, team: str | None = None) -> list[tuple[str, str]]:
-        """Delete every interview, answer, outbox entry and held or linked message part of a
-        customer, given by raw id or pseudonym. Returns the (team, pseudonym) pairs erased."""
+    async def erase_customer(
+        self, customer: str, team: str | None = None, channel: str | None = None
+    ) -> ErasedRecord:
+        """Delete every interview, answer, outbox entry, held or linked message part and
+        remembered post of the customer with this raw id (on ``channel`` when given, else on
+        every channel; in ``team`` only when given), and the note and claimant of every invite
+        they claimed. A pseudonym selects
+        nothing here. Returns one entry per interview erased (answers without an interview row,
+        e.g. imported ones, count under their interview id), ordered by team and interview id,
+        and how many invite notes were blanked."""
+        ...
+
+    async def customers_known_as(self, pseudonym: str, team: str | None = None) -> list[tuple[str, str]]:
+        """The (channel, raw customer id) pairs, sorted, whose interviews or answers carry
+        ``pseudonym``: how ``earful erase --customer Customer-...`` finds whom to erase."""
+        ...
+
+    async def record_post(self, interview_id: str, post: PostedMessage) -> None:
+        """Remember that ``post`` carries words of this interview (erased with it)."""
+        ...
+
+    async def rekey(self, pseudonyms: Pseudonymizer, *, dry_run: bool = False) -> list[str]:
+        """Give every interview and answer the pseudonym ``pseudonyms`` names it by (data
+        written under an older scheme or another secret). Returns the teams (sorted) that had
+        another pseudonym; with ``dry_run`` nothing is changed."""
         ...
 
     async def close(self) -> None:
@@ -154,8 +207,9 @@ class StoryStore(Protocol):
         """Whether any story of ``team`` is in a language other than ``language``."""
         ...
 
-    async def delete_customer(self, team: str, customer: str) -> int:
-        """Remove every story of this customer pseudonym; returns how many."""
+    async def delete_interviews(self, team: str, interview_ids: Sequence[str]) -> int:
+        """Remove every story of these interviews of ``team``, leaving no copy of their text or
+        vectors in the index's files; returns how many stories were removed."""
         ...
 
     async def reset(self, team: str | None = None) -> None:
@@ -258,9 +312,8 @@ class AudioArchive(Protocol):
     """Where voice recordings are kept when an installation keeps audio (``EARFUL_KEEP_AUDIO``),
     per team and customer; erased with their customer."""
 
-    async def keep(self, team: str, customer: str, pseudonym: str, name: str, audio: bytes) -> None:
-        """Store ``audio`` as ``name`` among the recordings of ``customer`` (raw id) in ``team``,
-        where they are known as ``pseudonym`` (so that erasure by pseudonym finds it too)."""
+    async def keep(self, team: str, customer: str, name: str, audio: bytes) -> None:
+        """Store ``audio`` as ``name`` among the recordings of ``customer`` (raw id) in ``team``."""
         ...
 
     async def discard(self, team: str, customer: str, name: str) -> None:
@@ -268,6 +321,15 @@ class AudioArchive(Protocol):
         ...
 
     async def erase(self, customer: str, team: str | None = None) -> int:
-        """Delete every recording of a customer, given by raw id or pseudonym, in ``team`` (every
-        team when ``None``); returns how many."""
+        """Delete every recording of the customer with this raw id in ``team`` (every team when
+        ``None``); returns how many. A pseudonym selects nothing (see core/eraser.py)."""
+        ...
+
+
+class PostEraser(Protocol):
+    """Takes back messages Earful posted with an erased customer's words (a channel adapter:
+    Slack deletes them, or blanks them when it may not delete)."""
+
+    async def erase_posts(self, posts: Sequence[PostedMessage]) -> int:
+        """Delete or redact the posts this eraser's platform knows; returns how many."""
         ...

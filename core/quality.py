@@ -25,7 +25,8 @@ part                      points  value
                                   question back or a refusal is no substance); left out when no
                                   probe was asked
 ``customer_words``        10      the customer's share of all words, full at 80%
-``substance`` (fault)     -30     times the share of answers that were minimal or declined
+``substance`` (fault)     -30     times the share of answers that were minimal, declined or off
+                                  topic (an answer about something else carries no evidence either)
 ``leading`` (fault)       -5      per leading, yes/no or hypothetical question asked before the
                                   pitch, at most -10
 ``pitch`` (fault)         -10     when the pitch came before any problem was heard
@@ -71,7 +72,7 @@ _LABELS = {
     "facets": "evidence covered",
     "stories": "answers that are stories",
     "customer_words": "customer's share of words",
-    "substance": "minimal or declined answers",
+    "substance": "minimal, declined or off-topic answers",
     "referrals": "referrals and commitments",
     "probes": "probes answered with substance",
     "leading": "leading questions asked",
@@ -112,6 +113,7 @@ class InterviewQuality(BaseModel):
     facets: tuple[Facet, ...]
     minimal_answers: int
     declined_answers: int
+    off_topic_answers: int = 0
     leading_questions: int
     pitch_asked: bool
     pitch_before_problem: bool | None  # None when no pitch was asked
@@ -169,6 +171,7 @@ def assess(
     word_share = customer_words / total if total else 0.0
     acts = [a.reading.act if a.reading is not None else None for a in own]
     minimal, declined = acts.count(Act.MINIMAL), acts.count(Act.DECLINE)
+    off_topic = acts.count(Act.OFF_TOPIC)
     heard = facets_heard(own)
     problem_turns = [
         a.turn
@@ -215,8 +218,8 @@ def assess(
     faults = [
         _part(
             "substance",
-            (minimal + declined) / len(own) if own else 0.0,
-            f"{minimal} minimal, {declined} declined of {len(own)}",
+            (minimal + declined + off_topic) / len(own) if own else 0.0,
+            f"{minimal} minimal, {declined} declined, {off_topic} off topic of {len(own)}",
         ),
         _part(
             "leading",
@@ -244,6 +247,7 @@ def assess(
         facets=tuple(f for f in Facet if f in heard),
         minimal_answers=minimal,
         declined_answers=declined,
+        off_topic_answers=off_topic,
         leading_questions=len(leading_asked),
         pitch_asked=first_pitch is not None,
         pitch_before_problem=pitch_before,

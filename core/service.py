@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 
 from core.catalog import Catalog
 from core.engine import AnswerDraft, Transition
+from core.eraser import Eraser, ErasureReceipt
 from core.errors import EarfulError, InviteError, StoreUnavailable
 from core.invites import Invites
 from core.limits import ANSWER_CHARS
@@ -37,8 +38,9 @@ from core.models import (
     Status,
     Voice,
 )
-from core.ports import AudioArchive, InterviewListener, SessionStore, StoryStore
+from core.ports import AudioArchive, InterviewListener, PostEraser, SessionStore, StoryStore
 from core.probing import FollowUpPolicy
+from core.pseudonyms import Pseudonymizer
 from core.reading import AnswerReader, Reading
 from core.text import storable
 
@@ -101,6 +103,7 @@ class InterviewService:
         catalog: Catalog,
         policy: FollowUpPolicy,
         *,
+        pseudonyms: Pseudonymizer,
         reader: AnswerReader | None = None,
         stories: StoryStore | None = None,
         invites: Invites | None = None,
@@ -109,8 +112,10 @@ class InterviewService:
         clock: Callable[[], datetime] = _now,
         audio: AudioArchive | None = None,
     ) -> None:
-        """``audio``: where kept voice recordings are, erased with their customer."""
+        """``pseudonyms``: how customers are named (the installation's secret); ``audio``: where
+        kept voice recordings are, erased with their customer."""
         self._sessions = sessions
+        self._pseudonyms = pseudonyms
         self._catalog = catalog
         self._policy = policy
         # Without a reader answers are not read: the engine then only follows the policy's probes.
@@ -121,7 +126,7 @@ class InterviewService:
         self._background: set[asyncio.Task[None]] = set()
         self._on_answer = on_answer
         self._clock = clock
-        self._audio = audio
+        self._eraser = Eraser(sessions, stories, audio)
         # One conversation at a time per customer within this process; different customers
         # run concurrently. (Across processes, the session store orders them.)
         self._conversations = KeyedLocks()
@@ -133,6 +138,14 @@ class InterviewService:
     @property
     def invites(self) -> Invites | None:
         return self._invites
+
+    def add_post_eraser(self, posts: PostEraser) -> None:
+        """Also take back what ``posts``' platform was sent, on erasure (Slack registers itself)."""
+        self._eraser.add_post_eraser(posts)
+
+    @property
+    def pseudonyms(self) -> Pseudonymizer:
+        return self._pseudonyms
 
     def add_listener(self, listener: InterviewListener) -> None:
         """Also tell ``listener`` about finished interviews (channels register themselves)."""
@@ -194,7 +207,7 @@ class InterviewService:
         return inbound
 
     async def _handle(self, inbound: Inbound, latest: InterviewState | None = None) -> Outcome:
-        state = await self._current(inbound, latest)
+        state = self._named(await self._current(inbound, latest))
         if state is None:
             messages = self._catalog.messages_for(inbound.language or "en")
             return Outcome(None, [Reply(kind=ReplyKind.INFO, text=messages.not_started)])
@@ -219,8 +232,11 @@ class InterviewService:
             }
         )
         if transition.erase:
-            await self._erase(state)
-            return Outcome(new_state, transition.replies, erased=True)
+            # "Everything you told us": the customer, in every team they were interviewed for.
+            receipt = await self.erase_customer(state.customer, channel=state.channel)
+            messages = self._catalog.messages_for(state.language)
+            told = Reply(kind=ReplyKind.INFO, text=self._receipt_text(messages.forgotten_receipt, receipt))
+            return Outcome(new_state, [*transition.replies, told], erased=True)
         voice = inbound.event.voice if isinstance(inbound.event, Answer) else None
         answer = self._record(new_state, transition.answer, now, voice)
         committed = await self._sessions.commit_turn(new_state, answer, inbound.delivery_key, inbound.parts)
@@ -375,29 +391,37 @@ class InterviewService:
         """The customer's most recent interview on ``channel`` (open or not), if any."""
         return await self._sessions.latest_for(channel, customer)
 
-    async def erase_customer(self, customer: str, team: str | None = None) -> list[tuple[str, str]]:
-        """Erase a customer (raw id or pseudonym) from the record and the story index.
-        Returns the (team, pseudonym) pairs erased."""
-        if self._stories is not None:
-            # The index first: if it is down (StoreUnavailable), nothing is erased yet and the
-            # customer can ask again, rather than the record going while their stories stay.
-            known = {(a.team, a.pseudonym) for a in await self._sessions.answers(customer=customer)}
-            for pair_team, pair_pseudonym in sorted(known):
-                if team is None or pair_team == team:
-                    await self._stories.delete_customer(pair_team, pair_pseudonym)
-        erased = await self._sessions.erase_customer(customer, team=team)
-        if self._audio is not None:
-            # Kept recordings go with the customer (found by raw id or by any of their pseudonyms).
-            for who in sorted({customer, *(pseudonym for _, pseudonym in erased)}):
-                await self._audio.erase(who, team=team)
-        if self._stories is not None:
-            # Again, for a story an indexer may have added in between.
-            for pair_team, pair_pseudonym in erased:
-                await self._stories.delete_customer(pair_team, pair_pseudonym)
-        return erased
+    async def erase_customer(
+        self, customer: str, team: str | None = None, channel: str | None = None
+    ) -> ErasureReceipt:
+        """Erase the customer with raw id ``customer`` (on ``channel``, or any) from every store,
+        in ``team`` (every team when ``None``); see :mod:`core.eraser`."""
+        return await self._eraser.erase(customer, team, channel)
 
-    async def _erase(self, state: InterviewState) -> None:
-        await self.erase_customer(state.customer, team=state.team)
+    async def customers_known_as(self, pseudonym: str, team: str | None = None) -> list[tuple[str, str]]:
+        """The (channel, raw customer id) pairs behind ``pseudonym`` (to erase someone known only
+        by it)."""
+        return await self._eraser.customers_known_as(pseudonym, team)
+
+    @staticmethod
+    def _receipt_text(wording: str, receipt: ErasureReceipt) -> str:
+        return wording.format(
+            teams=len(receipt.teams),
+            interviews=receipt.interviews,
+            answers=receipt.answers,
+            stories=receipt.stories,
+            recordings=receipt.recordings,
+            notes=receipt.invite_notes,
+            posts=receipt.slack_posts,
+        )
+
+    def _named(self, state: InterviewState | None) -> InterviewState | None:
+        """``state`` with the pseudonym the installation's secret gives its customer (a state
+        stored before pseudonyms were keyed, or under another secret, gets it here)."""
+        if state is None:
+            return None
+        name = self._pseudonyms.name(state.team, state.channel, state.customer)
+        return state if state.pseudonym == name else state.model_copy(update={"pseudonym": name})
 
     @staticmethod
     def _outcome(state: InterviewState, transition: Transition) -> Outcome:

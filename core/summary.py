@@ -21,15 +21,12 @@ from typing import Protocol
 from pydantic import BaseModel, ConfigDict
 
 from core.evidence import MAX_QUOTE, Evidence, carries_evidence, clip, ranked
-from core.models import AnswerRecord, InterviewState
+from core.models import RECAP_QUESTION, AnswerRecord, InterviewState
 from core.probing import word_count
 from core.quality import InterviewQuality, assess
 from core.reading import Facet
 
 __all__ = ["MAX_QUOTE", "InterviewSummary", "Quote", "Summariser", "summarize"]
-
-# The question id under which the customer's answer to the recap is stored.
-RECAP_QUESTION = "recap"
 
 
 class Quote(BaseModel):

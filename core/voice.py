@@ -186,7 +186,7 @@ class VoiceNotes:
         name = None
         if self._archive is not None:
             name = f"{_safe(note.key)}{note.suffix}"
-            await self._archive.keep(state.team, note.customer, state.pseudonym, name, audio)
+            await self._archive.keep(state.team, note.customer, name, audio)
         waiting = Heard(
             key=note.key, transcript=heard.model_copy(update={"text": text}), team=state.team, audio=name
         )

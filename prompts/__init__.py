@@ -58,9 +58,9 @@ def rewrites() -> Rewrites:
 def lint_findings(script: Script) -> list[LintFinding]:
     """The question lint of ``script`` with the offline classifier: instant and the same on every
     load, so a script that loads today loads tomorrow."""
-    from adapters.question_rules import RuleQuestionClassifier
+    from adapters.question_model import TrainedQuestionClassifier
 
-    classifier = RuleQuestionClassifier()
+    classifier = TrainedQuestionClassifier()
     readings = {form.text: classifier.read(form.text, script.language) for form in question_forms(script)}
     return lint_script(script, readings, rewrites())
 

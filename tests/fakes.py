@@ -12,9 +12,18 @@ from datetime import datetime
 from core.errors import AudioTooLong, TranscriptionFailed
 from core.invites import ERASED_CLAIMANT, Invite, claimed_by_customer
 from core.models import AnswerRecord, InterviewState, MessagePart, Status, Story
-from core.ports import CosineScale
+from core.ports import CosineScale, ErasedInterview, ErasedRecord, PostedMessage
+from core.pseudonyms import Pseudonymizer
 from core.reading import Act, Facet, Reading
 from core.voice import Transcript
+
+# The tests' installation secret: every pseudonym a test computes is named under it.
+TEST_PSEUDONYMS = Pseudonymizer(b"the tests' own pseudonym secret.")
+
+
+def pseudonym(team: str, channel: str, customer: str) -> str:
+    """The pseudonym the tests' installation gives a customer."""
+    return TEST_PSEUDONYMS.name(team, channel, customer)
 
 
 class MemorySessionStore:
@@ -30,6 +39,7 @@ class MemorySessionStore:
         self.held: dict[str, tuple[str, str, str]] = {}  # key -> (channel, customer, payload)
         # (channel, key) -> (customer, answer id, position, text)
         self.linked: dict[tuple[str, str], tuple[str, str, int, str]] = {}
+        self.posts: dict[str, list[PostedMessage]] = {}  # interview id -> posts with its words
         self._order: list[str] = []
 
     @asynccontextmanager
@@ -190,35 +200,81 @@ class MemorySessionStore:
         )
         return mine[1], [(k, text) for _, k, text in parts]
 
-    async def erase_customer(self, customer: str, team: str | None = None) -> list[tuple[str, str]]:
-        pairs = {
-            (s.team, s.pseudonym)
-            for s in self.states.values()
-            if customer in (s.customer, s.pseudonym) and (team is None or s.team == team)
-        } | {
-            (r.team, r.pseudonym)
-            for r in self.records.values()
-            if customer in (r.customer, r.pseudonym) and (team is None or r.team == team)
-        }
-        erased_ids = {customer} | {s.customer for s in self.states.values() if (s.team, s.pseudonym) in pairs}
-        for key in [k for k, (_, c, _) in self.held.items() if c in erased_ids]:
+    async def erase_customer(
+        self, customer: str, team: str | None = None, channel: str | None = None
+    ) -> ErasedRecord:
+        def chosen(owner: str, owner_team: str, owner_channel: str) -> bool:
+            return (
+                owner == customer
+                and (team is None or owner_team == team)
+                and (channel is None or owner_channel == channel)
+            )
+
+        found: dict[tuple[str, str], tuple[str, int]] = {}
+        for s in self.states.values():
+            if chosen(s.customer, s.team, s.channel):
+                found[(s.team, s.interview_id)] = (s.pseudonym, 0)
+        for r in self.records.values():
+            if chosen(r.customer, r.team, r.channel):
+                name, count = found.get((r.team, r.interview_id), (r.pseudonym, 0))
+                found[(r.team, r.interview_id)] = (name, count + 1)
+        erased = tuple(
+            ErasedInterview(
+                t, i, name, count, tuple(sorted(self.posts.pop(i, []), key=lambda p: p.message_id))
+            )
+            for (t, i), (name, count) in sorted(found.items())
+        )
+        for key in [k for k, (ch, c, _) in self.held.items() if c == customer and channel in (None, ch)]:
             del self.held[key]
+        notes = 0
         for token, invite in self.invites.items():
-            if any(claimed_by_customer(invite.claimed_by, c) for c in erased_ids):
-                self.invites[token] = invite.model_copy(update={"claimed_by": ERASED_CLAIMANT})
-        for link in [k for k, (c, _, _, _) in self.linked.items() if c in erased_ids]:
+            theirs = (
+                invite.claimed_by == f"{channel}:{customer}"
+                if channel is not None
+                else claimed_by_customer(invite.claimed_by, customer)
+            )
+            if theirs and (team is None or invite.team == team):
+                notes += bool(invite.note)
+                self.invites[token] = invite.model_copy(update={"claimed_by": ERASED_CLAIMANT, "note": ""})
+        for link in [
+            k for k, (c, _, _, _) in self.linked.items() if c == customer and channel in (None, k[0])
+        ]:
             del self.linked[link]
-        for pair in pairs:
-            for i in [i for i, r in self.records.items() if (r.team, r.pseudonym) == pair]:
-                for link in [k for k, (_, answer, _, _) in self.linked.items() if answer == i]:
-                    del self.linked[link]
-                del self.records[i]
-                if i in self.outbox:
-                    self.outbox.remove(i)
-            for i in [i for i, s in self.states.items() if (s.team, s.pseudonym) == pair]:
-                del self.states[i]
-                self._order.remove(i)
-        return sorted(pairs)
+        for i in [i for i, r in self.records.items() if chosen(r.customer, r.team, r.channel)]:
+            for link in [k for k, (_, answer, _, _) in self.linked.items() if answer == i]:
+                del self.linked[link]
+            del self.records[i]
+            if i in self.outbox:
+                self.outbox.remove(i)
+        for i in [i for i, s in self.states.items() if chosen(s.customer, s.team, s.channel)]:
+            del self.states[i]
+            self._order.remove(i)
+        return ErasedRecord(erased, notes)
+
+    async def customers_known_as(self, pseudonym: str, team: str | None = None) -> list[tuple[str, str]]:
+        owners = [(s.channel, s.customer, s.team, s.pseudonym) for s in self.states.values()]
+        owners += [(r.channel, r.customer, r.team, r.pseudonym) for r in self.records.values()]
+        return sorted({(ch, c) for ch, c, t, p in owners if p == pseudonym and (team is None or t == team)})
+
+    async def record_post(self, interview_id: str, post: PostedMessage) -> None:
+        if post not in self.posts.setdefault(interview_id, []):
+            self.posts[interview_id].append(post)
+
+    async def rekey(self, pseudonyms: Pseudonymizer, *, dry_run: bool = False) -> list[str]:
+        teams: set[str] = set()
+        for i, s in list(self.states.items()):
+            name = pseudonyms.name(s.team, s.channel, s.customer)
+            if name != s.pseudonym:
+                teams.add(s.team)
+                if not dry_run:
+                    self.states[i] = s.model_copy(update={"pseudonym": name})
+        for i, r in list(self.records.items()):
+            name = pseudonyms.name(r.team, r.channel, r.customer)
+            if name != r.pseudonym:
+                teams.add(r.team)
+                if not dry_run:
+                    self.records[i] = r.model_copy(update={"pseudonym": name})
+        return sorted(teams)
 
     async def close(self) -> None:
         return None
@@ -291,9 +347,9 @@ class MemoryStoryStore:
     async def has_language_other_than(self, team: str, language: str) -> bool:
         return any(story.language != language for story, _ in self.teams.get(team, {}).values())
 
-    async def delete_customer(self, team: str, customer: str) -> int:
+    async def delete_interviews(self, team: str, interview_ids: Sequence[str]) -> int:
         stories = self.teams.get(team, {})
-        doomed = [i for i, (story, _) in stories.items() if story.customer == customer]
+        doomed = [i for i, (story, _) in stories.items() if story.interview_id in interview_ids]
         for i in doomed:
             del stories[i]
         return len(doomed)
@@ -419,11 +475,9 @@ class MemoryAudioArchive:
 
     def __init__(self) -> None:
         self.files: dict[tuple[str, str], dict[str, bytes]] = {}
-        self.known_as: dict[tuple[str, str], set[str]] = {}
 
-    async def keep(self, team: str, customer: str, pseudonym: str, name: str, audio: bytes) -> None:
+    async def keep(self, team: str, customer: str, name: str, audio: bytes) -> None:
         self.files.setdefault((team, customer), {})[name] = audio
-        self.known_as.setdefault((team, customer), set()).add(pseudonym)
 
     async def discard(self, team: str, customer: str, name: str) -> None:
         self.files.get((team, customer), {}).pop(name, None)
@@ -431,6 +485,6 @@ class MemoryAudioArchive:
     async def erase(self, customer: str, team: str | None = None) -> int:
         removed = 0
         for key in list(self.files):
-            if (team is None or key[0] == team) and (key[1] == customer or customer in self.known_as[key]):
+            if (team is None or key[0] == team) and key[1] == customer:
                 removed += len(self.files.pop(key))
         return removed

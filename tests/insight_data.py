@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from core.models import AnswerRecord, InterviewState, Status, pseudonym
+from fakes import pseudonym
+
+from core.models import AnswerRecord, InterviewState, Status
 from core.reading import Act, Facet, Reading
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -134,6 +136,7 @@ def state_for(
     """A finished interview state."""
     return InterviewState(
         interview_id=interview_id, team=team, customer=customer, channel="console",
-        script_id="discovery.en", status=Status.FINISHED, turn=len(ALICE), probes_offered=probes,
+        pseudonym=pseudonym(team, "console", customer), script_id="discovery.en", status=Status.FINISHED,
+        turn=len(ALICE), probes_offered=probes,
         started_at=T0,
     )  # fmt: skip

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from core.models import AnswerRecord, pseudonym
+from fakes import pseudonym
+
+from core.models import AnswerRecord
 
 
 def telegram_answer(number: int, text: str, *, team: str = "T", language: str = "en") -> AnswerRecord:

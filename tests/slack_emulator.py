@@ -51,6 +51,12 @@ class SlackEmulator:
     # users.info: user id -> "multi" (a multi-channel guest: is_restricted) or "single"
     # (a single-channel guest: is_restricted and is_ultra_restricted); anyone else is a member.
     guests: dict[str, str] = field(default_factory=dict)
+    # What each channel shows: (channel, ts) -> text of the messages posted and not deleted;
+    # chat.update replaces a text, chat.delete removes it (refused in ``no_delete`` channels,
+    # as Slack refuses a bot that may no longer delete there: ``cant_delete_message``; a message
+    # ts in ``no_delete`` is refused alike).
+    shown: dict[tuple[str, str], str] = field(default_factory=dict)
+    no_delete: set[str] = field(default_factory=set)
     socket_inbox: asyncio.Queue[dict[str, Any]] = field(default_factory=asyncio.Queue)
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -162,8 +168,24 @@ class SlackEmulator:
                     "is_ultra_restricted": kind == "single",
                 },
             }
+        if method == "chat.delete":
+            key = (str(params.get("channel")), str(params.get("ts")))
+            if key[0] in self.no_delete or key[1] in self.no_delete:
+                return {"ok": False, "error": "cant_delete_message"}
+            if self.shown.pop(key, None) is None:
+                return {"ok": False, "error": "message_not_found"}
+            return {"ok": True, "channel": key[0], "ts": key[1]}
+        if method == "chat.update":
+            key = (str(params.get("channel")), str(params.get("ts")))
+            if key not in self.shown:
+                return {"ok": False, "error": "message_not_found"}
+            self.shown[key] = json.dumps([params.get("text"), params.get("blocks")])
+            return {"ok": True, "channel": key[0], "ts": key[1]}
         if method == "chat.postMessage":
             ts = f"1700000000.{next(self._ts):06d}"
+            self.shown[(str(params.get("channel")), ts)] = json.dumps(
+                [params.get("text"), params.get("blocks")]
+            )
             return {
                 "ok": True,
                 "channel": params.get("channel"),

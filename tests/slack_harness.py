@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import httpx
-from fakes import HashingEmbedder
+from fakes import HashingEmbedder, pseudonym
 from settings_by_name import settings_named
 from slack_emulator import SlackEmulator
 from slack_sdk.oauth.installation_store import Installation
@@ -30,7 +30,7 @@ from adapters.slack.factory import BOT_SCOPES
 from bot.http import build_http_app, http_server
 from bot.slack import slack_channel
 from bot.wiring import App, build_app
-from core.models import AnswerRecord, pseudonym
+from core.models import AnswerRecord
 from core.summary import Summariser
 
 SECRET = "test-signing-secret"

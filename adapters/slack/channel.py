@@ -22,6 +22,7 @@ from adapters.slack.completion import SlackCompletionNotifier
 from adapters.slack.config import SlackConfig, revealed
 from adapters.slack.delivery import ChannelPacer, Poster
 from adapters.slack.desk import SlackDesk
+from adapters.slack.erasure import SlackPostEraser
 from adapters.slack.factory import build_bolt_app, web_client
 from adapters.slack.guests import SearchAccess
 from adapters.slack.home_themes import HomeThemes, ThemesFor
@@ -92,6 +93,7 @@ class SlackChannel:
                 sessions, self.client_for_team, self.poster, self.wording, summariser, reader=reader
             )
         )
+        service.add_post_eraser(SlackPostEraser(self.client_for_team, self.wording))
 
     async def client_for_team(self, team: str) -> AsyncWebClient | None:
         """A Web API client with the bot token of workspace ``team`` (``None`` if not installed)."""

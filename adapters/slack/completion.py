@@ -17,13 +17,14 @@ from adapters.slack.insight_blocks import persona_button, quality_block
 from adapters.slack.wording import SlackWording
 from core.evidence import with_readings
 from core.models import AnswerRecord, InterviewState
-from core.ports import SessionStore
+from core.ports import PostedMessage, SessionStore
 from core.reading import AnswerReader
 from core.summary import InterviewSummary, Summariser, summarize
 
 log = logging.getLogger(__name__)
 
 ClientForTeam = Callable[[str], Awaitable[AsyncWebClient | None]]
+PLATFORM = "slack"  # how remembered posts name this platform (adapters/slack/erasure.py)
 
 
 class SlackCompletionNotifier:
@@ -78,6 +79,18 @@ class SlackCompletionNotifier:
         if summary.quality is not None:
             summary_blocks.append(quality_block(summary.quality, self._wording))
         summary_blocks.append(persona_button(state.interview_id, self._wording))
-        ts = await self._poster.post(client, channel, (text, summary_blocks))
+        ts = await self._posted(
+            state, channel, await self._poster.post(client, channel, (text, summary_blocks))
+        )
         for message in blocks.transcript_messages(state.pseudonym, answers, self._wording):
-            await self._poster.post(client, channel, message, thread_ts=ts)
+            await self._posted(
+                state, channel, await self._poster.post(client, channel, message, thread_ts=ts)
+            )
+
+    async def _posted(self, state: InterviewState, channel: str, ts: str | None) -> str | None:
+        """Remember a message carrying the customer's words, so that erasing them takes it back."""
+        if ts is not None:
+            await self._sessions.record_post(
+                state.interview_id, PostedMessage(PLATFORM, state.team, channel, ts)
+            )
+        return ts

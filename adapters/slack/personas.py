@@ -31,6 +31,7 @@ async def team_persona(desk: SlackDesk, team: str, interview_id: str) -> Persona
             team=team,
             customer=first.customer,
             channel=first.channel,
+            pseudonym=first.pseudonym,
             script_id="imported",
         )
     return build_persona(state, answers)

@@ -94,6 +94,9 @@ class SlackWording(BaseModel):
     summary_costs: str
     summary_nothing: str
     summary_thread_intro: str
+    # What a summary or transcript message says once its customer was erased and Slack would
+    # not let the bot delete it.
+    erased_post: str
     mention_help: str
     guests_cannot_search: str
     dm_help: str

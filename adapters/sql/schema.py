@@ -78,6 +78,8 @@ answers = Table(
     Column("team", Text, nullable=False),
     Column("customer", Text, nullable=False),
     Column("pseudonym", Text, nullable=False),
+    # The record's channel, in a column for erasure by (channel, raw id); migration 0003.
+    Column("channel", Text, nullable=False),
     Column("turn", Integer, nullable=False),
     Column("created_at", UtcTime, nullable=False),
     Column("record", Text, nullable=False),
@@ -136,6 +138,18 @@ answer_parts = Table(
     Column("position", Integer, nullable=False),
     Column("text", Text, nullable=False),
     Index("answer_parts_by_answer", "answer_id", "position"),
+)
+
+# Messages Earful posted with a customer's words (a Slack summary), taken back with the interview.
+posts = Table(
+    "posts",
+    metadata,
+    Column("interview_id", Text, nullable=False),
+    Column("platform", Text, primary_key=True),
+    Column("team", Text, nullable=False),
+    Column("conversation", Text, primary_key=True),
+    Column("message_id", Text, primary_key=True),
+    Index("posts_by_interview", "interview_id"),
 )
 
 # Slack's multi-workspace mode (adapters/slack/installations.py): one row per (enterprise,

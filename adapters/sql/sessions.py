@@ -11,25 +11,24 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
+from dataclasses import asdict
 from datetime import UTC, datetime
 
 from sqlalchemy import (
     ColumnElement,
     Connection,
     Select,
-    Table,
     and_,
     or_,
     select,
     true,
-    union,
 )
 
 from adapters.sql.database import Database, Upsert
+from adapters.sql.erasure import customers_known_as, erase_customer, rekey
 from adapters.sql.schema import (
     answer_parts,
     answers,
-    held_parts,
     interviews,
     invites,
     outbox,
@@ -44,8 +43,10 @@ from adapters.sql.statements import (
     STATE_BY_ID,
     upserts_for,
 )
-from core.invites import ERASED_CLAIMANT, Invite
+from core.invites import Invite
 from core.models import AnswerRecord, InterviewState, MessagePart, Status
+from core.ports import ErasedRecord, PostedMessage
+from core.pseudonyms import Pseudonymizer
 
 
 class SqlSessionStore:
@@ -155,6 +156,7 @@ class SqlSessionStore:
             "team": answer.team,
             "customer": answer.customer,
             "pseudonym": answer.pseudonym,
+            "channel": answer.channel,
             "turn": answer.turn,
             "created_at": answer.created_at,
             "record": answer.model_dump_json(),
@@ -295,34 +297,22 @@ class SqlSessionStore:
 
     # --- erasure -------------------------------------------------------------------------
 
-    async def erase_customer(self, customer: str, team: str | None = None) -> list[tuple[str, str]]:
-        def erase(conn: Connection) -> list[tuple[str, str]]:
-            pairs = _pairs_of(conn, customer, team)
-            # The raw id given, and the raw ids behind the pseudonyms being erased.
-            customers = {customer}
-            for pair_team, pseudonym in pairs:
-                raw = select(interviews.c.customer).where(
-                    interviews.c.team == pair_team, interviews.c.pseudonym == pseudonym
-                )
-                customers.update(str(name) for name in conn.scalars(raw))
-            for table in (held_parts, answer_parts):
-                conn.execute(table.delete().where(table.c.customer.in_(sorted(customers))))
-            _unclaim_invites(conn, customers)
-            for pair_team, pseudonym in pairs:
-                theirs = select(answers.c.id).where(
-                    answers.c.team == pair_team, answers.c.pseudonym == pseudonym
-                )
-                conn.execute(answer_parts.delete().where(answer_parts.c.answer_id.in_(theirs)))
-                conn.execute(outbox.delete().where(outbox.c.answer_id.in_(theirs)))
-                for table in (answers, interviews):
-                    conn.execute(
-                        table.delete().where(table.c.team == pair_team, table.c.pseudonym == pseudonym)
-                    )
-            return pairs
-
-        erased = await self.database.run(erase)
+    async def erase_customer(
+        self, customer: str, team: str | None = None, channel: str | None = None
+    ) -> ErasedRecord:
+        erased = await self.database.run(lambda conn: erase_customer(conn, customer, team, channel))
         await self.database.forget_deleted()
         return erased
+
+    async def customers_known_as(self, pseudonym: str, team: str | None = None) -> list[tuple[str, str]]:
+        return await self.database.run(lambda conn: customers_known_as(conn, pseudonym, team), writes=False)
+
+    async def record_post(self, interview_id: str, post: PostedMessage) -> None:
+        row = {"interview_id": interview_id} | asdict(post)
+        await self.database.run(lambda conn: conn.execute(self._upserts.remember_post, row))
+
+    async def rekey(self, pseudonyms: Pseudonymizer, *, dry_run: bool = False) -> list[str]:
+        return await self.database.run(lambda conn: rekey(conn, pseudonyms, dry_run))
 
     # --- invites -------------------------------------------------------------------------
 
@@ -381,35 +371,3 @@ def _added(conn: Connection, insert: Upsert) -> int:
     driver's rowcount is not to be relied on for it)."""
     key = next(iter(insert.table.primary_key))
     return len(conn.execute(insert.returning(key)).all())
-
-
-def _pairs_of(conn: Connection, customer: str, team: str | None) -> list[tuple[str, str]]:
-    """The (team, pseudonym) pairs of a customer given by raw id or pseudonym."""
-
-    def of(table: Table) -> ColumnElement[bool]:
-        return and_(
-            or_(table.c.customer == customer, table.c.pseudonym == customer),
-            table.c.team == team if team is not None else true(),
-        )
-
-    both = union(
-        select(interviews.c.team, interviews.c.pseudonym).where(of(interviews)),
-        select(answers.c.team, answers.c.pseudonym).where(of(answers)),
-    )
-    return sorted((str(a), str(b)) for a, b in conn.execute(both).all())
-
-
-def _unclaim_invites(conn: Connection, customers: set[str]) -> None:
-    """Invites claimed by these customers (``channel:customer``) keep no trace of who did."""
-    claimed = select(invites.c.token, invites.c.claimed_by, invites.c.invite).where(
-        invites.c.claimed_by.is_not(None)
-    )
-    for token, claimant, stored in conn.execute(claimed).all():
-        if str(claimant).split(":", 1)[-1] not in customers:
-            continue
-        erased = Invite.model_validate_json(stored).model_copy(update={"claimed_by": ERASED_CLAIMANT})
-        conn.execute(
-            invites.update()
-            .where(invites.c.token == token)
-            .values(claimed_by=ERASED_CLAIMANT, invite=erased.model_dump_json())
-        )

@@ -18,6 +18,7 @@ from adapters.sql.schema import (
     next_held,
     next_touch,
     outbox,
+    posts,
 )
 
 STATE_BY_ID: Select[str] = select(interviews.c.state).where(
@@ -56,6 +57,7 @@ class Upserts:
     enqueue: Insert  # an answer's outbox entry if not there (answer_id)
     link: Insert  # a message part of an answer, replacing the key's earlier link
     hold: Insert  # a held part unless held or delivered, RETURNING its key
+    remember_post: Insert  # a post with an interview's words, once (interview_id and the post's fields)
 
 
 def upserts_for(database: Database) -> Upserts:
@@ -81,4 +83,5 @@ def upserts_for(database: Database) -> Upserts:
             set_={name: link.excluded[name] for name in ("customer", "answer_id", "position", "text")},
         ),
         hold=hold.on_conflict_do_nothing().returning(held_parts.c.key),
+        remember_post=database.insert(posts).on_conflict_do_nothing(),
     )

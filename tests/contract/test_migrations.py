@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from fakes import pseudonym
 from slack_sdk.oauth.installation_store.models.installation import Installation
 from sqlalchemy import Connection, text
 
@@ -25,9 +26,10 @@ from adapters.sql.sessions import SqlSessionStore
 from adapters.sql.slack_installs import SqlSlackInstalls
 from core.invites import Invite
 from core.models import AnswerRecord, InterviewState
+from core.ports import ErasedInterview
 
 LEGACY = Path(__file__).parent / "legacy"
-HEAD = "0002"
+HEAD = "0003"
 T0 = datetime(2026, 1, 1, 9, 30, tzinfo=UTC)
 
 
@@ -37,6 +39,7 @@ def interview(customer: str, n: int, updated_at: datetime) -> InterviewState:
         team="T1",
         customer=customer,
         channel="telegram",
+        pseudonym=pseudonym("T1", "telegram", customer),
         script_id="discovery",
         turn=1,
         updated_at=updated_at,
@@ -146,7 +149,12 @@ async def finds_every_row(database: Database) -> None:
         assert not await store.hold_part("telegram", "carl", "telegram:101", "again")
         assert await store.hold_part("telegram", "carl", "telegram:103", "more")
         assert [key for key, _, _ in await store.held_parts("telegram")] == ["telegram:101", "telegram:103"]
-        assert await store.erase_customer("bob") == [("T1", BOB.pseudonym)]
+        # Each answer's channel came out of its record (migration 0003): erasure goes by it.
+        assert await store.customers_known_as(BOB.pseudonym) == [("telegram", "bob")]
+        assert (await store.erase_customer("bob", channel="console")).interviews == ()
+        erased_bob = await store.erase_customer("bob", channel="telegram")
+        assert erased_bob.interviews == (ErasedInterview("T1", BOB.interview_id, BOB.pseudonym, 1),)
+        assert erased_bob.invite_notes == 0 and await store.answers() == ANSWERS[:1]
         erased = await store.get_invite("tok")
         assert erased is not None and erased.claimed_by != "telegram:bob"
     finally:

@@ -9,12 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fakes import MemorySessionStore
+from fakes import TEST_PSEUDONYMS, MemorySessionStore, pseudonym
 
 from adapters.sql.database import PostgresDatabase, SqliteDatabase
 from adapters.sql.sessions import SqlSessionStore
 from core.invites import ERASED_CLAIMANT, Invite
 from core.models import AnswerRecord, InterviewState, MessagePart, Status
+from core.ports import ErasedInterview, ErasedRecord, PostedMessage
+from core.pseudonyms import legacy_pseudonym
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 Opener = Callable[[], Awaitable[Any]]
@@ -57,6 +59,7 @@ def state(customer: str = "ann", team: str = "T1", n: int = 0, **changes: Any) -
         team=team,
         customer=customer,
         channel="console",
+        pseudonym=pseudonym(team, "console", customer),
         script_id="discovery",
         updated_at=T0 + timedelta(minutes=n),
         **changes,
@@ -139,18 +142,88 @@ async def test_outbox_drains_and_requeues(store: Any) -> None:
     assert len(await store.pending_index(10)) == 3
 
 
-async def test_erase_by_id_or_pseudonym_leaves_others(store: Any) -> None:
+async def test_erase_by_raw_id_only_leaves_others(store: Any) -> None:
     ann, bob = state("ann"), state("bob")
     for st in (ann, bob):
         await store.create(st)
         await store.commit_turn(st, answer(st, 1, f"{st.customer} speaks"), None)
-    assert await store.erase_customer("ann") == [("T1", ann.pseudonym)]
+    imported = answer(state("ann", n=7), 1)  # an answer with no interview row (an import)
+    await store.add_answers([imported])
+    assert await store.erase_customer("ann") == ErasedRecord(
+        (
+            ErasedInterview("T1", ann.interview_id, ann.pseudonym, 1),
+            ErasedInterview("T1", imported.interview_id, imported.pseudonym, 1),
+        )
+    )
     assert await store.get(ann.interview_id) is None
     assert await store.answers(customer="ann") == []
     assert [a.customer for a in await store.pending_index(10)] == ["bob"]
-    assert await store.erase_customer(bob.pseudonym, team="T2") == []
-    assert await store.erase_customer(bob.pseudonym, team="T1") == [("T1", bob.pseudonym)]
+    assert await store.erase_customer(bob.pseudonym) == ErasedRecord()  # a pseudonym selects nothing
+    assert await store.erase_customer("bob", team="T2") == ErasedRecord()
+    assert await store.customers_known_as(bob.pseudonym) == [("console", "bob")]
+    assert await store.customers_known_as(bob.pseudonym, team="T2") == []
+    assert await store.erase_customer("bob", team="T1") == ErasedRecord(
+        (ErasedInterview("T1", bob.interview_id, bob.pseudonym, 1),)
+    )
     assert await store.answers() == []
+
+
+async def test_erasure_on_one_channel_leaves_the_same_id_on_another(store: Any) -> None:
+    """Ids are the channels' own: Telegram user 4242 is not the customer "4242" of an import."""
+    chatting = state("4242").model_copy(update={"channel": "telegram"})
+    imported = answer(state("4242", n=3), 1).model_copy(update={"channel": "import"})
+    await store.create(chatting)
+    await store.commit_turn(chatting, answer(chatting, 1), None)
+    await store.add_answers([imported])
+    for token, claimant in (("t-tg", "telegram:4242"), ("t-import", "import:4242")):
+        await store.add_invite(
+            Invite(token=token, team="T1", note="n", created_at=T0, expires_at=T0 + timedelta(days=1))
+        )
+        await store.claim_invite(token, claimant, T0)
+    erased = await store.erase_customer("4242", channel="telegram")
+    assert [i.interview_id for i in erased.interviews] == [chatting.interview_id] and erased.invite_notes == 1
+    assert await store.answers(customer="4242") == [imported]
+    kept = await store.get_invite("t-import")
+    assert kept is not None and kept.claimed_by == "import:4242"
+    assert await store.customers_known_as(imported.pseudonym) == [("import", "4242")]
+
+
+async def test_erasure_gives_back_the_posts_remembered_with_each_interview(store: Any) -> None:
+    ann, bob = state("ann"), state("bob")
+    for st in (ann, bob):
+        await store.create(st)
+        await store.commit_turn(st, answer(st, 1), None)
+    summary, line = (
+        PostedMessage("slack", "T1", "C1", "1.000001"),
+        PostedMessage("slack", "T1", "C1", "1.000002"),
+    )
+    for post in (summary, line, summary):  # remembered once however often it is told
+        await store.record_post(ann.interview_id, post)
+    await store.record_post(bob.interview_id, PostedMessage("slack", "T1", "C1", "1.000003"))
+    erased = await store.erase_customer("ann")
+    assert erased.interviews == (ErasedInterview("T1", ann.interview_id, ann.pseudonym, 1, (summary, line)),)
+    assert (await store.erase_customer("ann")).interviews == ()  # nothing is given back twice
+    kept = await store.erase_customer("bob")
+    assert kept.interviews[0].posts == (PostedMessage("slack", "T1", "C1", "1.000003"),)
+
+
+async def test_rekey_gives_old_pseudonyms_the_keyed_ones(store: Any) -> None:
+    """Data from the unkeyed scheme: two customers of one team who shared a pseudonym."""
+    old = {c: legacy_pseudonym("T1", "import", c) for c in ("cust5776", "cust7387", "ann")}
+    assert old["cust5776"] == old["cust7387"]
+    for customer, name in old.items():
+        st = state(customer).model_copy(update={"pseudonym": name, "channel": "import"})
+        await store.create(st)
+        await store.commit_turn(st, answer(st, 1), None)
+    assert await store.rekey(TEST_PSEUDONYMS, dry_run=True) == ["T1"]
+    assert {a.pseudonym for a in await store.answers()} == set(old.values())  # a dry run changes nothing
+    assert await store.rekey(TEST_PSEUDONYMS) == ["T1"]
+    assert await store.rekey(TEST_PSEUDONYMS) == []  # once
+    for customer in old:
+        st = await store.latest_for("import", customer)
+        assert st is not None and st.pseudonym == pseudonym("T1", "import", customer)
+        assert [a.pseudonym for a in await store.answers(customer=customer)] == [st.pseudonym]
+        assert await store.customers_known_as(st.pseudonym) == [("import", customer)]
 
 
 async def test_invites_claim_once(store: Any) -> None:
@@ -311,7 +384,7 @@ async def test_linked_parts_find_their_answer_and_go_with_the_customer(store: An
         first,
         [("7:1", "it broke"), ("7:2", "three times")],
     )
-    await store.erase_customer(ann.pseudonym)
+    await store.erase_customer("ann")
     assert await store.linked_parts("telegram", "7:1") is None
     assert await store.linked_parts("telegram", "8:1") == (second, [("8:1", "mine too")])
 
@@ -322,18 +395,20 @@ async def test_erasure_leaves_a_claimed_invite_used_but_nameless(store: Any) -> 
         await store.create(st)
         await store.commit_turn(st, answer(st, 1), None)
     for token, claimant in (("t-ann", "console:ann"), ("t-bob", "console:bob"), ("t-free", None)):
-        invite = Invite(token=token, team="T1", created_at=T0, expires_at=T0 + timedelta(days=1))
+        invite = Invite(token=token, team="T1", note="Ana Lopez, ops", created_at=T0,
+                        expires_at=T0 + timedelta(days=1))  # fmt: skip
         await store.add_invite(invite)
         if claimant:
             await store.claim_invite(token, claimant, T0)
-    await store.erase_customer("ann")
-    await store.erase_customer(bob.pseudonym, team="T1")
+    assert (await store.erase_customer("ann")).invite_notes == 1
+    assert (await store.erase_customer("bob", team="T1")).invite_notes == 1
     for token in ("t-ann", "t-bob"):
         erased = await store.get_invite(token)
         assert erased is not None and erased.claimed_by == ERASED_CLAIMANT
+        assert erased.note == ""  # the note named the person too
         assert await store.claim_invite(token, "console:eve", T0) is None  # still used
     free = await store.get_invite("t-free")
-    assert free is not None and free.claimed_by is None
+    assert free is not None and free.claimed_by is None and free.note == "Ana Lopez, ops"
 
 
 async def test_a_spoken_answer_keeps_how_it_was_heard(store: Any) -> None:

@@ -91,14 +91,15 @@ async def test_filters_by_section_and_date(backend: Backend) -> None:
     assert sorted(s.id for s, _ in recent) == ["T1-5", "T1-9"]
 
 
-async def test_delete_customer_and_reset(backend: Backend) -> None:
+async def test_delete_interviews_and_reset(backend: Backend) -> None:
     store = backend.store
     await store.add(
         [story(1), story(2, customer="Customer-BBBBBB"), story(3, team="T2")],
         [unit(1, 0), unit(0, 1), unit(1, 1)],
     )
-    assert await store.delete_customer("T1", "Customer-AAAAAA") == 1
-    assert await store.delete_customer("T1", "Customer-AAAAAA") == 0
+    assert await store.delete_interviews("T1", ["i-Customer-AAAAAA", "i-nobody"]) == 1
+    assert await store.delete_interviews("T1", ["i-Customer-AAAAAA"]) == 0
+    assert await store.delete_interviews("T1", []) == 0
     assert [s.customer for s, _ in await store.search("T1", unit(1, 0), 5)] == ["Customer-BBBBBB"]
     assert await store.count("T2") == 1
     await store.reset("T1")
@@ -122,7 +123,7 @@ async def test_deleted_text_is_gone_from_chromas_files(backend: Backend) -> None
     ]
     await backend.store.add(stories, [unit(1, n) for n in range(1, 40)])
     assert files_containing(backend.data_dir, secret)  # the check can see the text when it is there
-    assert await backend.store.delete_customer("T1", "Customer-AAAAAA") == 1
+    assert await backend.store.delete_interviews("T1", ["i-Customer-AAAAAA"]) == 1
     assert files_containing(backend.data_dir, secret) == []
     assert await backend.store.count("T1") == 38
     found = await backend.store.search("T1", unit(1, 2), 1)

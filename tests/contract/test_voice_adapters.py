@@ -1,6 +1,6 @@
 """The voice adapters against real files and the real model: the model joined from its two
 packages (size and hash checked), recordings decoded by PyAV with the length limit, Whisper run
-off the event loop, and kept recordings on disk erased by raw id or pseudonym."""
+off the event loop, and kept recordings on disk erased by raw id."""
 
 from __future__ import annotations
 
@@ -123,12 +123,12 @@ async def test_whisper_hears_a_note_off_the_event_loop(voice_model_dir: Path) ->
         await WhisperTranscriber(voice_model_dir).transcribe(b"not audio", max_seconds=300)
 
 
-async def test_kept_recordings_are_erased_by_raw_id_or_pseudonym_and_team(tmp_path: Path) -> None:
+async def test_kept_recordings_are_erased_by_raw_id_and_team(tmp_path: Path) -> None:
     files = AudioFiles(tmp_path / "audio")
-    await files.keep("T1", "4242", "Customer-AAA", "4242-7.ogg", b"one")
-    await files.keep("T1", "4242", "Customer-AAA", "4242-8.ogg", b"two")
-    await files.keep("T2", "4242", "Customer-BBB", "4242-9.ogg", b"three")
-    await files.keep("T1", "5151", "Customer-CCC", "../../escape.ogg", b"four")
+    await files.keep("T1", "4242", "4242-7.ogg", b"one")
+    await files.keep("T1", "4242", "4242-8.ogg", b"two")
+    await files.keep("T2", "4242", "4242-9.ogg", b"three")
+    await files.keep("T1", "5151", "../../escape.ogg", b"four")
     root = tmp_path / "audio"
     stored = sorted(root.rglob("*.ogg"))
     assert sorted(p.name for p in stored) == ["-..-escape.ogg", "4242-7.ogg", "4242-8.ogg", "4242-9.ogg"]
@@ -136,7 +136,7 @@ async def test_kept_recordings_are_erased_by_raw_id_or_pseudonym_and_team(tmp_pa
     # Folder names hold no team or customer id.
     assert not any("4242" in part or "T1" in part for p in stored for part in p.relative_to(root).parts[:-1])
     await files.discard("T1", "4242", "4242-8.ogg")
-    assert await files.erase("Customer-AAA") == 1  # by pseudonym
+    assert await files.erase("4242", team="T1") == 1
     assert await files.erase("4242", team="T1") == 0  # nothing left there
     assert await files.erase("4242") == 1  # by raw id, every team
     assert [p.name for p in root.rglob("*.ogg")] == ["-..-escape.ogg"]

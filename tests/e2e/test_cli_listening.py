@@ -69,11 +69,13 @@ async def test_the_interviewer_follows_what_the_customer_says(tmp_path: Path, ca
             "Honestly it would need to be cheap and work on my phone.",  # the pitch
             "My brother-in-law runs a café, same mess. I can ask him.",  # a referral
             "Nothing else.",
+            "no",  # the recap is not quite right
+            "It cost us closer to 500 euros once you count the wasted dough.",
         ],
     )
     code, transcript, _ = await chat.finish()
     assert code == 0
-    _, first, warmup, puzzled, context, story, long, injected, *_rest, done = said
+    _, first, warmup, puzzled, context, story, long, injected, *_rest, recap, ask, done = said
 
     assert first == [text["role"]]
     # No probe after the warm-up answer: straight to the next question.
@@ -94,7 +96,13 @@ async def test_the_interviewer_follows_what_the_customer_says(tmp_path: Path, ca
     # A referral gets thanks and the invite link, whatever question it came at.
     assert any(turn[0] == messages.referral_thanks for turn in said if turn)
     assert any("https://t.me/earful_test_bot?start=" in line for line in transcript.splitlines())
-    assert done == [messages.finished]
+    # Before the thanks, the recap tells back the customer's own sentences; "no" asks what was
+    # wrong, and the correction is kept as their answer to the recap.
+    assert messages.recap is not None
+    assert len(recap) == 1 and recap[0].startswith("Before we finish, here is what I heard: «")
+    assert recap[0].endswith("(yes / no)")
+    assert ask == [messages.recap.ask_correction]
+    assert done == [messages.recap.corrected, messages.finished]
 
     for question_id in ("last_time", "how_often", "workaround", "cost"):
         assert text[question_id] not in transcript, question_id
@@ -112,6 +120,12 @@ async def test_the_interviewer_follows_what_the_customer_says(tmp_path: Path, ca
             )
         ]
     assert acts[:3] == ["general", "question", "general"] and acts[3] == "story"  # stored with each answer
+    with sqlite3.connect(data / "earful.sqlite3") as db:
+        last = db.execute(
+            "SELECT json_extract(record, '$.question_id'), json_extract(record, '$.text') FROM answers "
+            "WHERE json_extract(record, '$.customer') = 'dana' ORDER BY turn DESC LIMIT 1"
+        ).fetchone()
+    assert last == ("recap", "It cost us closer to 500 euros once you count the wasted dough.")
 
 
 async def test_two_spanish_answers_offer_spanish_and_the_interview_switches(

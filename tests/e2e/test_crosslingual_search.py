@@ -129,7 +129,7 @@ async def test_the_language_filter_keeps_one_language(app: App) -> None:
 
 
 async def test_erasing_a_customer_removes_their_story_from_both_indexes(app: App) -> None:
-    await app.stories.delete_customer(TEAM, "Customer-forgot_pin-ar")
+    await app.stories.delete_interviews(TEAM, ["interview-forgot_pin-ar"])
     hits = await app.search.search(TEAM, TOPICS["forgot_pin"]["ar"], 20, one_per_customer=False)
     assert "Customer-forgot_pin-ar" not in {hit.story.customer for hit in hits}
     assert _first_in(hits, "en") == "forgot_pin"

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from fakes import TEST_PSEUDONYMS
 from typer.testing import CliRunner
 
 from bot.cli import app
@@ -77,7 +78,7 @@ def test_a_missing_pool_file_is_a_clear_error(isolated_env: Path) -> None:
 
 def test_the_query_sample_is_fixed_and_keeps_file_order(tmp_path: Path) -> None:
     path = _write(tmp_path / "pool.jsonl", POOL, "p")
-    records = [r for r in read_jsonl(path, "t") if isinstance(r, AnswerRecord)]
+    records = [r for r in read_jsonl(path, "t", TEST_PSEUDONYMS) if isinstance(r, AnswerRecord)]
     first = seeded_sample(records, 4)
     assert first == seeded_sample(records, 4)
     assert [records.index(r) for r in first] == sorted(records.index(r) for r in first)

@@ -9,10 +9,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from fakes import pseudonym
 
 from adapters.answer_reader import OfflineAnswerReader
 from core.evidence import with_readings
-from core.models import AnswerRecord, InterviewState, Status, pseudonym
+from core.models import AnswerRecord, InterviewState, Status
 from core.summary import summarize
 from prompts import default_catalog
 

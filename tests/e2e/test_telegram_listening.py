@@ -94,3 +94,40 @@ async def test_a_clarification_an_injection_and_a_referral_on_telegram(
         assert redirect.text in en.asides.redirect
         assert not any("SECRET-BOB" in seen or "croissant" in seen for seen in ann.seen())
         assert not tg.rejected, tg.rejected
+
+
+async def test_the_customer_corrects_the_recap_with_its_buttons(
+    tg: TelegramEmulator, tmp_path: Path, catalog: Catalog
+) -> None:
+    en = catalog.messages_for("en")
+    assert en.recap is not None
+    data = tmp_path / "data"
+    story = (
+        "Last Tuesday the flour delivery didn't show up at 5am and we had no bread for the first customers. "
+        "I drove to the cash and carry and bought twelve sacks at retail. "
+        "That morning cost me about 300 euros of sales."
+    )
+    answers = iter([
+        "I run a bakery with two shops and I do all the ordering myself.",
+        story,
+        *["Nothing more to add, it's as I told you before."] * 18,
+    ])  # fmt: skip
+    async with running_bot(tg, data) as bot:
+        ana = await consented(bot.app, tg, 811)
+        for answer in answers:
+            ana.say(answer)
+            asked = await ana.expect(r"\?")
+            if "Did I get that right" in asked.text:
+                break
+        else:
+            pytest.fail(f"no recap in {ana.seen()}")
+        assert "«" in asked.text and asked.buttons == ["recap:yes", "recap:no"]
+        ana.press(asked, "recap:no")
+        await ana.expect_text(en.recap.ask_correction)
+        ana.say("It was closer to 500 euros once you count the wasted dough.")
+        await ana.expect_text(en.recap.corrected)
+        await ana.expect_text(en.finished)
+    with sqlite3.connect(data / "earful.sqlite3") as db:
+        rows = [json.loads(row[0]) for row in db.execute("SELECT record FROM answers ORDER BY turn")]
+    assert rows[-1]["question_id"] == "recap"
+    assert rows[-1]["text"] == "It was closer to 500 euros once you count the wasted dough."

@@ -310,7 +310,7 @@ async def test_forget_leaves_no_bytes_in_chromas_own_files(tmp_path: Path) -> No
         )  # fmt: skip
         [vector] = await app.embedder.embed([story.text])
         await app.stories.add([story], [vector])
-        assert await app.stories.delete_customer(TEAM, "Customer-ABC123") == 1
+        assert await app.stories.delete_interviews(TEAM, ["i1"]) == 1
         assert await app.stories.count(TEAM) == 0
     leftovers = [f for f in (data / "chroma").rglob("*") if f.is_file() and secret.encode() in f.read_bytes()]
     assert leftovers == []

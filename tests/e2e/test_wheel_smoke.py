@@ -99,6 +99,8 @@ def test_the_wheel_holds_every_package_and_data_file(installed: Install) -> None
     names = set(zipfile.ZipFile(installed.wheel).namelist())
     assert {"adapters/slack/__init__.py", "adapters/telegram/__init__.py"} <= names
     assert {"prompts/discovery.en.yaml", "prompts/messages.en.yaml", "adapters/language_means.npz"} <= names
+    # The trained classifiers' weights (the question lint cannot run without its model).
+    assert {"adapters/reader_model.npz", "adapters/question_model.npz"} <= names
     assert {n for n in names if n.startswith("prompts/") and n.endswith(".yaml")} == {
         f"prompts/{p.name}" for p in (ROOT / "prompts").glob("*.yaml")
     }

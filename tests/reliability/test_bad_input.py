@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fakes import MemorySessionStore
+from fakes import TEST_PSEUDONYMS, MemorySessionStore
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -88,7 +88,9 @@ async def answer_once(service: InterviewService, store: Any, text: str) -> None:
 
 
 def property_on(store: Any, catalog: Catalog, loop: asyncio.AbstractEventLoop, examples: int) -> None:
-    service = InterviewService(store, catalog, RuleBasedFollowUp(catalog.messages_for))
+    service = InterviewService(
+        store, catalog, RuleBasedFollowUp(catalog.messages_for), pseudonyms=TEST_PSEUDONYMS
+    )
 
     @given(TEXTS)
     @settings(max_examples=examples, deadline=None, suppress_health_check=list(HealthCheck))

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fakes import MemorySessionStore
+from fakes import TEST_PSEUDONYMS, MemorySessionStore
 from harness import CHANNEL, Message, conversation
 
 from adapters.sql.database import Database, PostgresDatabase, SqliteDatabase
@@ -65,7 +65,11 @@ async def reference(catalog: Any, messages: list[Message]) -> list[tuple[str, st
 
     store = MemorySessionStore()
     service = InterviewService(
-        store, catalog, RuleBasedFollowUp(catalog.messages_for), reader=OfflineAnswerReader()
+        store,
+        catalog,
+        RuleBasedFollowUp(catalog.messages_for),
+        reader=OfflineAnswerReader(),
+        pseudonyms=TEST_PSEUDONYMS,
     )
     for message in messages:
         await service.handle(message.inbound())

@@ -47,7 +47,12 @@ def test_deployment_probes_healthz_and_reads_secrets() -> None:
     assert container["readinessProbe"]["httpGet"]["path"] == "/healthz"
     assert container["livenessProbe"]["httpGet"]["path"] == "/healthz"
     secrets = {e["name"] for e in container["env"] if "secretKeyRef" in e.get("valueFrom", {})}
-    assert {"EARFUL_DATABASE_URL", "TELEGRAM_BOT_TOKEN", "SLACK_SIGNING_SECRET"} <= secrets
+    assert {
+        "EARFUL_DATABASE_URL",
+        "TELEGRAM_BOT_TOKEN",
+        "SLACK_SIGNING_SECRET",
+        "EARFUL_PSEUDONYM_SECRET",
+    } <= secrets
     assert deployment["spec"]["template"]["spec"]["securityContext"]["runAsNonRoot"] is True
 
 
@@ -62,6 +67,7 @@ def test_compose_runs_two_workers_postgres_and_a_chroma_server() -> None:
         env["EARFUL_DATABASE_URL"].startswith("postgresql://")
         and env["EARFUL_CHROMA_URL"] == "http://chroma:8000"
     )
+    assert env["EARFUL_PSEUDONYM_SECRET"].startswith("${EARFUL_PSEUDONYM_SECRET:?")  # one for both workers
 
 
 def test_dockerfile_is_slim_non_root_with_the_model_and_a_healthcheck() -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-from fakes import HashingEmbedder
+from fakes import TEST_PSEUDONYMS, HashingEmbedder
 from harness import CHANNEL, Message, conversation
 from proxy import Proxy
 from services import ChromaServer
@@ -30,7 +30,9 @@ from core.stories import StoryIndexer, story_from_answer
 
 
 def service(store: Any, catalog: Catalog, stories: Any = None) -> InterviewService:
-    return InterviewService(store, catalog, RuleBasedFollowUp(catalog.messages_for), stories=stories)
+    return InterviewService(
+        store, catalog, RuleBasedFollowUp(catalog.messages_for), stories=stories, pseudonyms=TEST_PSEUDONYMS
+    )
 
 
 async def test_chroma_server_down_then_indexed_later(pg_url: str, catalog: Catalog, tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from fakes import MemorySessionStore
+from fakes import TEST_PSEUDONYMS, MemorySessionStore
 
 from core.catalog import Catalog
 from core.limits import ANSWER_CHARS
@@ -48,7 +48,9 @@ def test_redaction_of_long_adversarial_runs_finishes(name: str) -> None:
 
 async def test_an_answer_over_the_limit_is_refused_whole_and_what_was_stored_stays(catalog: Catalog) -> None:
     sessions = MemorySessionStore()
-    service = InterviewService(sessions, catalog, RuleBasedFollowUp(catalog.messages_for))
+    service = InterviewService(
+        sessions, catalog, RuleBasedFollowUp(catalog.messages_for), pseudonyms=TEST_PSEUDONYMS
+    )
 
     async def send(event: object) -> list[str]:
         outcome = await service.handle(Inbound(channel="telegram", customer="42", event=event))  # type: ignore[arg-type]

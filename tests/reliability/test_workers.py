@@ -7,6 +7,7 @@ import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
+from fakes import TEST_PSEUDONYMS
 from harness import ServiceFront, conversation, run_load, summary
 
 from adapters.sql.database import PostgresDatabase
@@ -21,7 +22,8 @@ class Workers(list[InterviewService]):
 
     def __init__(self, stores: list[SqlSessionStore], catalog: Catalog) -> None:
         super().__init__(
-            InterviewService(s, catalog, RuleBasedFollowUp(catalog.messages_for)) for s in stores
+            InterviewService(s, catalog, RuleBasedFollowUp(catalog.messages_for), pseudonyms=TEST_PSEUDONYMS)
+            for s in stores
         )
         self.stores = stores
 

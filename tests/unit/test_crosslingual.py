@@ -18,7 +18,7 @@ from adapters.multilingual_index import BothIndexes, MultilingualStories
 from bot.settings import Settings
 from bot.wiring import default_multilingual
 from core.crosslingual import CrossLingualSearch, _merged, on_scale
-from core.models import Story, StoryHit, pseudonym
+from core.models import Story, StoryHit
 from core.ports import CosineScale
 from core.ranking import ExpansionRanker
 from core.stories import StoryIndexer, StorySearch, story_from_answer
@@ -119,7 +119,7 @@ async def test_a_search_returns_every_language_and_the_filter_keeps_one() -> Non
 
 async def test_erase_and_reset_reach_both_indexes() -> None:
     stories, _, second = await _built()
-    assert await stories.delete_customer("T", "Customer-B") == 1
+    assert await stories.delete_interviews("T", ["i2"]) == 1
     assert "s2" not in second.teams["T"]
     await stories.reset("T")
     assert await second.count("T") == 0 and await stories.count("T") == 0
@@ -250,7 +250,7 @@ async def test_an_erasure_during_the_copy_is_not_undone_by_it() -> None:
         await asyncio.sleep(0.01)
     # The customer's answer is in a later step of the copy, which has already read it.
     await sessions.erase_customer("c290", "T")
-    erasing = asyncio.create_task(stories.delete_customer("T", pseudonym("T", "telegram", "c290")))
+    erasing = asyncio.create_task(stories.delete_interviews("T", ["iv290"]))
     await asyncio.sleep(0.05)
     gated.gate.set()
     await erasing

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from insight_data import answers_for, reading, state_for
 
+from core.models import RECAP_QUESTION
 from core.persona import build_persona, their_words
 from core.quality import assess
-from core.summary import RECAP_QUESTION, quotes_are_verbatim, summarize
+from core.summary import quotes_are_verbatim, summarize
 from core.words import content_words
 
 Q = "What's the hardest part about getting that done?"
@@ -239,3 +240,17 @@ def test_the_customers_recap_correction_wins_over_the_extracted_parts() -> None:
         "ok", [rows[0], (*rows[1][:4], "yes")], readings={**readings, "yes": reading("minimal")}
     )
     assert summarize(state_for("ok"), confirmed).correction is None
+
+
+def test_off_topic_answers_count_as_no_substance() -> None:
+    wedding = "My daughter got married in June, the weather was lovely and the band played till two."
+    rows = [
+        ("frustration", "hardest", Q, None, RANT),
+        ("workaround", "workaround", "What did you try?", None, wedding),
+    ]
+    readings = {RANT: RANT_READING, wedding: reading("off_topic")}
+    quality = assess(state_for("wander", probes=0), answers_for("wander", rows, readings=readings))
+    assert quality.off_topic_answers == 1 and quality.minimal_answers == 0
+    assert quality.part("substance").points == -15  # one of two answers was about something else  # type: ignore[union-attr]
+    on_topic = assess(state_for("stay", probes=0), answers_for("stay", rows[:1], readings=readings))
+    assert on_topic.score > quality.score

@@ -139,10 +139,12 @@ def test_the_quote_in_a_followup_is_not_read_as_our_question() -> None:
     assert lint_findings(script) == []
 
 
-def test_every_packaged_rewrite_is_itself_a_good_question() -> None:
+@pytest.mark.parametrize("classifier_name", ["rules", "model"])
+def test_every_packaged_rewrite_is_itself_a_good_question(classifier_name: str) -> None:
+    from adapters.question_model import TrainedQuestionClassifier
     from adapters.question_rules import RuleQuestionClassifier
 
-    classifier = RuleQuestionClassifier()
+    classifier = RuleQuestionClassifier() if classifier_name == "rules" else TrainedQuestionClassifier()
     for language, kinds in rewrites().languages.items():
         assert set(kinds) == set(QuestionKind) - {QuestionKind.OPEN}, language
         for kind, advice in kinds.items():
@@ -159,10 +161,10 @@ def test_a_rewrites_file_missing_a_kind_is_an_error_naming_it() -> None:
 
 
 def test_shipped_scripts_pass_with_a_commitment_pitch() -> None:
-    from adapters.question_rules import RuleQuestionClassifier
+    from adapters.question_model import TrainedQuestionClassifier
     from prompts import default_catalog
 
-    classifier = RuleQuestionClassifier()
+    classifier = TrainedQuestionClassifier()  # the one the lint uses
     catalog = default_catalog()
     for language in ("en", "es", "fr"):
         script = catalog.script(f"discovery.{language}")
@@ -170,3 +172,18 @@ def test_shipped_scripts_pass_with_a_commitment_pitch() -> None:
         _, section, pitch = script.find("pitch")
         assert section.kind is SectionKind.PITCH
         assert classifier.read(pitch.text, language).kind is QuestionKind.COMMITMENT
+
+
+def test_the_lint_reads_with_the_trained_classifier() -> None:
+    from adapters.question_model import TrainedQuestionClassifier
+    from adapters.question_rules import RuleQuestionClassifier
+    from bot.settings import Settings
+    from bot.wiring import question_classifier
+
+    assert isinstance(question_classifier(Settings()), TrainedQuestionClassifier)
+    # A hypothetical with no "would you", "imagine" or "if" in it: the rules read it open.
+    text = "Fast forward to next summer: how are you running the bookings?"
+    assert RuleQuestionClassifier().read(text, "en").kind is QuestionKind.OPEN
+    section = Section(kind=SectionKind.SPECIFICS, questions=(Question(id="summer", text=text),))
+    [finding] = lint_findings(script_with(section))
+    assert (finding.question_id, finding.kind) == ("summer", QuestionKind.HYPOTHETICAL)

@@ -9,19 +9,23 @@ from __future__ import annotations
 from itertools import pairwise
 
 import pytest
-from fakes import FakeAnswerReader, MemorySessionStore, read_as
+from fakes import TEST_PSEUDONYMS, FakeAnswerReader, MemorySessionStore, read_as
 
 from core.catalog import Catalog
+from core.choices import choice_event
 from core.engine import InterviewEngine, shorten
 from core.invites import Invites
 from core.messages import Messages
 from core.models import (
+    RECAP_QUESTION,
     Answer,
     Consent,
     Event,
     InterviewState,
+    Pause,
     Reply,
     ReplyKind,
+    Resume,
     Start,
     Status,
     SwitchLanguage,
@@ -31,6 +35,7 @@ from core.probing import RuleBasedFollowUp
 from core.reading import Act, Facet
 from core.script import Question, Script, Section, SectionKind
 from core.service import Inbound, InterviewService, Outcome
+from core.summary import recap_correction
 
 F = Facet
 TEAM = "T0123ABC"
@@ -74,6 +79,7 @@ def service(sessions: MemorySessionStore, catalog: Catalog, reader: FakeAnswerRe
         RuleBasedFollowUp(catalog.messages_for),
         reader=reader,
         invites=Invites(sessions),
+        pseudonyms=TEST_PSEUDONYMS,
     )
 
 
@@ -534,3 +540,78 @@ def test_quotes_are_one_line_without_closing_punctuation_and_cut_at_a_word() -> 
     long = "word " * 60
     cut = shorten(long, limit=30)
     assert cut.endswith("…") and len(cut) <= 31 and "  " not in cut
+
+
+async def _to_the_end(chat: Chat, filler: str) -> list[Reply]:
+    """Answer every question with ``filler`` until the interview stops asking questions."""
+    for _ in range(30):
+        replies = await chat.answer(filler)
+        if chat.last is None or chat.last.finished or replies[-1].kind is ReplyKind.RECAP:
+            return replies
+    raise AssertionError("the interview never ended")
+
+
+async def _told_a_story(chat: Chat) -> Reply:
+    await chat.begin()
+    for text in (ROLE, CONTEXT, LONG):
+        await chat.answer(text)
+    replies = await _to_the_end(chat, "Nothing more to add about that, it's as I said before really.")
+    return replies[-1]
+
+
+async def test_the_recap_tells_back_their_own_sentences_and_yes_ends_the_interview(
+    service: InterviewService, sessions: MemorySessionStore, en: Messages
+) -> None:
+    chat = Chat(service)
+    recap = await _told_a_story(chat)
+    assert recap.kind is ReplyKind.RECAP and chat.last is not None and not chat.last.finished
+    assert [c.value for c in recap.choices] == ["recap:yes", "recap:no"]
+    # What happened, what they did, what it cost: their sentences, quoted.
+    for sentence in ("Last time it cost us maybe 300 euros of sales",
+                     "I keep a notebook of backup suppliers and drive to the cash and carry"):  # fmt: skip
+        assert f"«{sentence}»" in recap.text
+    [done] = await chat.send(choice_event("recap:yes"))  # type: ignore[arg-type]
+    assert done.kind is ReplyKind.DONE and chat.last is not None and chat.last.finished
+    stored = await sessions.answers(interview_id=chat.last.state.interview_id)
+    assert not [a for a in stored if a.question_id == RECAP_QUESTION]  # a yes is no correction
+    [late] = await chat.send(choice_event("recap:no"))  # type: ignore[arg-type]
+    assert late.text == en.already_finished
+
+
+async def test_not_quite_asks_what_was_wrong_and_keeps_their_version(
+    service: InterviewService, sessions: MemorySessionStore, en: Messages
+) -> None:
+    chat = Chat(service)
+    await _told_a_story(chat)
+    [ask] = await chat.answer("no")
+    assert en.recap is not None and ask.text == en.recap.ask_correction
+    fixed = "It wasn't 300 euros, it was closer to 500 once you count the wasted dough."
+    thanks, done = await chat.answer(fixed)
+    assert thanks.text == en.recap.corrected and done.kind is ReplyKind.DONE
+    assert chat.last is not None and chat.last.finished
+    stored = await sessions.answers(interview_id=chat.last.state.interview_id)
+    correction = recap_correction(stored)
+    assert correction is not None and correction.text == fixed and correction.question_id == RECAP_QUESTION
+
+
+async def test_writing_instead_of_choosing_is_the_correction_and_a_pause_keeps_the_recap(
+    service: InterviewService, sessions: MemorySessionStore
+) -> None:
+    chat = Chat(service)
+    recap = await _told_a_story(chat)
+    await chat.send(Pause())
+    resumed = await chat.send(Resume())
+    assert resumed[-1].text == recap.text  # back at the recap, not at a question
+    fixed = "The notebook was my sister's idea, I only drive to the cash and carry."
+    await chat.answer(fixed)
+    assert chat.last is not None and chat.last.finished
+    stored = await sessions.answers(interview_id=chat.last.state.interview_id)
+    assert [a.text for a in stored if a.question_id == RECAP_QUESTION] == [fixed]
+
+
+async def test_with_nothing_sure_heard_there_is_no_recap(service: InterviewService) -> None:
+    chat = Chat(service)
+    await chat.begin()
+    replies = await _to_the_end(chat, "Nothing more to add about that, it's as I said before really.")
+    assert replies[-1].kind is ReplyKind.DONE and chat.last is not None and chat.last.finished
+    assert not [r for r in chat.said if r.kind is ReplyKind.RECAP]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from fakes import FakeAnswerReader, MemorySessionStore, read_as
+from fakes import TEST_PSEUDONYMS, FakeAnswerReader, MemorySessionStore, read_as
 from insight_data import ALICE, answers_for, state_for
 from langchain_core.language_models.fake_chat_models import FakeMessagesListChatModel
 from langchain_core.messages import AIMessage, BaseMessage
@@ -86,7 +86,9 @@ async def test_instructions_in_an_answer_do_not_leak_other_customers(catalog: Ca
     leaky = "Do you want to hear what Bob said about the freezer?"
     model = ScriptedChatModel(responses=[_call(ProbeDraft, ask=True, question=leaky)] * 40)
     ScriptedChatModel.seen = []
-    service = InterviewService(sessions, catalog, LlmFollowUp(model, rules, RuleQuestionClassifier()))
+    service = InterviewService(
+        sessions, catalog, LlmFollowUp(model, rules, RuleQuestionClassifier()), pseudonyms=TEST_PSEUDONYMS
+    )
 
     async def say(customer: str, event: Any, key: str) -> list[str]:
         outcome = await service.handle(Inbound(channel="console", customer=customer, event=event,
@@ -141,6 +143,7 @@ async def test_an_accepted_llm_probe_is_asked_counted_and_answered(catalog: Cata
         sessions,
         catalog,
         LlmFollowUp(model, RuleBasedFollowUp(catalog.messages_for), RuleQuestionClassifier()),
+        pseudonyms=TEST_PSEUDONYMS,
     )
     steps = [Start(), Consent(given=True), Answer(text="I'm the head baker at a small bakery."),
              Answer(text="I run the rota for a busy bakery every morning."),
@@ -195,6 +198,7 @@ async def test_the_engine_holds_an_llm_probe_to_the_rules_too(catalog: Catalog) 
         catalog,
         LlmFollowUp(model, RuleBasedFollowUp(catalog.messages_for), RuleQuestionClassifier()),
         reader=reader,
+        pseudonyms=TEST_PSEUDONYMS,
     )
     steps = [Start(), Consent(given=True), Answer(text="I run a bakery."), Answer(text=story)]
     for number, event in enumerate(steps):

@@ -8,7 +8,15 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from fakes import FakeAnswerReader, HashingEmbedder, MemorySessionStore, MemoryStoryStore, read_as
+from fakes import (
+    TEST_PSEUDONYMS,
+    FakeAnswerReader,
+    HashingEmbedder,
+    MemorySessionStore,
+    MemoryStoryStore,
+    pseudonym,
+    read_as,
+)
 
 from core.catalog import Catalog
 from core.errors import InviteError
@@ -80,6 +88,7 @@ class ServiceFactory:
             stories=self.story_store,
             on_answer=on_answer,
             clock=self.clock,
+            pseudonyms=TEST_PSEUDONYMS,
         )
 
 
@@ -499,7 +508,7 @@ async def test_forget_then_anything_else_keeps_everything(
     assert state is not None and state.forget_requested is False and state.status is Status.ACTIVE
 
 
-async def test_erase_customer_by_pseudonym_within_one_team(
+async def test_a_pseudonym_is_resolved_to_its_raw_id_and_erased_by_it_within_one_team(
     service: InterviewService,
     sessions: MemorySessionStore,
     embedder: HashingEmbedder,
@@ -507,9 +516,13 @@ async def test_erase_customer_by_pseudonym_within_one_team(
 ) -> None:
     await index_two_customers(service, sessions, embedder, story_store)
     state = await sessions.latest_for("telegram", BOB)
-    assert state is not None
-    erased = await service.erase_customer(state.pseudonym, team=TEAM)
-    assert erased == [(TEAM, state.pseudonym)]
+    assert state is not None and state.pseudonym == pseudonym(TEAM, "telegram", BOB)
+    nothing = await service.erase_customer(state.pseudonym, team=TEAM)
+    assert not nothing.found and len(await sessions.answers(customer=BOB)) == 2  # a name selects nothing
+    assert await service.customers_known_as(state.pseudonym, TEAM) == [("telegram", BOB)]
+    erased = await service.erase_customer(BOB, team=TEAM)
+    assert erased.pseudonyms == ((TEAM, state.pseudonym),)
+    assert (erased.interviews, erased.answers, erased.stories) == (1, 2, 2)
     assert await sessions.answers(customer=BOB) == []
     assert stories_of(story_store, state.pseudonym) == []
     assert len(await sessions.answers(customer=ALICE)) == 2
@@ -559,7 +572,13 @@ async def test_an_invite_starts_one_interview_for_its_team_and_customer(
     sessions: MemorySessionStore, catalog: Catalog
 ) -> None:
     invites = Invites(sessions)
-    service = InterviewService(sessions, catalog, RuleBasedFollowUp(catalog.messages_for), invites=invites)
+    service = InterviewService(
+        sessions,
+        catalog,
+        RuleBasedFollowUp(catalog.messages_for),
+        invites=invites,
+        pseudonyms=TEST_PSEUDONYMS,
+    )
     invite = await invites.create(OTHER_TEAM, note="met at the dental expo")
 
     async def open_link(customer: str) -> Outcome:

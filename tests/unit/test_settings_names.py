@@ -24,6 +24,7 @@ NAMES: dict[str, tuple[str, str, Any]] = {
     "EARFUL_DETECT_LANGUAGE": ("detect_language", "false", False),
     "EARFUL_LLM": ("llm", "openai:gpt-4o-mini", "openai:gpt-4o-mini"),
     "EARFUL_LOG_LEVEL": ("log_level", "INFO", "INFO"),
+    "EARFUL_PSEUDONYM_SECRET": ("pseudonym_secret", "a-shared-replica-secret", "a-shared-replica-secret"),
     "EARFUL_DEBUG": ("debug", "true", True),
     "EARFUL_SEARCH_RANKER": ("search_ranker", "cosine", "cosine"),
     "SLACK_BOT_TOKEN": ("slack.bot_token", "xoxb-1", "xoxb-1"),

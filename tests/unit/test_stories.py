@@ -8,10 +8,10 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from fakes import HashingEmbedder, MemorySessionStore, MemoryStoryStore
+from fakes import HashingEmbedder, MemorySessionStore, MemoryStoryStore, pseudonym
 
 from core.errors import StoreUnavailable
-from core.models import AnswerRecord, Story, pseudonym
+from core.models import AnswerRecord, Story
 from core.redact import redact
 from core.stories import StoryIndexer, StorySearch, match_word, story_from_answer
 
@@ -75,8 +75,8 @@ class FlakyStoryStore:
     ) -> list[tuple[Story, float]]:
         return await self.inner.search(team, vector, k, section=section, since=since)
 
-    async def delete_customer(self, team: str, customer: str) -> int:
-        return await self.inner.delete_customer(team, customer)
+    async def delete_interviews(self, team: str, interview_ids: Sequence[str]) -> int:
+        return await self.inner.delete_interviews(team, interview_ids)
 
     async def reset(self, team: str | None = None) -> None:
         await self.inner.reset(team)

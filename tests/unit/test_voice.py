@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 import pytest
-from fakes import MemoryAudioArchive, MemorySessionStore, ScriptedTranscriber, read_as
+from fakes import TEST_PSEUDONYMS, MemoryAudioArchive, MemorySessionStore, ScriptedTranscriber, read_as
 
 from core.catalog import Catalog
 from core.errors import AudioUnavailable
@@ -28,7 +28,9 @@ def archive() -> MemoryAudioArchive:
 
 @pytest.fixture
 def service(sessions: MemorySessionStore, catalog: Catalog, archive: MemoryAudioArchive) -> InterviewService:
-    return InterviewService(sessions, catalog, RuleBasedFollowUp(catalog.messages_for), audio=archive)
+    return InterviewService(
+        sessions, catalog, RuleBasedFollowUp(catalog.messages_for), audio=archive, pseudonyms=TEST_PSEUDONYMS
+    )
 
 
 @pytest.fixture
@@ -177,9 +179,10 @@ async def test_kept_recordings_are_named_on_the_answer_and_erased_with_the_custo
     )
     [answer] = await sessions.answers(customer="42")
     assert answer.voice is not None and answer.voice.audio == "42-7.ogg"
-    # `earful erase --customer <pseudonym>` finds the recordings as /forget does by raw id.
-    erased = await service.erase_customer(answer.pseudonym)
-    assert erased == [("T1", answer.pseudonym)]
+    # `earful erase --customer <pseudonym>` erases the raw ids behind it, as /forget does.
+    [(channel, raw)] = await service.customers_known_as(answer.pseudonym)
+    erased = await service.erase_customer(raw, channel=channel)
+    assert erased.pseudonyms == (("T1", answer.pseudonym),) and erased.recordings == 1
     assert archive.files == {}
 
 
