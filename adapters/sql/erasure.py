@@ -4,7 +4,7 @@ nothing: ``customers_known_as`` says whom one stands for)."""
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Connection, Table, and_, func, select, true, union
+from sqlalchemy import Column, ColumnElement, Connection, Table, and_, func, select, true, union
 
 from adapters.sql.schema import answer_parts, answers, held_parts, interviews, invites, outbox, posts
 from core.invites import ERASED_CLAIMANT, Invite, claimed_by_customer
@@ -107,30 +107,21 @@ def rekey(conn: Connection, pseudonyms: Pseudonymizer, dry_run: bool) -> list[st
     """Give every interview and answer the pseudonym ``pseudonyms`` names it by; the teams that
     had another (nothing changes with ``dry_run``)."""
     teams: set[str] = set()
-    stored = select(interviews.c.interview_id, interviews.c.pseudonym, interviews.c.state).with_for_update()
-    for interview_id, column, state_json in conn.execute(stored).all():
-        state = InterviewState.model_validate_json(state_json)
-        name = pseudonyms.name(state.team, state.channel, state.customer)
-        if name == column == state.pseudonym:
-            continue
-        teams.add(state.team)
-        if not dry_run:
-            renamed = state.model_copy(update={"pseudonym": name}).model_dump_json()
-            conn.execute(
-                interviews.update()
-                .where(interviews.c.interview_id == interview_id)
-                .values(pseudonym=name, state=renamed)
-            )
-    recorded = select(answers.c.id, answers.c.pseudonym, answers.c.record).with_for_update()
-    for answer_id, column, record_json in conn.execute(recorded).all():
-        record = AnswerRecord.model_validate_json(record_json)
-        name = pseudonyms.name(record.team, record.channel, record.customer)
-        if name == column == record.pseudonym:
-            continue
-        teams.add(record.team)
-        if not dry_run:
-            renamed = record.model_copy(update={"pseudonym": name}).model_dump_json()
-            conn.execute(
-                answers.update().where(answers.c.id == answer_id).values(pseudonym=name, record=renamed)
-            )
+    kept: tuple[tuple[Table, Column[str], Column[str], type[InterviewState] | type[AnswerRecord]], ...] = (
+        (interviews, interviews.c.interview_id, interviews.c.state, InterviewState),
+        (answers, answers.c.id, answers.c.record, AnswerRecord),
+    )
+    for table, key, document, model in kept:
+        stored = select(key, table.c.pseudonym, document).with_for_update()
+        for row_id, column, text in conn.execute(stored).all():
+            item = model.model_validate_json(text)
+            name = pseudonyms.name(item.team, item.channel, item.customer)
+            if name == column == item.pseudonym:
+                continue
+            teams.add(item.team)
+            if not dry_run:
+                renamed = item.model_copy(update={"pseudonym": name}).model_dump_json()
+                conn.execute(
+                    table.update().where(key == row_id).values({"pseudonym": name, document.name: renamed})
+                )
     return sorted(teams)
