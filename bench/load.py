@@ -23,7 +23,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "tests" / "reliabilit
 import psycopg  # noqa: E402
 from harness import ServiceFront, conversation, run_load, summary  # noqa: E402
 
-from adapters.pg_sessions import PgSessionStore  # noqa: E402
+from adapters.sql.database import PostgresDatabase  # noqa: E402
+from adapters.sql.sessions import SqlSessionStore  # noqa: E402
 from core.probing import RuleBasedFollowUp  # noqa: E402
 from core.pseudonyms import Pseudonymizer  # noqa: E402
 from core.service import InterviewService  # noqa: E402
@@ -36,7 +37,7 @@ async def main(url: str, customers: int, answers: int, workers: int) -> None:
         await conn.execute(f'CREATE SCHEMA "{schema}"')
     scoped = f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
     catalog = default_catalog()
-    stores = [await PgSessionStore.open(scoped, max_size=8) for _ in range(workers)]
+    stores = [await SqlSessionStore.open(PostgresDatabase(scoped, max_size=8)) for _ in range(workers)]
     try:
         names = Pseudonymizer.throwaway()
         services = [

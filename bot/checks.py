@@ -198,12 +198,11 @@ async def check_sessions(settings: Settings) -> Check:
         return problem("session store", str(error), fix or "set EARFUL_DATA_DIR to a writable directory")
     try:
         await store.interviews(limit=1)
-        schema = "schema current (created on open)"
-        if settings.database_url:
-            from adapters.pg_sessions import PgSessionStore  # imported by open_sessions already
+        schema = "schema migrated on open"
+        from adapters.sql.sessions import SqlSessionStore  # imported by open_sessions already
 
-            if isinstance(store, PgSessionStore):  # PostgreSQL's numbered migrations
-                schema = f"schema version {await store.migrate()}"
+        if isinstance(store, SqlSessionStore):
+            schema = f"schema revision {await store.database.revision()}"
     finally:
         await store.close()
     kind = "PostgreSQL" if settings.database_url else "SQLite"

@@ -6,12 +6,14 @@ import asyncio
 from collections.abc import Sequence
 
 from adapters.slack.channel import SlackChannel
-from adapters.slack.config import InstallsDatabase, SlackConfig
+from adapters.slack.config import SlackConfig
 from adapters.slack.home_themes import ThemesFor
+from adapters.sql.database import database_at
+from adapters.sql.slack_installs import SqlSlackInstalls
 from bot.insights import default_clusterer, default_word_weights, embed_all
 from bot.settings import Settings
 from bot.wiring import App, answer_reader
-from core.errors import InputError
+from core.errors import InputError, MissingExtra
 from core.evidence import with_readings
 from core.team_views import THEME_SECTIONS
 from core.themes import Theme, find_themes, problem_stories
@@ -40,13 +42,25 @@ def slack_channel(settings: Settings, app: App) -> SlackChannel:
         sessions=app.sessions,
         invites=app.invites,
         deliveries=app.sessions,
-        database=InstallsDatabase(path=settings.sqlite_path, url=settings.database_url),
+        installations=workspace_installs(settings),
         telegram_bot_username=settings.telegram.bot_username,
         summariser=app.summariser,
         themes=home_themes(app),
         reader=answer_reader(app),
         voice=app.voice,
     )
+
+
+def workspace_installs(settings: Settings) -> SqlSlackInstalls | None:
+    """Where multi-workspace mode (OAuth) keeps installations and OAuth states: the session
+    store's database (PostgreSQL, shared by every worker, when EARFUL_DATABASE_URL is set);
+    ``None`` with one workspace's bot token."""
+    if not slack_config(settings).oauth:
+        return None
+    try:
+        return SqlSlackInstalls(database_at(settings.database_url, settings.sqlite_path))
+    except ImportError:  # psycopg is the 'postgres' extra
+        raise MissingExtra("Slack installations in EARFUL_DATABASE_URL", "postgres") from None
 
 
 def home_themes(app: App) -> ThemesFor:

@@ -40,8 +40,8 @@ if TYPE_CHECKING:
 
 class Record(SessionStore, InviteStore, HeldParts, Protocol):
     """The system of record as the application uses it: one database keeps the interviews and
-    answers, the invites, the delivery keys and the channels' held message parts (both SQL
-    stores, and the in-memory one of the tests, implement all of it)."""
+    answers, the invites, the delivery keys and the channels' held message parts (the SQL
+    store, on SQLite or PostgreSQL, and the in-memory one of the tests implement all of it)."""
 
 
 @dataclass
@@ -72,19 +72,19 @@ def answer_reader(app: App) -> AnswerReader:
 
 
 async def open_sessions(settings: Settings) -> Record:
-    """The system of record chosen by the settings."""
-    from adapters.sql_sessions import SqliteSessionStore
+    """The system of record chosen by the settings: PostgreSQL at EARFUL_DATABASE_URL (several
+    workers share it), else the SQLite file in the data directory. Either is migrated on open."""
+    from adapters.sql.database import PostgresDatabase, SqliteDatabase
+    from adapters.sql.sessions import SqlSessionStore
 
     if settings.database_url:
-        # Several workers share PostgreSQL; each migrates on start (safe concurrently).
         try:
-            from adapters.pg_sessions import PgSessionStore
+            database = PostgresDatabase(settings.database_url)
         except ImportError:
             raise MissingExtra("EARFUL_DATABASE_URL (PostgreSQL)", "postgres") from None
-
-        return await PgSessionStore.open(settings.database_url)
+        return await SqlSessionStore.open(database)
     try:
-        return await SqliteSessionStore.open(settings.sqlite_path)
+        return await SqlSessionStore.open(SqliteDatabase(settings.sqlite_path))
     except (OSError, StoreUnavailable) as error:  # e.g. a data directory that cannot be written
         raise StoreUnavailable(cannot_open("the session store", settings.sqlite_path, error)) from None
 

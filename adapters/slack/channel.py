@@ -19,13 +19,14 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from adapters.slack.completion import SlackCompletionNotifier
-from adapters.slack.config import InstallsDatabase, SlackConfig, revealed
+from adapters.slack.config import SlackConfig, revealed
 from adapters.slack.delivery import ChannelPacer, Poster
 from adapters.slack.desk import SlackDesk
 from adapters.slack.erasure import SlackPostEraser
-from adapters.slack.factory import build_bolt_app, installation_store, web_client
+from adapters.slack.factory import build_bolt_app, web_client
 from adapters.slack.guests import SearchAccess
 from adapters.slack.home_themes import HomeThemes, ThemesFor
+from adapters.slack.installations import WorkspaceInstalls
 from adapters.slack.requests import NOT_UTF8, payload_problem
 from adapters.slack.voice import SlackVoice
 from adapters.slack.wording import SlackWording, load_wording
@@ -52,7 +53,7 @@ class SlackChannel:
         sessions: SessionStore,
         invites: Invites,
         deliveries: DeliveryLog,
-        database: InstallsDatabase,
+        installations: WorkspaceInstalls | None = None,
         telegram_bot_username: str | None = None,
         wording: SlackWording | None = None,
         summariser: Summariser | None = None,
@@ -60,14 +61,15 @@ class SlackChannel:
         reader: AnswerReader | None = None,
         voice: VoiceNotes | None = None,
     ) -> None:
-        """``database`` keeps the workspaces' installations in multi-workspace mode;
+        """``installations`` keeps the workspaces' installations in multi-workspace mode (and
+        is closed with the channel);
         ``telegram_bot_username`` makes invite links; ``reader`` reads answers stored without a
         reading (older interviews, imports) for summaries, personas and quality scores; ``voice``
         hears audio clips in DM interviews."""
         self.config = config
         self.wording = wording or load_wording()
         self.poster = Poster(ChannelPacer(config.post_interval))
-        self.installations = installation_store(config, database)
+        self.installations = installations
         self.desk = SlackDesk(
             service=service,
             search=search,
@@ -81,7 +83,7 @@ class SlackChannel:
             reader=reader,
         )
         heard = SlackVoice(voice, self.desk) if voice is not None else None
-        self.bolt = build_bolt_app(config, self.desk, deliveries, self.installations, database, heard)
+        self.bolt = build_bolt_app(config, self.desk, deliveries, self.installations, heard)
         self._http = AsyncSlackRequestHandler(self.bolt)
         secret = revealed(config.signing_secret)
         self._signatures = SignatureVerifier(secret) if secret else None

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
 from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
@@ -50,12 +48,3 @@ class SlackConfig(BaseModel):
 def revealed(secret: SecretStr | None) -> str | None:
     """The value of a secret setting, for the SDK that needs it."""
     return secret.get_secret_value() if secret is not None else None
-
-
-@dataclass(frozen=True)
-class InstallsDatabase:
-    """Where OAuth installations and states are kept (multi-workspace mode): PostgreSQL at
-    ``url``, shared by every worker, when set; else the SQLite file at ``path``."""
-
-    path: Path | None = None
-    url: str | None = None

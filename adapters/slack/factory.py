@@ -2,33 +2,26 @@
 
 Single-workspace (a bot token) is the default; with an OAuth client id and secret the app
 serves ``/slack/install`` and ``/slack/oauth_redirect`` and keeps each workspace's
-installation in the database.
+installation in the store the composition root hands in.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, TypeAlias
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
-from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
-from slack_sdk.oauth.state_store.sqlite3 import SQLite3OAuthStateStore
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.config import InstallsDatabase, SlackConfig, revealed
+from adapters.slack.config import SlackConfig, revealed
 from adapters.slack.delivery import dedupe_middleware
 from adapters.slack.desk import SlackDesk
-from adapters.slack.installations import SqliteInstallationStore
+from adapters.slack.installations import WorkspaceInstalls
 from adapters.slack.listeners import register
 from adapters.slack.requests import own_team_only
 from adapters.slack.voice import SlackVoice
-from core.errors import MissingExtra
 from core.ports import DeliveryLog
-
-if TYPE_CHECKING:  # psycopg is the 'postgres' extra: imported only when EARFUL_DATABASE_URL is set
-    from adapters.slack.pg_installations import PgSlackInstalls
 
 # What the app needs from a workspace; deploy/slack-manifest.yaml asks for the same.
 # users:read is for users.info: guests are kept out of story search (EARFUL_SLACK_ALLOW_GUESTS);
@@ -52,46 +45,16 @@ def web_client(config: SlackConfig, token: str | None) -> AsyncWebClient:
     return client
 
 
-OAuthStores: TypeAlias = "SqliteInstallationStore | PgSlackInstalls"
-
-
-def installation_store(config: SlackConfig, database: InstallsDatabase) -> OAuthStores | None:
-    """The OAuth installation store in the database (``None`` in single-workspace mode)."""
-    if not config.oauth:
-        return None
-    if database.url:
-        try:
-            from adapters.slack.pg_installations import PgSlackInstalls
-        except ImportError:
-            raise MissingExtra("Slack installations in EARFUL_DATABASE_URL", "postgres") from None
-        return PgSlackInstalls(database.url)
-    if database.path is None:
-        raise ValueError("OAuth mode needs a database path for installations")
-    return SqliteInstallationStore(database.path)
-
-
-def oauth_state_store(installations: OAuthStores, database: InstallsDatabase) -> AsyncOAuthStateStore:
-    """Where the OAuth ``state`` of an install is kept until Slack redirects back: beside the
-    installations, so that any worker can check it."""
-    if not isinstance(installations, SqliteInstallationStore):
-        return installations  # PostgreSQL's store keeps the states too
-    if database.path is None:
-        raise ValueError("OAuth mode needs a database path for its states")
-    return SQLite3OAuthStateStore(database=str(database.path), expiration_seconds=600)
-
-
 def build_bolt_app(
     config: SlackConfig,
     desk: SlackDesk,
     deliveries: DeliveryLog,
-    installations: OAuthStores | None = None,
-    database: InstallsDatabase | None = None,
+    installations: WorkspaceInstalls | None = None,
     voice: SlackVoice | None = None,
 ) -> AsyncApp:
     """The Bolt app with Earful's middleware and listeners."""
     signing_secret = revealed(config.signing_secret) or ""
     if config.oauth and installations is not None:
-        states = oauth_state_store(installations, database or InstallsDatabase())
         app = AsyncApp(
             signing_secret=signing_secret,
             client=web_client(config, None),
@@ -102,7 +65,7 @@ def build_bolt_app(
                 client_secret=revealed(config.client_secret),
                 scopes=list(BOT_SCOPES),
                 installation_store=installations,
-                state_store=states,
+                state_store=installations,
             ),
         )
     else:

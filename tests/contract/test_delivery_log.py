@@ -6,7 +6,8 @@ from pathlib import Path
 
 from fakes import MemorySessionStore
 
-from adapters.sql_sessions import SqliteSessionStore
+from adapters.sql.database import SqliteDatabase
+from adapters.sql.sessions import SqlSessionStore
 
 
 async def test_memory_store_claims_a_key_once() -> None:
@@ -18,11 +19,11 @@ async def test_memory_store_claims_a_key_once() -> None:
 
 async def test_sqlite_store_claims_a_key_once_across_restarts(tmp_path: Path) -> None:
     path = tmp_path / "earful.sqlite3"
-    store = await SqliteSessionStore.open(path)
+    store = await SqlSessionStore.open(SqliteDatabase(path))
     assert await store.claim_delivery("slack:event:T1:Ev1") is True
     assert await store.claim_delivery("slack:event:T1:Ev1") is False
     await store.close()
-    reopened = await SqliteSessionStore.open(path)
+    reopened = await SqlSessionStore.open(SqliteDatabase(path))
     try:
         assert await reopened.claim_delivery("slack:event:T1:Ev1") is False
         assert await reopened.claim_delivery("slack:event:T1:Ev2") is True

@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 from fakes import TEST_PSEUDONYMS, MemorySessionStore, pseudonym
 
+from adapters.sql.database import PostgresDatabase, SqliteDatabase
+from adapters.sql.sessions import SqlSessionStore
 from core.invites import ERASED_CLAIMANT, Invite
 from core.models import AnswerRecord, InterviewState, MessagePart, Status
 from core.ports import ErasedInterview, ErasedRecord, PostedMessage
@@ -30,18 +32,15 @@ async def opener(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterato
         async def open_store() -> Any:
             return memory
     elif request.param == "sqlite":
-        from adapters.sql_sessions import SqliteSessionStore
 
         async def open_store() -> Any:
-            opened.append(await SqliteSessionStore.open(tmp_path / "s.sqlite3"))
+            opened.append(await SqlSessionStore.open(SqliteDatabase(tmp_path / "s.sqlite3")))
             return opened[-1]
     else:
-        from adapters.pg_sessions import PgSessionStore
-
         url = request.getfixturevalue("pg_url")
 
         async def open_store() -> Any:
-            opened.append(await PgSessionStore.open(url, max_size=4))
+            opened.append(await SqlSessionStore.open(PostgresDatabase(url, max_size=4)))
             return opened[-1]
 
     yield open_store
@@ -264,9 +263,7 @@ async def test_racing_workers_store_a_delivery_once(opener: Opener) -> None:
 async def test_conversation_lock_orders_one_conversation_across_workers(pg_url: str) -> None:
     """Only a shared database has workers to order: an embedded store belongs to one process,
     where the service's own lock orders a conversation (tests/unit/test_service.py)."""
-    from adapters.pg_sessions import PgSessionStore
-
-    workers = [await PgSessionStore.open(pg_url, max_size=4) for _ in range(2)]
+    workers = [await SqlSessionStore.open(PostgresDatabase(pg_url, max_size=4)) for _ in range(2)]
     try:
         await _one_conversation_at_a_time(workers)
     finally:

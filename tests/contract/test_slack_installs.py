@@ -1,4 +1,4 @@
-"""One contract for Slack's OAuth stores as the factory picks them: SQLite, or PostgreSQL shared
+"""One contract for Slack's OAuth store as wiring picks it: on SQLite, or on PostgreSQL shared
 by every worker (two store objects on one database stand for two workers)."""
 
 from __future__ import annotations
@@ -9,27 +9,25 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from settings_by_name import settings_named
 from slack_sdk.oauth.installation_store.models.installation import Installation
 
-from adapters.slack.config import InstallsDatabase, SlackConfig
-from adapters.slack.factory import installation_store, oauth_state_store
+from adapters.sql.database import PostgresDatabase
+from adapters.sql.slack_installs import SqlSlackInstalls
+from bot.slack import workspace_installs
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
 async def workers(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[tuple[Any, Any]]:
     """Two workers' installation stores on the same database."""
-    if request.param == "sqlite":
-        database = InstallsDatabase(path=tmp_path / "e.sqlite3")
-    else:
-        from adapters.pg_sessions import PgSessionStore
-
-        url = request.getfixturevalue("pg_url")
-        await (await PgSessionStore.open(url)).close()  # its migrations create the tables
-        database = InstallsDatabase(url=url)
-    config = SlackConfig(client_id="1.2", client_secret="s")
-    first, second = installation_store(config, database), installation_store(config, database)
+    url = request.getfixturevalue("pg_url") if request.param == "postgres" else None
+    settings = settings_named(
+        data_dir=tmp_path / "data", database_url=url, slack_client_id="1.2", slack_client_secret="s"
+    )
+    first, second = workspace_installs(settings), workspace_installs(settings)
     yield first, second
     for store in (first, second):
+        assert store is not None
         await store.close()
 
 
@@ -57,28 +55,25 @@ async def test_a_workspace_installed_through_one_worker_is_served_by_the_other(w
 
 
 async def test_an_oauth_state_is_good_once_on_any_worker(workers: Any) -> None:
-    one, other = workers
-    database = InstallsDatabase(path=one_path(one))
-    first, second = oauth_state_store(one, database), oauth_state_store(other, database)
+    first, second = workers
     issued = await first.async_issue()
     assert await second.async_consume(issued) is True
     assert await first.async_consume(issued) is False
     assert await second.async_consume("never-issued") is False
 
 
-def one_path(store: Any) -> Path | None:
-    return getattr(store, "path", None)
+async def test_an_expired_oauth_state_is_refused(workers: Any) -> None:
+    first, second = workers
+    first.state_seconds = 0
+    issued = await first.async_issue()
+    await asyncio.sleep(0.01)
+    assert await second.async_consume(issued) is False
 
 
-async def test_an_expired_oauth_state_is_refused_on_postgres(pg_url: str) -> None:
-    from adapters.pg_sessions import PgSessionStore
-    from adapters.slack.pg_installations import PgSlackInstalls
-
-    await (await PgSessionStore.open(pg_url)).close()
-    store = PgSlackInstalls(pg_url, state_seconds=0)
+async def test_the_store_migrates_an_empty_postgres_schema_itself(pg_url: str) -> None:
+    store = SqlSlackInstalls(PostgresDatabase(pg_url))
     try:
-        issued = await store.async_issue()
-        await asyncio.sleep(0.01)
-        assert await store.async_consume(issued) is False
+        await store.async_save(installation("TNEW", "U1", "xoxb-new"))
+        assert await store.async_find_bot(enterprise_id=None, team_id="TNEW") is not None
     finally:
         await store.close()

@@ -166,7 +166,7 @@ async def test_a_missing_extra_is_named_with_its_pip_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # As in a base install: importing the PostgreSQL driver fails.
-    for module in ("psycopg", "psycopg_pool", "adapters.pg_sessions", "adapters.slack.pg_installations"):
+    for module in ("psycopg", "psycopg_pool"):
         monkeypatch.setitem(sys.modules, module, None)
     settings = Settings(data_dir=tmp_path / "data", database_url="postgresql://127.0.0.1:5432/test")
     found = by_name(await run_checks(settings))
@@ -175,12 +175,16 @@ async def test_a_missing_extra_is_named_with_its_pip_line(
     assert found["llm"].state == "off"
     with pytest.raises(MissingExtra, match=r"pip install 'earful\[postgres\]'"):
         await open_sessions(settings)
-    from adapters.slack.config import InstallsDatabase, SlackConfig
-    from adapters.slack.factory import installation_store
+    from bot.slack import workspace_installs
 
-    oauth = SlackConfig(client_id="1", client_secret="s")
+    oauth = settings_named(
+        data_dir=tmp_path / "data",
+        database_url=settings.database_url,
+        slack_client_id="1",
+        slack_client_secret="s",
+    )
     with pytest.raises(MissingExtra, match=r"pip install 'earful\[postgres\]'"):
-        installation_store(oauth, InstallsDatabase(url=settings.database_url))
+        workspace_installs(oauth)
 
 
 async def test_a_data_directory_that_cannot_be_written(tmp_path: Path) -> None:

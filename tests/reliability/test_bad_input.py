@@ -107,9 +107,10 @@ def test_service_stores_any_text_in_memory(catalog: Catalog, loop: asyncio.Abstr
 def test_service_stores_any_text_in_sqlite(
     catalog: Catalog, loop: asyncio.AbstractEventLoop, tmp_path: Path
 ) -> None:
-    from adapters.sql_sessions import SqliteSessionStore
+    from adapters.sql.database import SqliteDatabase
+    from adapters.sql.sessions import SqlSessionStore
 
-    store = loop.run_until_complete(SqliteSessionStore.open(tmp_path / "p.sqlite3"))
+    store = loop.run_until_complete(SqlSessionStore.open(SqliteDatabase(tmp_path / "p.sqlite3")))
     try:
         property_on(store, catalog, loop, 200)
     finally:
@@ -119,9 +120,10 @@ def test_service_stores_any_text_in_sqlite(
 def test_service_stores_any_text_in_postgres(
     catalog: Catalog, loop: asyncio.AbstractEventLoop, pg_url: str
 ) -> None:
-    from adapters.pg_sessions import PgSessionStore
+    from adapters.sql.database import PostgresDatabase
+    from adapters.sql.sessions import SqlSessionStore
 
-    store = loop.run_until_complete(PgSessionStore.open(pg_url, max_size=2))
+    store = loop.run_until_complete(SqlSessionStore.open(PostgresDatabase(pg_url, max_size=2)))
     try:
         property_on(store, catalog, loop, 200)
     finally:

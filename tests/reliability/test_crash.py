@@ -20,6 +20,8 @@ import pytest
 from fakes import TEST_PSEUDONYMS, MemorySessionStore
 from harness import CHANNEL, Message, conversation
 
+from adapters.sql.database import Database, PostgresDatabase, SqliteDatabase
+from adapters.sql.sessions import SqlSessionStore
 from core.models import AnswerRecord
 from core.probing import RuleBasedFollowUp
 from core.service import InterviewService
@@ -83,13 +85,11 @@ async def backend(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[dict[
     env = {k: v for k, v in os.environ.items() if not k.startswith(("EARFUL_", "SLACK_", "TELEGRAM_"))}
     env["EARFUL_DATA_DIR"] = str(tmp_path / "data")
     if request.param == "postgres":
-        from adapters.pg_sessions import PgSessionStore
-
         env["EARFUL_DATABASE_URL"] = request.getfixturevalue("pg_url")
-        return env, PgSessionStore.open(env["EARFUL_DATABASE_URL"], max_size=2), KILLS["postgres"]
-    from adapters.sql_sessions import SqliteSessionStore
-
-    return env, SqliteSessionStore.open(tmp_path / "data" / "earful.sqlite3"), KILLS["sqlite"]
+        database: Database = PostgresDatabase(env["EARFUL_DATABASE_URL"], max_size=2)
+        return env, SqlSessionStore.open(database), KILLS["postgres"]
+    database = SqliteDatabase(tmp_path / "data" / "earful.sqlite3")
+    return env, SqlSessionStore.open(database), KILLS["sqlite"]
 
 
 async def test_sigkill_at_random_points_loses_and_duplicates_nothing(backend: Any, catalog: Any) -> None:

@@ -20,7 +20,8 @@ from proxy import Proxy
 from services import ChromaServer
 
 from adapters.chroma_store import ChromaStoryStore, collection_name, open_http_client
-from adapters.pg_sessions import PgSessionStore
+from adapters.sql.database import PostgresDatabase
+from adapters.sql.sessions import SqlSessionStore
 from core.catalog import Catalog
 from core.models import Answer, Forget, Pause, Resume, Skip, Start, Stop
 from core.probing import RuleBasedFollowUp
@@ -37,7 +38,7 @@ def service(store: Any, catalog: Catalog, stories: Any = None) -> InterviewServi
 async def test_chroma_server_down_then_indexed_later(pg_url: str, catalog: Catalog, tmp_path: Path) -> None:
     server = ChromaServer(tmp_path / "chroma")
     server.start()
-    store = await PgSessionStore.open(pg_url, max_size=4)
+    store = await SqlSessionStore.open(PostgresDatabase(pg_url, max_size=4))
     stories = ChromaStoryStore(open_http_client(server.url))
     indexer = StoryIndexer(store, HashingEmbedder(), stories)
     try:
@@ -64,7 +65,7 @@ async def test_database_down_asks_to_retry_and_writes_nothing(pg_url: str, catal
     proxy = Proxy("127.0.0.1", 5432)
     await proxy.start()
     url = pg_url.replace("127.0.0.1:5432", f"127.0.0.1:{proxy.port}")
-    store = await PgSessionStore.open(url, max_size=2, timeout=2)
+    store = await SqlSessionStore.open(PostgresDatabase(url, max_size=2, timeout=2))
     svc = service(store, catalog)
     plan = conversation("bob", 2)
     try:
@@ -91,7 +92,7 @@ async def test_database_down_asks_to_retry_and_writes_nothing(pg_url: str, catal
 async def test_erasure_reaches_postgres_and_the_chroma_server(
     pg_url: str, catalog: Catalog, chroma_server: Any
 ) -> None:
-    store = await PgSessionStore.open(pg_url, max_size=4)
+    store = await SqlSessionStore.open(PostgresDatabase(pg_url, max_size=4))
     stories = ChromaStoryStore(open_http_client(chroma_server.url))
     team = f"T{uuid.uuid4().hex[:8]}"
     svc = service(store, catalog, stories)
@@ -151,7 +152,7 @@ async def test_forget_while_the_index_is_down_erases_nothing_until_it_can_erase_
 ) -> None:
     server = ChromaServer(tmp_path / "chroma")
     server.start()
-    store = await PgSessionStore.open(pg_url, max_size=4)
+    store = await SqlSessionStore.open(PostgresDatabase(pg_url, max_size=4))
     stories = ChromaStoryStore(open_http_client(server.url))
     svc = service(store, catalog, stories)
     try:

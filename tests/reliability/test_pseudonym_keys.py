@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from adapters.sql_sessions import SqliteSessionStore
+from adapters.sql.database import SqliteDatabase
+from adapters.sql.sessions import SqlSessionStore
 from bot.checks import check_pseudonyms
 from bot.cli import app
 from bot.secrets import pseudonymizer
@@ -41,7 +42,7 @@ def old_answer(customer: str, text: str) -> AnswerRecord:
 
 
 async def write_old_data(settings: Settings) -> None:
-    store = await SqliteSessionStore.open(settings.sqlite_path)
+    store = await SqlSessionStore.open(SqliteDatabase(settings.sqlite_path))
     try:
         await store.add_answers(
             [
@@ -88,7 +89,7 @@ def test_old_pseudonyms_are_rekeyed_and_erasing_one_of_two_that_collided_erases_
     assert asyncio.run(indexed_customers(settings)) == {f"import-{SECOND}": new[SECOND]}
 
     async def answers_left() -> list[str]:
-        store = await SqliteSessionStore.open(settings.sqlite_path)
+        store = await SqlSessionStore.open(SqliteDatabase(settings.sqlite_path))
         try:
             return [a.customer for a in await store.answers(team=TEAM)]
         finally:

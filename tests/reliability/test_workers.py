@@ -10,7 +10,8 @@ import pytest
 from fakes import TEST_PSEUDONYMS
 from harness import ServiceFront, conversation, run_load, summary
 
-from adapters.pg_sessions import PgSessionStore
+from adapters.sql.database import PostgresDatabase
+from adapters.sql.sessions import SqlSessionStore
 from core.catalog import Catalog
 from core.probing import RuleBasedFollowUp
 from core.service import InterviewService
@@ -19,7 +20,7 @@ from core.service import InterviewService
 class Workers(list[InterviewService]):
     """Two workers: separate services, each with its own connection pool to the database."""
 
-    def __init__(self, stores: list[PgSessionStore], catalog: Catalog) -> None:
+    def __init__(self, stores: list[SqlSessionStore], catalog: Catalog) -> None:
         super().__init__(
             InterviewService(s, catalog, RuleBasedFollowUp(catalog.messages_for), pseudonyms=TEST_PSEUDONYMS)
             for s in stores
@@ -29,7 +30,7 @@ class Workers(list[InterviewService]):
 
 @pytest.fixture
 async def workers(pg_url: str, catalog: Catalog) -> AsyncIterator[Workers]:
-    stores = [await PgSessionStore.open(pg_url, max_size=8) for _ in range(2)]
+    stores = [await SqlSessionStore.open(PostgresDatabase(pg_url, max_size=8)) for _ in range(2)]
     yield Workers(stores, catalog)
     for store in stores:
         await store.close()

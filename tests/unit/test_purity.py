@@ -27,6 +27,7 @@ FORBIDDEN = frozenset(
         "psycopg",
         "asyncpg",
         "sqlalchemy",
+        "alembic",
         "langchain_chroma",
         "onnxruntime",
         "tokenizers",

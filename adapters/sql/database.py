@@ -1,0 +1,300 @@
+"""Where the SQL stores' rows live: one SQLite file, or a PostgreSQL database shared by workers.
+
+A store's call is one unit of work, ``work(connection)``, written once in SQLAlchemy Core and
+run in one transaction by :meth:`Database.run`. Only this differs by database: how the work
+reaches its connection, how one conversation is locked, and what an erasure does once its rows
+are deleted. The schema is migrated on open (Alembic, from the migrations shipped in this
+package) under a lock, so any number of workers may start at once. A database that cannot be
+reached raises :class:`core.errors.StoreUnavailable`, which the service turns into "try again".
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import hashlib
+from abc import ABC, abstractmethod
+from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Connection, Engine, Table, create_engine, event, exc, text
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+
+from core.errors import StoreUnavailable
+
+T = TypeVar("T")
+MIGRATIONS = Path(__file__).parent / "migrations"
+# Any fixed number works; it only has to differ from other advisory locks on the database.
+MIGRATION_LOCK = 0x6561726675_6C  # "earful"
+# An INSERT that can say ON CONFLICT: the same methods in both dialects.
+Upsert = sqlite.Insert | postgresql.Insert
+Work = Callable[[Connection], T]
+_UNREACHABLE = (exc.OperationalError, exc.InterfaceError, exc.TimeoutError)
+
+
+def unavailable(error: Exception) -> StoreUnavailable:
+    return StoreUnavailable(f"the session database is unavailable: {error}")
+
+
+class Database(ABC):
+    """One database, and what the stores need of it that differs by dialect."""
+
+    dialect: str
+
+    def insert(self, table: Table) -> Upsert:
+        """An INSERT into ``table`` that can take ``on_conflict_do_nothing/do_update``."""
+        return (postgresql.insert if self.dialect == "postgresql" else sqlite.insert)(table)
+
+    @abstractmethod
+    async def run(self, work: Work[T], *, writes: bool = True) -> T:
+        """``work(connection)`` in one transaction, committed when it returns (rolled back if it
+        raises). ``writes=False``: the work only reads (one statement), which SQLite runs without
+        taking the write lock and PostgreSQL without a transaction of its own."""
+
+    @abstractmethod
+    async def migrate(self) -> str:
+        """Bring the schema to the newest revision; returns it."""
+
+    @abstractmethod
+    async def forget_deleted(self) -> None:
+        """After an erasure: make sure deleted rows are gone from the files, not just unlinked."""
+
+    @abstractmethod
+    async def close(self) -> None:
+        """Release the connections."""
+
+    @asynccontextmanager
+    async def conversation_lock(self, channel: str, customer: str) -> AsyncIterator[None]:
+        """Nothing to hold: an embedded database has one owning process, where the service's
+        lock (:class:`core.locks.KeyedLocks`) orders each conversation."""
+        yield
+
+    async def revision(self) -> str | None:
+        """The schema revision in force (``None`` before the first migration)."""
+
+        def current(conn: Connection) -> str | None:
+            return MigrationContext.configure(conn).get_current_revision()
+
+        return await self.run(current, writes=False)
+
+
+def upgrade(conn: Connection) -> str:
+    """Alembic's upgrade to the newest revision, in the caller's transaction."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS).replace("%", "%%"))
+    config.attributes["connection"] = conn
+    command.upgrade(config, "head")
+    return str(MigrationContext.configure(conn).get_current_revision())
+
+
+class SqliteDatabase(Database):
+    """One SQLite file. Every call runs whole on one dedicated thread with one connection, so
+    calls are serialised, a call is one hop off the event loop, and the loop never waits on
+    disk; WAL with ``synchronous=FULL`` keeps a committed turn through a crash of the process
+    and of the machine."""
+
+    dialect = "sqlite"
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="earful-sqlite")
+        self.engine: Engine = create_engine(
+            f"sqlite:///{path}", pool_size=1, max_overflow=0, connect_args={"timeout": 30}
+        )
+        event.listen(self.engine, "connect", _sqlite_connected)
+        event.listen(self.engine, "begin", _sqlite_begin)
+        self._connection: Connection | None = None  # opened on the thread, kept until close
+
+    def _conn(self) -> Connection:
+        """The one connection, on the database's thread (a checkout per call cost a third more)."""
+        if self._connection is None or self._connection.closed:
+            self._connection = self.engine.connect()
+        return self._connection
+
+    async def _on_thread(self, call: Callable[[], T]) -> T:
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self._executor, call)
+        except _UNREACHABLE as error:
+            raise unavailable(error) from error
+
+    async def run(self, work: Work[T], *, writes: bool = True) -> T:
+        def in_transaction() -> T:
+            conn = self._conn().execution_options(earful_reads_only=not writes)
+            with conn.begin():
+                return work(conn)
+
+        return await self._on_thread(in_transaction)
+
+    async def migrate(self) -> str:
+        # BEGIN IMMEDIATE: a second process opening the file waits, then finds nothing to do.
+        return await self.run(upgrade)
+
+    async def forget_deleted(self) -> None:
+        """Deleted rows linger in free pages and the WAL until they are overwritten."""
+
+        def scrub() -> None:
+            driver = self._conn().connection.driver_connection  # no transaction: VACUUM needs none
+            assert driver is not None
+            driver.execute("PRAGMA wal_checkpoint(TRUNCATE)").close()
+            driver.execute("VACUUM").close()
+
+        await self._on_thread(scrub)
+
+    async def close(self) -> None:
+        def close() -> None:
+            if self._connection is not None:
+                self._connection.close()
+            self.engine.dispose()
+
+        await self._on_thread(close)
+        self._executor.shutdown(wait=True)
+
+
+def _sqlite_connected(dbapi_connection: Any, _record: Any) -> None:
+    # SQLAlchemy emits BEGIN (below), not the sqlite3 module, so that it can be IMMEDIATE.
+    dbapi_connection.isolation_level = None
+    for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON"):
+        dbapi_connection.execute(f"PRAGMA {pragma}").close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    # A write transaction takes the file's write lock up front: two writers never deadlock
+    # upgrading a read lock; a reader just reads its snapshot of the WAL.
+    reads_only = conn.get_execution_options().get("earful_reads_only", False)
+    conn.exec_driver_sql("BEGIN" if reads_only else "BEGIN IMMEDIATE")
+
+
+def lock_key(channel: str, customer: str) -> int:
+    """The advisory lock key of one conversation: 64 bits of a hash, as a signed bigint."""
+    digest = hashlib.sha256(f"{channel}\x00{customer}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+@dataclass
+class _Held:
+    """The connection holding a conversation lock; store calls made under it reuse it."""
+
+    database: PostgresDatabase
+    conn: AsyncConnection
+    active: bool = True
+
+
+# PostgreSQL's default for a unit of work that writes; reads and locks run in autocommit.
+WRITES, READS = "READ COMMITTED", "AUTOCOMMIT"
+_HELD: contextvars.ContextVar[_Held | None] = contextvars.ContextVar("earful_pg_held", default=None)
+
+
+class PostgresDatabase(Database):
+    """A PostgreSQL database (psycopg 3's async driver, the 'postgres' extra) that several
+    workers share: one conversation is handled by one worker at a time under an advisory lock."""
+
+    dialect = "postgresql"
+
+    def __init__(self, url: str, *, max_size: int = 10, timeout: float = 10.0) -> None:
+        """``url`` is a libpq URL (``?options=-csearch_path%3Dname`` picks a schema); ``timeout``
+        bounds the wait for a connection. Raises ImportError without psycopg."""
+        self.engine: AsyncEngine = create_async_engine(
+            sqlalchemy_url(url),
+            pool_size=max_size,
+            max_overflow=0,
+            pool_timeout=timeout,
+            pool_pre_ping=True,  # a connection dropped while idle is replaced, not handed out
+            connect_args={"connect_timeout": max(1, round(timeout))},
+        )
+
+    def _held(self) -> _Held | None:
+        held = _HELD.get()
+        return held if held is not None and held.database is self and held.active else None
+
+    @asynccontextmanager
+    async def _connection(self) -> AsyncIterator[AsyncConnection]:
+        held = self._held()
+        if held is not None:
+            yield held.conn
+        else:
+            async with self.engine.connect() as conn:
+                yield conn
+
+    async def run(self, work: Work[T], *, writes: bool = True) -> T:
+        def in_transaction(conn: Connection) -> T:
+            # A read is one statement: in autocommit it costs no BEGIN and COMMIT round trips.
+            conn.execution_options(isolation_level=WRITES if writes else READS)
+            with conn.begin():
+                return work(conn)
+
+        try:
+            async with self._connection() as conn:
+                return await conn.run_sync(in_transaction)  # one hop into SQLAlchemy's greenlet
+        except _UNREACHABLE as error:
+            raise unavailable(error) from error
+
+    async def migrate(self) -> str:
+        def locked_upgrade(conn: Connection) -> str:
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+            return upgrade(conn)
+
+        return await self.run(locked_upgrade)
+
+    @asynccontextmanager
+    async def conversation_lock(self, channel: str, customer: str) -> AsyncIterator[None]:
+        """Hold the conversation's advisory lock: other workers wait at this point. The lock
+        dies with the connection, so a killed worker never leaves a conversation stuck."""
+        if self._held() is not None:
+            yield  # already ours (re-entered in the same task)
+            return
+        key = lock_key(channel, customer)
+        try:
+            async with self.engine.connect() as conn:
+                await conn.run_sync(_advisory, "pg_advisory_lock", key)
+                holder = _Held(self, conn)
+                token = _HELD.set(holder)
+                try:
+                    yield
+                finally:
+                    holder.active = False  # tasks spawned inside must not reuse the connection
+                    _HELD.reset(token)
+                    try:
+                        await conn.run_sync(_advisory, "pg_advisory_unlock", key)
+                    except exc.DBAPIError:
+                        await conn.invalidate()  # the pool drops it, and the lock goes with the session
+        except _UNREACHABLE as error:
+            raise unavailable(error) from error
+
+    async def forget_deleted(self) -> None:
+        """Nothing more than the delete: autovacuum reclaims the dead rows' space in time."""
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+
+def _advisory(conn: Connection, function: str, key: int) -> None:
+    """Take or give back a session's advisory lock, outside any transaction."""
+    conn.execution_options(isolation_level=READS)
+    with conn.begin():
+        conn.execute(text(f"SELECT {function}(:key)"), {"key": key})
+
+
+def sqlalchemy_url(url: str) -> str:
+    """A libpq URL (``postgresql://`` or ``postgres://``) as SQLAlchemy's psycopg 3 URL."""
+    parsed = make_url(url.replace("postgres://", "postgresql://", 1))
+    return parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+
+
+def database_at(url: str | None, path: Path | None) -> Database:
+    """PostgreSQL at ``url`` when it is set, else the SQLite file at ``path``. Raises
+    ImportError without the 'postgres' extra, OSError when the file's folder cannot be made."""
+    if url:
+        return PostgresDatabase(url)
+    if path is None:
+        raise ValueError("a database needs a PostgreSQL URL or a SQLite file")
+    return SqliteDatabase(path)
