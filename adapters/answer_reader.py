@@ -136,7 +136,11 @@ class OfflineAnswerReader:
         self._model: ReaderModel | None = None
         self._lock = threading.Lock()
 
-    def warm_up(self) -> None:
+    async def warm_up(self) -> None:
+        """Load the classifier and the language detector in a worker thread (seconds of work)."""
+        await asyncio.to_thread(self.load_now)
+
+    def load_now(self) -> None:
         """Load the classifier and the language detector now rather than on the first answer."""
         from .langid_detector import LangidDetector
 

@@ -108,6 +108,10 @@ class LlmAnswerReader:
         self._fallback = fallback
         self._timeout = timeout
 
+    async def warm_up(self) -> None:
+        """The fallback reader's warm-up (the chat model has nothing to load here)."""
+        await self._fallback.warm_up()
+
     async def read(self, answer: str, *, question: str, language: str | None = None) -> Reading:
         """The model's checked reading, or the fallback reader's."""
         offline = await self._fallback.read(answer, question=question, language=language)

@@ -33,7 +33,7 @@ from adapters.telegram.config import TelegramConfig  # noqa: E402
 from bot.http import build_http_app, http_server  # noqa: E402
 from bot.runner import health_of  # noqa: E402
 from bot.settings import Settings  # noqa: E402
-from bot.wiring import build_app  # noqa: E402
+from bot.wiring import answer_reader, build_app  # noqa: E402
 
 TEAM = "T0123ABC"
 MERGE_WINDOW = 0.3
@@ -94,6 +94,7 @@ async def measure(flooders: int = 1, others: int = 5) -> FloodFigures:
             async with build_app(Settings(data_dir=Path(folder), chroma_url=None)) as app:
                 # A running bot has its model loaded and its index open.
                 await app.indexer.warm_up()
+                await answer_reader(app).warm_up()
                 await app.stories.count(TEAM)
                 config = TelegramConfig(
                     bot_token=emulator.token,

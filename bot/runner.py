@@ -13,7 +13,7 @@ from starlette.routing import BaseRoute
 
 from bot.http import HealthCheck, build_http_app, http_server
 from bot.settings import Settings
-from bot.wiring import VOICE_OFF, App, build_app
+from bot.wiring import VOICE_OFF, App, answer_reader, build_app
 
 log = logging.getLogger("earful")
 
@@ -77,6 +77,9 @@ async def serve_channels(settings: Settings, stop: asyncio.Event | None = None) 
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.add_signal_handler(signum, stop.set)
         indexing = asyncio.create_task(app.indexer.run())
+        # The answer reader's model and language detector load in the background (seconds), so
+        # the first answer after a start is not the one that waits for them.
+        warming = asyncio.create_task(answer_reader(app).warm_up())
         routes = [route for channel in channels for route in channel.routes()]
         server = None
         serving = None
@@ -102,4 +105,9 @@ async def serve_channels(settings: Settings, stop: asyncio.Event | None = None) 
             indexing.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await indexing
+            # A warm-up that failed is not fatal: the first answer loads the reader again and
+            # meets the same, typed, error where it is reported.
+            warming.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await warming
             await app.service.wait_background()

@@ -205,7 +205,7 @@ def default_answer_reader(settings: Settings, *, warm: bool = False) -> AnswerRe
 
     offline = OfflineAnswerReader()
     if warm:
-        offline.warm_up()
+        offline.load_now()
     if not settings.llm:
         return offline
     try:

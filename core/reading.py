@@ -98,3 +98,8 @@ class AnswerReader(Protocol):
     async def read(self, answer: str, *, question: str, language: str | None = None) -> Reading:
         """The reading of ``answer``; ``language`` is the interview's language, a hint only."""
         ...
+
+    async def warm_up(self) -> None:
+        """Load what reading needs (a model, a language detector) now, so that the first answer
+        after a start does not wait for it."""
+        ...

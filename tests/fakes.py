@@ -425,6 +425,9 @@ class FakeAnswerReader:
         self.readings[text] = reading
         return reading
 
+    async def warm_up(self) -> None:
+        """Nothing to load: the readings are in memory."""
+
     async def read(self, answer: str, *, question: str, language: str | None = None) -> Reading:
         self.calls.append((answer, question, language))
         return self.readings.get(answer, self.default)
