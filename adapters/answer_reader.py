@@ -24,7 +24,6 @@ from __future__ import annotations
 import asyncio
 import math
 import threading
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -32,6 +31,7 @@ import numpy as np
 from core.languages import LanguageDetector, detect_language
 from core.reading import Act, Facet, Reading
 
+from .packaged_arrays import load_arrays
 from .reader_features import DENSE_NAMES, SENTENCE_DENSE_NAMES, Featurizer, SentenceFeaturizer
 from .reader_rules import (
     CLARIFY,
@@ -54,18 +54,6 @@ _MIN_LETTERS_TO_DETECT = 16
 
 class ReaderModelMissing(RuntimeError):
     """The shipped act classifier cannot be read."""
-
-
-def _load_arrays(path: Path | None) -> dict[str, np.ndarray]:
-    try:
-        if path is None:
-            with resources.files("adapters").joinpath(MODEL_FILE).open("rb") as handle:
-                return dict(np.load(handle, allow_pickle=False))
-        return dict(np.load(path, allow_pickle=False))
-    except (OSError, ValueError, KeyError) as error:
-        raise ReaderModelMissing(
-            f"cannot read the answer reader's model {path or MODEL_FILE}: {error}"
-        ) from None
 
 
 class ActClassifier:
@@ -115,7 +103,7 @@ class ReaderModel:
     """Both trained classifiers, read from one shipped ``.npz`` (no pickle)."""
 
     def __init__(self, path: Path | None = None) -> None:
-        arrays = _load_arrays(path)
+        arrays = load_arrays(path, MODEL_FILE, ReaderModelMissing, "the answer reader's model")
         source = str(path or MODEL_FILE)
         try:
             self.acts = ActClassifier(arrays, source)

@@ -23,6 +23,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from .grams import mark_grams
 from .question_patterns import PATTERNS, LanguagePatterns
 from .question_rules import guess_language, sentences
 
@@ -137,10 +138,8 @@ class QuestionFeaturizer:
 
     def row(self, text: str, language: str | None = None) -> np.ndarray:
         out = np.zeros(self.width, dtype=np.float64)
-        for grams, index in ((word_grams(text), self._word_index), (char_grams(text), self._char_index)):
-            hits = [index[g] for g in grams if g in index]
-            if hits:
-                out[hits] = 1.0 / math.sqrt(len(hits))
+        mark_grams(out, word_grams(text), self._word_index)
+        mark_grams(out, char_grams(text), self._char_index)
         out[len(self.words) + len(self.chars) :] = dense_features(text, language)
         return out
 
@@ -148,12 +147,3 @@ class QuestionFeaturizer:
         if not rows:
             return np.zeros((0, self.width))
         return np.vstack([self.row(text, language) for text, language in rows])
-
-
-def build_vocabulary(grams_of: Sequence[list[str]], min_count: int) -> list[str]:
-    """The n-grams at least ``min_count`` training questions use, sorted."""
-    seen: dict[str, int] = {}
-    for grams in grams_of:
-        for gram in grams:
-            seen[gram] = seen.get(gram, 0) + 1
-    return sorted(g for g, c in seen.items() if c >= min_count)

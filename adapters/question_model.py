@@ -17,13 +17,13 @@ Weights ship as ``adapters/question_model.npz`` (no pickle); a reading takes wel
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
 from core.questions import QuestionKind, QuestionReading
 
+from .packaged_arrays import load_arrays
 from .question_features import DENSE_NAMES, QuestionFeaturizer, cues
 from .question_rules import RuleQuestionClassifier, sentences
 
@@ -32,16 +32,6 @@ MODEL_FILE = "question_model.npz"
 
 class QuestionModelMissing(RuntimeError):
     """The shipped question model cannot be read."""
-
-
-def _load_arrays(path: Path | None) -> dict[str, np.ndarray]:
-    try:
-        if path is None:
-            with resources.files("adapters").joinpath(MODEL_FILE).open("rb") as handle:
-                return dict(np.load(handle, allow_pickle=False))
-        return dict(np.load(path, allow_pickle=False))
-    except (OSError, ValueError, KeyError) as error:
-        raise QuestionModelMissing(f"cannot read the question model {path or MODEL_FILE}: {error}") from None
 
 
 class QuestionModel:
@@ -64,7 +54,7 @@ class QuestionModel:
     @classmethod
     def load(cls, path: Path | None = None) -> QuestionModel:
         """The model in ``path``, or the one shipped with the package."""
-        return cls(_load_arrays(path))
+        return cls(load_arrays(path, MODEL_FILE, QuestionModelMissing, "the question model"))
 
     def scores(self, text: str, language: str | None = None) -> dict[QuestionKind, float]:
         """The score of each kind for ``text`` (higher is likelier)."""

@@ -20,6 +20,7 @@ import numpy as np
 
 from core.reading import Facet
 
+from .grams import mark_grams
 from .reader_rules import (
     CUES,
     MONTHS,
@@ -110,23 +111,12 @@ class Featurizer:
 
     def row(self, text: str, sentences: Sequence[str] | None = None) -> np.ndarray:
         out = np.zeros(self.width, dtype=np.float64)
-        hits = [self._index[g] for g in ngrams(text) if g in self._index]
-        if hits:
-            out[hits] = 1.0 / math.sqrt(len(hits))
+        mark_grams(out, ngrams(text), self._index)
         out[len(self.vocabulary) :] = dense_features(text, sentences)
         return out
 
     def matrix(self, texts: Sequence[str]) -> np.ndarray:
         return np.vstack([self.row(t) for t in texts]) if texts else np.zeros((0, self.width))
-
-
-def build_vocabulary(texts: Sequence[str], min_count: int = 2) -> list[str]:
-    """The n-grams used by at least ``min_count`` training answers, sorted."""
-    seen: dict[str, int] = {}
-    for text in texts:
-        for gram in ngrams(text):
-            seen[gram] = seen.get(gram, 0) + 1
-    return sorted(g for g, c in seen.items() if c >= min_count)
 
 
 # ------------------------------------------------------------------------------ sentences
@@ -217,9 +207,7 @@ class SentenceFeaturizer:
 
     def row(self, sentence: str, position: int = 0, total: int = 1) -> np.ndarray:
         out = np.zeros(self.width, dtype=np.float64)
-        hits = [self._index[g] for g in ngrams(sentence) if g in self._index]
-        if hits:
-            out[hits] = 1.0 / math.sqrt(len(hits))
+        mark_grams(out, ngrams(sentence), self._index)
         out[len(self.vocabulary) :] = sentence_dense(sentence, position, total)
         return out
 

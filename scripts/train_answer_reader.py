@@ -31,12 +31,13 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from adapters.grams import build_vocabulary  # noqa: E402
 from adapters.reader_features import (  # noqa: E402
     DENSE_NAMES,
     SENTENCE_DENSE_NAMES,
     Featurizer,
     SentenceFeaturizer,
-    build_vocabulary,
+    ngrams,
 )
 from core.reading import Act, Facet  # noqa: E402
 
@@ -100,7 +101,7 @@ def fit_acts(texts: list[str], acts: list[str], c: float = C_ACT) -> dict[str, n
     from scipy.sparse import csr_matrix
     from sklearn.linear_model import LogisticRegression
 
-    vocabulary = build_vocabulary(texts)
+    vocabulary = build_vocabulary((ngrams(text) for text in texts), min_count=2)
     x = csr_matrix(Featurizer(vocabulary).matrix(texts))
     model = LogisticRegression(C=c, max_iter=5000, class_weight="balanced", random_state=SEED)
     model.fit(x, acts)
@@ -131,7 +132,7 @@ def fit_facets(examples: list[Example], c: float = C_FACET) -> dict[str, np.ndar
     from sklearn.linear_model import LogisticRegression
 
     rows, labels = _sentence_rows(examples)
-    vocabulary = build_vocabulary([text for text, _, _ in rows], min_count=3)
+    vocabulary = build_vocabulary((ngrams(text) for text, _, _ in rows), min_count=3)
     x = csr_matrix(SentenceFeaturizer(vocabulary).matrix(rows))
     coef = np.zeros((len(FACETS), x.shape[1]), dtype=np.float32)
     intercept = np.zeros(len(FACETS), dtype=np.float32)

@@ -36,10 +36,10 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from adapters.grams import build_vocabulary  # noqa: E402
 from adapters.question_features import (  # noqa: E402
     DENSE_NAMES,
     QuestionFeaturizer,
-    build_vocabulary,
     char_grams,
     cues,
     word_grams,
