@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 
 import numpy as np
+from training_scripts import training_script
 from typer.testing import CliRunner
 
 from adapters.answer_reader import OfflineAnswerReader
@@ -18,20 +17,9 @@ from core.reading import Act, Facet
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _training_script():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location(
-        "train_answer_reader", ROOT / "scripts" / "train_answer_reader.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_training_script_reproduces_the_shipped_model(tmp_path: Path) -> None:
     out = tmp_path / "model.npz"
-    assert _training_script().main(["--out", str(out)]) == 0
+    assert training_script("train_answer_reader").main(["--out", str(out)]) == 0
     trained = dict(np.load(out, allow_pickle=False))
     shipped = dict(np.load(ROOT / "adapters" / "reader_model.npz", allow_pickle=False))
     assert trained.keys() == shipped.keys()

@@ -4,14 +4,13 @@ it keeps the rules where they are sure, and it names the sentence that decides."
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 from question_examples import EXAMPLES
+from training_scripts import training_script
 
 from adapters.question_model import QuestionModel, QuestionModelMissing, TrainedQuestionClassifier
 from core.questions import QuestionKind
@@ -32,20 +31,9 @@ ALSO_RIGHT = {
 }
 
 
-def _training_script():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location(
-        "train_question_model", ROOT / "scripts" / "train_question_model.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_training_script_reproduces_the_shipped_model(tmp_path: Path) -> None:
     out = tmp_path / "model.npz"
-    assert _training_script().main(["--out", str(out)]) == 0
+    assert training_script("train_question_model").main(["--out", str(out)]) == 0
     trained = dict(np.load(out, allow_pickle=False))
     shipped = dict(np.load(ROOT / "adapters" / "question_model.npz", allow_pickle=False))
     assert trained.keys() == shipped.keys()
@@ -62,14 +50,18 @@ def test_the_training_questions_are_none_of_the_measuring_questions() -> None:
         for line in (ROOT / "tests" / "data" / "questions_holdout.jsonl").read_text("utf-8").splitlines()
         if line.strip()
     }
-    written = [example.text.strip().lower() for example in _training_script().load_examples()]
+    written = [
+        example.text.strip().lower() for example in training_script("train_question_model").load_examples()
+    ]
     assert len(written) > 1500
     # A count, not the lines: a failure must not print a measuring file's questions.
     assert len(measured & set(written)) == 0
 
 
 def test_the_test_questions_are_not_trained_on() -> None:
-    written = {example.text.strip().lower() for example in _training_script().load_examples()}
+    written = {
+        example.text.strip().lower() for example in training_script("train_question_model").load_examples()
+    }
     assert sorted(written & {question.strip().lower() for _, _, question in CASES}) == []
 
 
