@@ -471,8 +471,9 @@ class InterviewEngine:
         points: list[str] = []
         for facets in RECAP_FACETS:
             quote = next((state.quotes[f] for f in facets if state.quotes.get(f)), None)
-            if quote is not None and shorten(quote, RECAP_CHARS) not in points:
-                points.append(shorten(quote, RECAP_CHARS))
+            point = shorten(quote, RECAP_CHARS) if quote is not None else None
+            if point is not None and point not in points:
+                points.append(point)
         return points
 
     def _recap_reply(self, state: InterviewState) -> Reply:
