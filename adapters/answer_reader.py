@@ -61,9 +61,7 @@ class ActClassifier:
 
     def __init__(self, arrays: dict[str, np.ndarray], source: str) -> None:
         if tuple(str(n) for n in arrays["dense_names"]) != DENSE_NAMES:
-            raise ReaderModelMissing(
-                f"{source} was trained with other cues; run scripts/train_answer_reader.py"
-            )
+            raise ReaderModelMissing(f"{source} was trained with other cues; {RETRAIN}")
         self.featurizer = Featurizer([str(v) for v in arrays["vocabulary"]])
         self.classes = tuple(Act(str(c)) for c in arrays["classes"])
         self._coef = arrays["coef"].astype(np.float64).T
@@ -84,9 +82,7 @@ class FacetClassifier:
             "facet_coef" not in arrays
             or tuple(str(n) for n in arrays["facet_dense_names"]) != SENTENCE_DENSE_NAMES
         ):
-            raise ReaderModelMissing(
-                f"{source} has no facet classifier for these cues; run scripts/train_answer_reader.py"
-            )
+            raise ReaderModelMissing(f"{source} has no facet classifier for these cues; {RETRAIN}")
         self.featurizer = SentenceFeaturizer([str(v) for v in arrays["facet_vocabulary"]])
         self.facets = tuple(Facet(str(f)) for f in arrays["facet_names"])
         self._coef = arrays["facet_coef"].astype(np.float64).T
