@@ -77,9 +77,9 @@ async def serve_channels(settings: Settings, stop: asyncio.Event | None = None) 
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.add_signal_handler(signum, stop.set)
         indexing = asyncio.create_task(app.indexer.run())
-        # The answer reader's model and language detector load in the background (seconds), so
-        # the first answer after a start is not the one that waits for them.
-        warming = asyncio.create_task(answer_reader(app).warm_up())
+        # The answer reader's and the story index's models load in the background (seconds), so
+        # the first answers after a start are not the ones that wait for them.
+        warming = asyncio.gather(answer_reader(app).warm_up(), app.indexer.warm_up())
         routes = [route for channel in channels for route in channel.routes()]
         server = None
         serving = None
