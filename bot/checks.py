@@ -353,20 +353,23 @@ def check_webhook(settings: Settings) -> Check:
 
 
 def http_needed(settings: Settings) -> list[str]:
-    """Who needs the HTTP server: Slack in HTTP mode, Telegram by webhook."""
+    """Who needs the HTTP server: Slack in HTTP mode, Telegram by webhook, and, whenever a chat
+    channel runs, the health probe (``GET /healthz``, which the Docker and Kubernetes files call)."""
+    slack = settings.slack.bot_token is not None or settings.slack.client_id is not None
+    telegram = settings.telegram.bot_token is not None
     users = []
-    if (settings.slack.bot_token or settings.slack.client_id) and settings.slack.app_token is None:
+    if slack and settings.slack.app_token is None:
         users.append("Slack HTTP mode")
-    if settings.telegram.bot_token and settings.telegram.webhook_url:
+    if telegram and settings.telegram.webhook_url:
         users.append("Telegram webhook")
-    return users
+    return [*users, "GET /healthz"] if slack or telegram else []
 
 
 def check_http(settings: Settings) -> Check:
     users = http_needed(settings)
     host, port = settings.http_host, settings.http_port
     if not users:
-        return off("http server", "no channel needs it (Slack HTTP mode, Telegram webhook)")
+        return off("http server", "no chat channel is configured")
     try:
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         with socket.socket(family, socket.SOCK_STREAM) as probe:

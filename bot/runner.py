@@ -80,28 +80,24 @@ async def serve_channels(settings: Settings, stop: asyncio.Event | None = None) 
         # The answer reader's and the story index's models load in the background (seconds), so
         # the first answers after a start are not the ones that wait for them.
         warming = asyncio.gather(answer_reader(app).warm_up(), app.indexer.warm_up())
+        # The HTTP server runs whenever a channel does: a polling or Socket Mode bot has no
+        # webhook routes, but its health probe (Docker's HEALTHCHECK, Kubernetes') still calls it.
         routes = [route for channel in channels for route in channel.routes()]
-        server = None
-        serving = None
+        server = http_server(build_http_app(routes, health_of(app)), settings.http_host, settings.http_port)
+        serving = asyncio.create_task(server.serve())
         try:
-            if routes:
-                server = http_server(
-                    build_http_app(routes, health_of(app)), settings.http_host, settings.http_port
-                )
-                serving = asyncio.create_task(server.serve())
             for channel in channels:
                 await channel.start()
             names = ", ".join(channel.name for channel in channels)
-            where = f" on http://{settings.http_host}:{settings.http_port}" if routes else ""
-            typer.echo(f"Earful is running: {names}{where}. Ctrl-C stops it.", err=True)
+            where = f"http://{settings.http_host}:{settings.http_port}"
+            typer.echo(f"Earful is running: {names} on {where}. Ctrl-C stops it.", err=True)
             await stop.wait()
         finally:
             for channel in reversed(channels):
                 with contextlib.suppress(Exception):
                     await channel.stop()
-            if server is not None and serving is not None:
-                server.should_exit = True
-                await serving
+            server.should_exit = True
+            await serving
             indexing.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await indexing

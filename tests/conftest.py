@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import sys
 from pathlib import Path
 
@@ -45,10 +46,14 @@ def voice_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A data dir of its own and no chat tokens from the developer's environment."""
+    """A data dir of its own, a free port for the HTTP server (every running channel serves
+    ``/healthz``) and no chat tokens from the developer's environment."""
     for name in list(os.environ):
         if name.startswith(("EARFUL_", "SLACK_", "TELEGRAM_")):
             monkeypatch.delenv(name)
     monkeypatch.setenv("EARFUL_DATA_DIR", str(tmp_path / "data"))
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        monkeypatch.setenv("EARFUL_HTTP_PORT", str(probe.getsockname()[1]))
     monkeypatch.chdir(tmp_path)
     return tmp_path

@@ -72,3 +72,34 @@ async def test_earful_run_in_webhook_mode(tg: TelegramEmulator, tmp_path: Path) 
         _, err = await asyncio.wait_for(process.communicate(), 30)
     assert process.returncode == 0, err.decode()[-2000:]
     assert "Traceback" not in err.decode()
+
+
+async def test_earful_run_polling_serves_healthz(tg: TelegramEmulator, tmp_path: Path) -> None:
+    """A polling bot has no webhook route, yet Docker's HEALTHCHECK and Kubernetes' probes call
+    ``GET /healthz``: the server runs whenever a channel does."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": tg.token,
+        "EARFUL_TELEGRAM_API_URL": tg.api_url,
+        "EARFUL_HTTP_PORT": str(port),
+        "EARFUL_DATA_DIR": str(tmp_path / "data"),
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        "from bot.cli import main; main()",
+        "run",
+        env=env,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        await tg.wait_until(lambda: "getUpdates" in tg.calls, timeout=60)
+        async with httpx.AsyncClient() as client:
+            health = await client.get(f"http://127.0.0.1:{port}/healthz")
+        assert health.status_code == 200 and health.json() == {"status": "ok", "sessions": "ok"}
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, err = await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode == 0, err.decode()[-2000:]
+    assert f"on http://127.0.0.1:{port}" in err.decode()
