@@ -68,6 +68,7 @@ interviews = Table(
     Column("state", Text, nullable=False),
     Index("interviews_by_customer", "channel", "customer", "updated_at"),
     Index("interviews_by_team", "team", "updated_at"),
+    Index("interviews_by_touch", "touched"),  # SQLite's next number is the largest plus one
 )
 
 answers = Table(

@@ -29,7 +29,7 @@ from core.models import AnswerRecord, InterviewState
 from core.ports import ErasedInterview
 
 LEGACY = Path(__file__).parent / "legacy"
-HEAD = "0003"
+HEAD = "0004"
 T0 = datetime(2026, 1, 1, 9, 30, tzinfo=UTC)
 
 
