@@ -66,7 +66,7 @@ interviews = Table(
     # Orders interviews updated at the same moment: the last one saved comes first.
     Column("touched", BigInteger, nullable=False),
     Column("state", Text, nullable=False),
-    Index("interviews_by_customer", "channel", "customer", "updated_at"),
+    Index("interviews_by_customer", "channel", "customer", "updated_at", "touched"),
     Index("interviews_by_team", "team", "updated_at"),
     Index("interviews_by_touch", "touched"),  # SQLite's next number is the largest plus one
 )
