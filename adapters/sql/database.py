@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Connection, Engine, Table, create_engine, event, exc, text
+from sqlalchemy import Connection, Dialect, Engine, Table, create_engine, event, exc, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
@@ -49,6 +49,7 @@ class Database(ABC):
     """One database, and what the stores need of it that differs by dialect."""
 
     dialect: str
+    sql_dialect: Dialect  # SQLAlchemy's, which compiles statements for it
 
     def insert(self, table: Table) -> Upsert:
         """An INSERT into ``table`` that can take ``on_conflict_do_nothing/do_update``."""
@@ -111,9 +112,11 @@ class SqliteDatabase(Database):
         self.engine: Engine = create_engine(
             f"sqlite:///{path}", pool_size=1, max_overflow=0, connect_args={"timeout": 30}
         )
+        self.sql_dialect = self.engine.dialect
         event.listen(self.engine, "connect", _sqlite_connected)
-        event.listen(self.engine, "begin", _sqlite_begin)
+        event.listen(self.engine, "begin", self._begin)
         self._connection: Connection | None = None  # opened on the thread, kept until close
+        self._writes = True  # what the call on the thread does (one call at a time)
 
     def _conn(self) -> Connection:
         """The one connection, on the database's thread (a checkout per call cost a third more)."""
@@ -129,11 +132,21 @@ class SqliteDatabase(Database):
 
     async def run(self, work: Work[T], *, writes: bool = True) -> T:
         def in_transaction() -> T:
-            conn = self._conn().execution_options(earful_reads_only=not writes)
+            conn = self._conn()
+            self._writes = writes
             with conn.begin():
                 return work(conn)
 
         return await self._on_thread(in_transaction)
+
+    def _begin(self, conn: Connection) -> None:
+        # SQLAlchemy emits BEGIN here, not the sqlite3 module, so that a write transaction takes
+        # the file's write lock up front: two writers never deadlock upgrading a read lock. A
+        # read is one statement, which SQLite runs atomically by itself: no BEGIN, and the
+        # COMMIT that follows finds nothing to do (a turn's read costs no round trips more).
+        if self._writes:
+            _driver(conn).execute("BEGIN IMMEDIATE").close()  # the driver's own call: no SQLAlchemy
+            # execution machinery for a statement without parameters or rows
 
     async def migrate(self) -> str:
         # BEGIN IMMEDIATE: a second process opening the file waits, then finds nothing to do.
@@ -143,8 +156,7 @@ class SqliteDatabase(Database):
         """Deleted rows linger in free pages and the WAL until they are overwritten."""
 
         def scrub() -> None:
-            driver = self._conn().connection.driver_connection  # no transaction: VACUUM needs none
-            assert driver is not None
+            driver = _driver(self._conn())  # no transaction: VACUUM needs none
             driver.execute("PRAGMA wal_checkpoint(TRUNCATE)").close()
             driver.execute("VACUUM").close()
 
@@ -160,18 +172,19 @@ class SqliteDatabase(Database):
         self._executor.shutdown(wait=True)
 
 
+def _driver(conn: Connection) -> Any:
+    """The sqlite3 connection under ``conn``."""
+    driver = conn.connection.driver_connection
+    assert driver is not None, "a connection in use has its driver's connection"
+    return driver
+
+
 def _sqlite_connected(dbapi_connection: Any, _record: Any) -> None:
-    # SQLAlchemy emits BEGIN (below), not the sqlite3 module, so that it can be IMMEDIATE.
+    # SQLAlchemy emits BEGIN (SqliteDatabase._begin), not the sqlite3 module, so that it can be
+    # IMMEDIATE.
     dbapi_connection.isolation_level = None
     for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON"):
         dbapi_connection.execute(f"PRAGMA {pragma}").close()
-
-
-def _sqlite_begin(conn: Connection) -> None:
-    # A write transaction takes the file's write lock up front: two writers never deadlock
-    # upgrading a read lock; a reader just reads its snapshot of the WAL.
-    reads_only = conn.get_execution_options().get("earful_reads_only", False)
-    conn.exec_driver_sql("BEGIN" if reads_only else "BEGIN IMMEDIATE")
 
 
 def lock_key(channel: str, customer: str) -> int:
@@ -211,6 +224,7 @@ class PostgresDatabase(Database):
             pool_pre_ping=True,  # a connection dropped while idle is replaced, not handed out
             connect_args={"connect_timeout": max(1, round(timeout))},
         )
+        self.sql_dialect = self.engine.dialect
 
     def _held(self) -> _Held | None:
         held = _HELD.get()
