@@ -37,10 +37,10 @@ from adapters.sql.statements import (
     CREATE_INTERVIEW,
     HELD,
     INDEXED,
-    LATEST_STATE,
     PENDING,
     RELEASED,
     STATE_BY_ID,
+    turn_statements,
     upserts_for,
 )
 from core.invites import Invite
@@ -56,6 +56,7 @@ class SqlSessionStore:
     def __init__(self, database: Database) -> None:
         self.database = database
         self._upserts = upserts_for(database)
+        self._turn = turn_statements(database, self._upserts)
 
     @classmethod
     async def open(cls, database: Database) -> SqlSessionStore:
@@ -77,7 +78,7 @@ class SqlSessionStore:
     async def _texts(self, query: Select[str], parameters: dict[str, object] | None = None) -> list[str]:
         """The one text column ``query`` selects, row by row (a read: no write lock)."""
         return await self.database.run(
-            lambda conn: [str(v) for v in conn.scalars(query, parameters)], writes=False
+            lambda conn: [str(row[0]) for row in conn.execute(query, parameters).all()], writes=False
         )
 
     # --- interviews ----------------------------------------------------------------------
@@ -87,8 +88,9 @@ class SqlSessionStore:
         return InterviewState.model_validate_json(found[0]) if found else None
 
     async def latest_for(self, channel: str, customer: str) -> InterviewState | None:
-        found = await self._texts(LATEST_STATE, {"channel": channel, "customer": customer})
-        return InterviewState.model_validate_json(found[0]) if found else None
+        latest, parameters = self._turn.latest_state, {"channel": channel, "customer": customer}
+        found = await self.database.run(lambda conn: latest.rows(conn, parameters), writes=False)
+        return InterviewState.model_validate_json(found[0][0]) if found else None
 
     async def create(self, state: InterviewState) -> None:
         await self.database.run(lambda conn: conn.execute(CREATE_INTERVIEW, _interview_row(state)))
@@ -116,11 +118,11 @@ class SqlSessionStore:
 
     def _save_state(self, conn: Connection, state: InterviewState) -> None:
         """Insert or update: the first turn of an interview creates it."""
-        conn.execute(self._upserts.save_state, _interview_row(state))
+        self._turn.save_state.rows(conn, _interview_row(state))
 
     def _deliver(self, conn: Connection, key: str) -> bool:
         """Record a delivery key; whether it was new."""
-        return bool(conn.execute(self._upserts.deliver, {"key": key, "seen_at": datetime.now(UTC)}).all())
+        return bool(self._turn.deliver.rows(conn, {"key": key, "seen_at": datetime.now(UTC)}))
 
     def _settle_parts(
         self,
@@ -161,13 +163,13 @@ class SqlSessionStore:
             "created_at": answer.created_at,
             "record": answer.model_dump_json(),
         }
-        new = bool(conn.execute(self._upserts.add_answer, row).all())
+        new = bool(self._turn.add_answer.rows(conn, row))
         if new:
             self._enqueue(conn, answer.id)
         return new
 
     def _enqueue(self, conn: Connection, answer_id: str) -> None:
-        conn.execute(self._upserts.enqueue, {"answer_id": answer_id})
+        self._turn.enqueue.rows(conn, {"answer_id": answer_id})
 
     async def add_answers(self, records: Sequence[AnswerRecord]) -> int:
         return await self.database.run(

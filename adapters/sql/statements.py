@@ -1,14 +1,18 @@
 """The session store's statements on the hot path (a turn, a held part, the indexer's outbox),
 built once per database and run with parameters: building an upsert anew for every call cost
-SQLAlchemy about eight times the statement's own execution."""
+SQLAlchemy about eight times the statement's own execution. A turn's own statements are also
+compiled once (:class:`TurnStatements`, :mod:`adapters.sql.prepared`)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Delete, Insert, Select, Text, bindparam, exists, select
+from sqlalchemy.sql.elements import ClauseElement
 
 from adapters.sql.database import Database
+from adapters.sql.prepared import Prepared, prepare
 from adapters.sql.schema import (
     answer_parts,
     answers,
@@ -84,4 +88,29 @@ def upserts_for(database: Database) -> Upserts:
         ),
         hold=hold.on_conflict_do_nothing().returning(held_parts.c.key),
         remember_post=database.insert(posts).on_conflict_do_nothing(),
+    )
+
+
+@dataclass(frozen=True)
+class TurnStatements:
+    """What every turn runs, compiled for the database: read the conversation's state, then in
+    one transaction its delivery key, its state, its answer and the answer's outbox entry."""
+
+    latest_state: Prepared  # (channel, customer) -> [(state,)]
+    deliver: Prepared  # (key, seen_at) -> [(key,)] if new
+    save_state: Prepared  # an interview's columns but touched
+    add_answer: Prepared  # an answer's columns -> [(id,)] if new
+    enqueue: Prepared  # (answer_id)
+
+
+def turn_statements(database: Database, upserts: Upserts) -> TurnStatements:
+    def prepared(statement: ClauseElement, columns: Sequence[str] = ()) -> Prepared:
+        return prepare(statement, database.sql_dialect, columns)
+
+    return TurnStatements(
+        latest_state=prepared(LATEST_STATE),
+        deliver=prepared(upserts.deliver, ["key", "seen_at"]),
+        save_state=prepared(upserts.save_state, [c.name for c in interviews.columns if c.name != "touched"]),
+        add_answer=prepared(upserts.add_answer, [c.name for c in answers.columns]),
+        enqueue=prepared(upserts.enqueue, ["answer_id"]),
     )
