@@ -202,8 +202,6 @@ class _Held:
     active: bool = True
 
 
-# PostgreSQL's default for a unit of work that writes; reads and locks run in autocommit.
-WRITES, READS = "READ COMMITTED", "AUTOCOMMIT"
 _HELD: contextvars.ContextVar[_Held | None] = contextvars.ContextVar("earful_pg_held", default=None)
 
 
@@ -223,12 +221,42 @@ class PostgresDatabase(Database):
             pool_timeout=timeout,
             pool_pre_ping=True,  # a connection dropped while idle is replaced, not handed out
             connect_args={"connect_timeout": max(1, round(timeout))},
+            # The driver never opens a transaction by itself: a unit of work that writes says
+            # BEGIN (run), and a read or a lock is one statement without BEGIN and COMMIT round
+            # trips. One mode for every call, so no call switches it (and the pool back).
+            isolation_level="AUTOCOMMIT",
+            # Every unit of work ends its own transaction (run, _advisory): a rollback at each
+            # return to the pool would only cost another call into the driver.
+            pool_reset_on_return=None,
         )
         self.sql_dialect = self.engine.dialect
+        # First come, first served: SQLAlchemy's async pool does not hand connections out in
+        # the order they were asked for, and under load a few callers waited many times their
+        # share (200 Telegram customers on 2 workers: the longest wait for a conversation's
+        # lock 5-8 s against 1.9 s, and past the 10 s timeout with the CPU busy). Callers queue
+        # here, in order (asyncio's semaphore is FIFO), for one of the max_size connections.
+        self._turns = asyncio.Semaphore(max_size)
+        self._timeout = timeout
 
     def _held(self) -> _Held | None:
         held = _HELD.get()
         return held if held is not None and held.database is self and held.active else None
+
+    @asynccontextmanager
+    async def _checked_out(self) -> AsyncIterator[AsyncConnection]:
+        """A connection of the pool, in the order callers asked for one."""
+        try:
+            async with asyncio.timeout(self._timeout):
+                await self._turns.acquire()
+        except TimeoutError as error:
+            raise StoreUnavailable(
+                f"the session database is unavailable: no connection free within {self._timeout:g} s"
+            ) from error
+        try:
+            async with self.engine.connect() as conn:
+                yield conn
+        finally:
+            self._turns.release()
 
     @asynccontextmanager
     async def _connection(self) -> AsyncIterator[AsyncConnection]:
@@ -236,14 +264,14 @@ class PostgresDatabase(Database):
         if held is not None:
             yield held.conn
         else:
-            async with self.engine.connect() as conn:
+            async with self._checked_out() as conn:
                 yield conn
 
     async def run(self, work: Work[T], *, writes: bool = True) -> T:
         def in_transaction(conn: Connection) -> T:
-            # A read is one statement: in autocommit it costs no BEGIN and COMMIT round trips.
-            conn.execution_options(isolation_level=WRITES if writes else READS)
-            with conn.begin():
+            with conn.begin():  # SQLAlchemy's bookkeeping; its COMMIT ends what BEGIN opened
+                if writes:
+                    conn.exec_driver_sql("BEGIN")  # READ COMMITTED, PostgreSQL's default
                 return work(conn)
 
         try:
@@ -268,7 +296,7 @@ class PostgresDatabase(Database):
             return
         key = lock_key(channel, customer)
         try:
-            async with self.engine.connect() as conn:
+            async with self._checked_out() as conn:
                 await conn.run_sync(_advisory, "pg_advisory_lock", key)
                 holder = _Held(self, conn)
                 token = _HELD.set(holder)
@@ -293,7 +321,6 @@ class PostgresDatabase(Database):
 
 def _advisory(conn: Connection, function: str, key: int) -> None:
     """Take or give back a session's advisory lock, outside any transaction."""
-    conn.execution_options(isolation_level=READS)
     with conn.begin():
         conn.execute(text(f"SELECT {function}(:key)"), {"key": key})
 
