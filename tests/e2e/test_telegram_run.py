@@ -33,25 +33,31 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-async def test_earful_run_in_webhook_mode(tg: TelegramEmulator, tmp_path: Path) -> None:
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/telegram/webhook"
+async def earful_run(
+    tg: TelegramEmulator, tmp_path: Path, port: int, **settings: str
+) -> asyncio.subprocess.Process:
+    """``earful run`` with a Telegram token against the emulator, serving HTTP on ``port``."""
     env = {
         **os.environ,
         "TELEGRAM_BOT_TOKEN": tg.token,
         "EARFUL_TELEGRAM_API_URL": tg.api_url,
-        "EARFUL_TELEGRAM_WEBHOOK_URL": url,
-        "EARFUL_TELEGRAM_WEBHOOK_SECRET": "s3cret-for-the-test",
         "EARFUL_HTTP_PORT": str(port),
         "EARFUL_DATA_DIR": str(tmp_path / "data"),
+        **settings,
     }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-c",
-        "from bot.cli import main; main()",
-        "run",
-        env=env,
-        stderr=asyncio.subprocess.PIPE,
+    command = [sys.executable, "-c", "from bot.cli import main; main()", "run"]
+    return await asyncio.create_subprocess_exec(*command, env=env, stderr=asyncio.subprocess.PIPE)
+
+
+async def test_earful_run_in_webhook_mode(tg: TelegramEmulator, tmp_path: Path) -> None:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/telegram/webhook"
+    process = await earful_run(
+        tg,
+        tmp_path,
+        port,
+        EARFUL_TELEGRAM_WEBHOOK_URL=url,
+        EARFUL_TELEGRAM_WEBHOOK_SECRET="s3cret-for-the-test",
     )
     try:
         await tg.wait_until(lambda: tg.webhook.get("url") == url, timeout=60)
@@ -78,21 +84,7 @@ async def test_earful_run_polling_serves_healthz(tg: TelegramEmulator, tmp_path:
     """A polling bot has no webhook route, yet Docker's HEALTHCHECK and Kubernetes' probes call
     ``GET /healthz``: the server runs whenever a channel does."""
     port = free_port()
-    env = {
-        **os.environ,
-        "TELEGRAM_BOT_TOKEN": tg.token,
-        "EARFUL_TELEGRAM_API_URL": tg.api_url,
-        "EARFUL_HTTP_PORT": str(port),
-        "EARFUL_DATA_DIR": str(tmp_path / "data"),
-    }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-c",
-        "from bot.cli import main; main()",
-        "run",
-        env=env,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    process = await earful_run(tg, tmp_path, port)
     try:
         await tg.wait_until(lambda: "getUpdates" in tg.calls, timeout=60)
         async with httpx.AsyncClient() as client:
