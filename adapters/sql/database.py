@@ -29,6 +29,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
+from adapters.sql.prepared import Prepared, prepare
 from core.errors import StoreUnavailable
 
 T = TypeVar("T")
@@ -50,6 +51,21 @@ class Database(ABC):
 
     dialect: str
     sql_dialect: Dialect  # SQLAlchemy's, which compiles statements for it
+    # What opens a unit of work that writes. The driver opens none by itself: a read is one
+    # statement, which runs atomically without BEGIN and COMMIT (nor their round trips).
+    begin_writes: Prepared
+
+    def _unit(self, work: Work[T], writes: bool) -> Work[T]:
+        """``work`` as one transaction on a connection: SQLAlchemy's ``begin()`` keeps the books
+        (its COMMIT or ROLLBACK ends the unit), ``begin_writes`` opens it in the database."""
+
+        def unit(conn: Connection) -> T:
+            with conn.begin():
+                if writes:
+                    self.begin_writes.rows(conn, {})
+                return work(conn)
+
+        return unit
 
     def insert(self, table: Table) -> Upsert:
         """An INSERT into ``table`` that can take ``on_conflict_do_nothing/do_update``."""
@@ -113,10 +129,11 @@ class SqliteDatabase(Database):
             f"sqlite:///{path}", pool_size=1, max_overflow=0, connect_args={"timeout": 30}
         )
         self.sql_dialect = self.engine.dialect
+        # IMMEDIATE: a write takes the file's write lock up front, so two writers never deadlock
+        # upgrading a read lock; a reader reads its snapshot of the WAL.
+        self.begin_writes = prepare(text("BEGIN IMMEDIATE"), self.sql_dialect)
         event.listen(self.engine, "connect", _sqlite_connected)
-        event.listen(self.engine, "begin", self._begin)
         self._connection: Connection | None = None  # opened on the thread, kept until close
-        self._writes = True  # what the call on the thread does (one call at a time)
 
     def _conn(self) -> Connection:
         """The one connection, on the database's thread (a checkout per call cost a third more)."""
@@ -131,22 +148,8 @@ class SqliteDatabase(Database):
             raise unavailable(error) from error
 
     async def run(self, work: Work[T], *, writes: bool = True) -> T:
-        def in_transaction() -> T:
-            conn = self._conn()
-            self._writes = writes
-            with conn.begin():
-                return work(conn)
-
-        return await self._on_thread(in_transaction)
-
-    def _begin(self, conn: Connection) -> None:
-        # SQLAlchemy emits BEGIN here, not the sqlite3 module, so that a write transaction takes
-        # the file's write lock up front: two writers never deadlock upgrading a read lock. A
-        # read is one statement, which SQLite runs atomically by itself: no BEGIN, and the
-        # COMMIT that follows finds nothing to do (a turn's read costs no round trips more).
-        if self._writes:
-            _driver(conn).execute("BEGIN IMMEDIATE").close()  # the driver's own call: no SQLAlchemy
-            # execution machinery for a statement without parameters or rows
+        unit = self._unit(work, writes)
+        return await self._on_thread(lambda: unit(self._conn()))
 
     async def migrate(self) -> str:
         # BEGIN IMMEDIATE: a second process opening the file waits, then finds nothing to do.
@@ -180,8 +183,7 @@ def _driver(conn: Connection) -> Any:
 
 
 def _sqlite_connected(dbapi_connection: Any, _record: Any) -> None:
-    # SQLAlchemy emits BEGIN (SqliteDatabase._begin), not the sqlite3 module, so that it can be
-    # IMMEDIATE.
+    # The database's unit of work says BEGIN (IMMEDIATE for a write), not the sqlite3 module.
     dbapi_connection.isolation_level = None
     for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON"):
         dbapi_connection.execute(f"PRAGMA {pragma}").close()
@@ -222,7 +224,7 @@ class PostgresDatabase(Database):
             pool_pre_ping=True,  # a connection dropped while idle is replaced, not handed out
             connect_args={"connect_timeout": max(1, round(timeout))},
             # The driver never opens a transaction by itself: a unit of work that writes says
-            # BEGIN (run), and a read or a lock is one statement without BEGIN and COMMIT round
+            # BEGIN (Database._unit), and a read or a lock is one statement without BEGIN and COMMIT round
             # trips. One mode for every call, so no call switches it (and the pool back).
             isolation_level="AUTOCOMMIT",
             # Every unit of work ends its own transaction (run, _advisory): a rollback at each
@@ -230,6 +232,7 @@ class PostgresDatabase(Database):
             pool_reset_on_return=None,
         )
         self.sql_dialect = self.engine.dialect
+        self.begin_writes = prepare(text("BEGIN"), self.sql_dialect)  # READ COMMITTED, the default
         # First come, first served: SQLAlchemy's async pool does not hand connections out in
         # the order they were asked for, and under load a few callers waited many times their
         # share (200 Telegram customers on 2 workers: the longest wait for a conversation's
@@ -268,15 +271,9 @@ class PostgresDatabase(Database):
                 yield conn
 
     async def run(self, work: Work[T], *, writes: bool = True) -> T:
-        def in_transaction(conn: Connection) -> T:
-            with conn.begin():  # SQLAlchemy's bookkeeping; its COMMIT ends what BEGIN opened
-                if writes:
-                    conn.exec_driver_sql("BEGIN")  # READ COMMITTED, PostgreSQL's default
-                return work(conn)
-
         try:
             async with self._connection() as conn:
-                return await conn.run_sync(in_transaction)  # one hop into SQLAlchemy's greenlet
+                return await conn.run_sync(self._unit(work, writes))  # one hop into the greenlet
         except _UNREACHABLE as error:
             raise unavailable(error) from error
 

@@ -4,6 +4,7 @@ conversions, the same SQLAlchemy exceptions, and the unit of work's transaction.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,6 +18,7 @@ from adapters.sql.prepared import prepare
 from adapters.sql.schema import deliveries, interviews
 from adapters.sql.sessions import SqlSessionStore
 from adapters.sql.statements import INDEXED, LATEST_STATE
+from core.errors import StoreUnavailable
 from core.models import InterviewState
 
 MOMENT = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
@@ -91,3 +93,22 @@ def test_statements_of_a_changing_shape_are_refused() -> None:
     """An expanding IN list renders differently for every length: it stays with execute()."""
     with pytest.raises(ValueError, match="expanding"):
         prepare(INDEXED, sqlite.dialect())
+
+
+async def test_a_write_that_cannot_lock_the_file_is_unavailable(tmp_path: Path) -> None:
+    """BEGIN IMMEDIATE meeting another writer's lock past the busy timeout is the store being
+    unavailable (the service's "try again"), not an error of the driver's."""
+    path = tmp_path / "locked.sqlite3"
+    store = await SqlSessionStore.open(SqliteDatabase(path))
+    # A read takes no BEGIN, so the setting applies to the connection outside any transaction.
+    await store.database.run(lambda conn: conn.exec_driver_sql("PRAGMA busy_timeout = 100"), writes=False)
+    other = sqlite3.connect(path, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        with pytest.raises(StoreUnavailable, match="database is locked"):
+            await store.claim_delivery("telegram:1")
+        other.execute("ROLLBACK")
+        assert await store.claim_delivery("telegram:1") is True  # nothing was written before
+    finally:
+        other.close()
+        await store.close()
