@@ -1,12 +1,12 @@
-"""Answers as a Telegram interview stores them, for tests that only care about their text."""
+"""Answers as interviews store them, for tests that only care about their text."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from fakes import pseudonym
 
-from core.models import AnswerRecord
+from core.models import AnswerRecord, InterviewState
 
 
 def telegram_answer(number: int, text: str, *, team: str = "T", language: str = "en") -> AnswerRecord:
@@ -26,4 +26,23 @@ def telegram_answer(number: int, text: str, *, team: str = "T", language: str = 
         turn=1,
         language=language,
         created_at=datetime(2026, 11, 1, tzinfo=UTC),
+    )
+
+
+def answer_in(state: InterviewState, turn: int, text: str, started: datetime) -> AnswerRecord:
+    """The answer of ``turn`` in ``state``'s interview, given ``turn`` seconds after ``started``,
+    with the id the service gives it."""
+    return AnswerRecord(
+        id=f"{state.interview_id}-{turn:04d}",
+        interview_id=state.interview_id,
+        team=state.team,
+        customer=state.customer,
+        pseudonym=state.pseudonym,
+        channel=state.channel,
+        question_id=f"q{turn}",
+        question="What was hard?",
+        section="frustration",
+        text=text,
+        turn=turn,
+        created_at=started + timedelta(seconds=turn),
     )

@@ -16,6 +16,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from fakes import pseudonym
+from records import answer_in
 from slack_sdk.oauth.installation_store.models.installation import Installation
 from sqlalchemy import Connection, text
 
@@ -47,20 +48,7 @@ def interview(customer: str, n: int, updated_at: datetime) -> InterviewState:
 
 
 def answer(state: InterviewState, turn: int, text: str) -> AnswerRecord:
-    return AnswerRecord(
-        id=f"{state.interview_id}-{turn:04d}",
-        interview_id=state.interview_id,
-        team=state.team,
-        customer=state.customer,
-        pseudonym=state.pseudonym,
-        channel=state.channel,
-        question_id=f"q{turn}",
-        question="What was hard?",
-        section="frustration",
-        text=text,
-        turn=turn,
-        created_at=T0 + timedelta(seconds=turn),
-    )
+    return answer_in(state, turn, text, T0)
 
 
 # What the release before wrote: two interviews of ann saved at the same moment (the later row

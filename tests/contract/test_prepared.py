@@ -17,7 +17,7 @@ from adapters.sql.database import Database, PostgresDatabase, SqliteDatabase
 from adapters.sql.prepared import prepare
 from adapters.sql.schema import deliveries, interviews
 from adapters.sql.sessions import SqlSessionStore
-from adapters.sql.statements import INDEXED, LATEST_STATE
+from adapters.sql.statements import INDEXED, LATEST_STATE, turn_statements, upserts_for
 from core.errors import StoreUnavailable
 from core.models import InterviewState
 
@@ -71,9 +71,7 @@ async def test_rows_and_conversions_match_execute(database: Database) -> None:
 
 
 async def test_a_failing_statement_raises_sqlalchemys_error_and_rolls_back(database: Database) -> None:
-    store = SqlSessionStore(database)
-    columns = [c.name for c in interviews.columns if c.name != "touched"]
-    save = prepare(store._upserts.save_state, database.sql_dialect, columns)
+    save = turn_statements(database, upserts_for(database)).save_state  # as a turn saves
     good = {"interview_id": "i1", "team": "T1", "customer": "bo", "pseudonym": "", "channel": "telegram"}
     good |= {"status": "active", "updated_at": MOMENT, "state": "{}"}
 

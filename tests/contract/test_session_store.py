@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from fakes import TEST_PSEUDONYMS, MemorySessionStore, pseudonym
+from records import answer_in
 
 from adapters.sql.database import PostgresDatabase, SqliteDatabase
 from adapters.sql.sessions import SqlSessionStore
@@ -67,20 +68,7 @@ def state(customer: str = "ann", team: str = "T1", n: int = 0, **changes: Any) -
 
 
 def answer(st: InterviewState, turn: int, text: str = "it broke") -> AnswerRecord:
-    return AnswerRecord(
-        id=f"{st.interview_id}-{turn:04d}",
-        interview_id=st.interview_id,
-        team=st.team,
-        customer=st.customer,
-        pseudonym=st.pseudonym,
-        channel=st.channel,
-        question_id=f"q{turn}",
-        question="What was hard?",
-        section="frustration",
-        text=text,
-        turn=turn,
-        created_at=T0 + timedelta(seconds=turn),
-    )
+    return answer_in(st, turn, text, T0)
 
 
 async def test_create_get_and_latest(store: Any) -> None:
